@@ -1,0 +1,1 @@
+"""Agents: the fixed automation pipeline (and, later, the LangGraph agent nodes)."""

@@ -1,0 +1,117 @@
+"""The fixed automation pipeline: one templated case per criterion, no model, no retrieval.
+
+Given clauses become preconditions, When clauses actions, Then clauses expected results; a
+criterion written as plain text becomes a single check step. The output depends only on the
+story, so two runs write the same cases. It is the baseline the agent is measured against.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from casewright import __version__
+from casewright.config import Settings
+from casewright.models import (
+    AcceptanceCriterion,
+    CaseKind,
+    Finding,
+    Priority,
+    Provenance,
+    Step,
+    Story,
+    Suite,
+    TestCase,
+)
+from casewright.prompts import load_template
+
+_NEGATIVE = re.compile(
+    r"\b(not|no|cannot|can't|unable|reject\w*|declin\w*|block\w*|error|denied|prevent\w*|"
+    r"refus\w*|invalid|fail\w*)\b", re.IGNORECASE)
+_BOUNDARY = re.compile(
+    r"\b(maximum|minimum|at most|at least|more than|less than|up to|exceed\w*|limit\w*|"
+    r"within \d+)\b", re.IGNORECASE)
+_PRIORITIES: dict[str, Priority] = {
+    "blocker": "critical", "highest": "critical", "critical": "critical", "high": "high",
+    "medium": "medium", "low": "low", "lowest": "low", "minor": "low", "major": "high",
+}
+HEADLINE_LENGTH = 80
+
+
+def sentence(text: str) -> str:
+    """Capitalise the first letter and drop a trailing full stop."""
+    text = text.strip().rstrip(".")
+    return text[:1].upper() + text[1:]
+
+
+def headline(text: str, limit: int = HEADLINE_LENGTH) -> str:
+    """Shorten text to at most `limit` characters at a word boundary."""
+    text = sentence(" ".join(text.split()))
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def case_kind(criterion: AcceptanceCriterion) -> CaseKind:
+    """Classify a criterion by its wording: a rejection, a limit, or the happy path."""
+    wording = " ".join(criterion.when + criterion.then) or criterion.text
+    if _NEGATIVE.search(wording):
+        return "negative"
+    if _BOUNDARY.search(wording):
+        return "boundary"
+    return "positive"
+
+
+def _steps(criterion: AcceptanceCriterion, template: dict[str, str]) -> list[Step]:
+    names = {"criterion_id": criterion.criterion_id, "text": criterion.text}
+    if not criterion.is_gherkin:
+        return [Step(action=template["plain_action"].format(**names),
+                     expected=template["plain_expected"].format(**names))]
+    actions = [sentence(clause) for clause in criterion.when] or [
+        template["observe_action"].format(**names)]
+    outcomes = [sentence(clause) for clause in criterion.then]
+    if len(outcomes) == len(actions):
+        expected = outcomes
+    else:
+        final = "; ".join(outcomes) or template["missing_outcome"].format(**names)
+        expected = [template["intermediate_expected"]] * (len(actions) - 1) + [final]
+    return [Step(action=a, expected=e) for a, e in zip(actions, expected, strict=True)]
+
+
+def template_case(story: Story, criterion: AcceptanceCriterion, number: int) -> TestCase:
+    """Write the templated case for one criterion."""
+    template = load_template("fixed_pipeline")
+    outcome = " and ".join(criterion.then) or criterion.text
+    names = {"criterion_id": criterion.criterion_id,
+             "headline": headline(criterion.title or (criterion.then or [criterion.text])[0]),
+             "outcome": outcome[:1].lower() + outcome[1:].rstrip(".")}
+    return TestCase(
+        case_id=f"{story.key}-TC{number:02d}",
+        title=template["title"].format(**names),
+        objective=template["objective"].format(**names),
+        kind=case_kind(criterion),
+        priority=_PRIORITIES.get((story.priority or "").lower(), "medium"),
+        preconditions=[sentence(clause) for clause in criterion.given],
+        steps=_steps(criterion, template),
+        story_key=story.key,
+        criterion_ids=[criterion.criterion_id],
+        rule_ids=criterion.rule_ids,
+        labels=["casewright", "fixed-pipeline"],
+    )
+
+
+def run_fixed(story: Story, settings: Settings) -> Suite:
+    """Write the fixed pipeline's suite for one story."""
+    started = datetime.now(UTC)
+    cases = [template_case(story, c, n) for n, c in enumerate(story.criteria, start=1)]
+    findings = [] if story.criteria else [Finding(
+        check="no-criteria",
+        message=f"{story.key} has no acceptance criteria; no cases were written",
+        severity="warning")]
+    return Suite(story=story, cases=cases, findings=findings, provenance=Provenance(
+        tool_version=__version__, pipeline="fixed",
+        workspace=str(settings.workspace) if settings.workspace else None,
+        settings={"template": load_template("fixed_pipeline")["version"],
+                  "criteria_field": settings.criteria_field,
+                  "epic_link_field": settings.epic_link_field},
+        started_at=started, finished_at=datetime.now(UTC)))

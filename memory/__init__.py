@@ -1,0 +1,1 @@
+"""Retrieval memory on Qdrant (arrives with the memory issue)."""

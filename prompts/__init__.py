@@ -1,0 +1,15 @@
+"""Prompt and template files, one per node, loaded from package data."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@cache
+def load_template(name: str) -> dict[str, Any]:
+    """Return the parsed `<name>.toml` template file of this package."""
+    text = (resources.files(__package__) / f"{name}.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)

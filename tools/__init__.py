@@ -1,0 +1,1 @@
+"""Tools: Jira and Confluence sources (workspace folder backends) and their parsers."""

@@ -1,0 +1,73 @@
+"""Confluence pages (REST JSON with storage XHTML, or .md/.html files) to `Page`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from casewright.models import Page, Rule
+from casewright.tools.blocks import Block, to_text
+from casewright.tools.criteria import RULE_ID
+from casewright.tools.html_blocks import html_to_blocks
+from casewright.tools.markdown_blocks import markdown_to_blocks
+
+_LEADING_RULE = re.compile(r"^\W*(BR-\d+)\b[\s:.)\-–|]*")
+
+
+def is_content(document: Any) -> bool:
+    """Whether a JSON document looks like one Confluence content item."""
+    return isinstance(document, dict) and "id" in document and "title" in document
+
+
+def extract_rules(blocks: list[Block], page_id: str) -> list[Rule]:
+    """Return the rules a page defines: blocks that start with a rule id (or a row's first cell).
+
+    A block that only mentions a rule id elsewhere in its text refers to it and does not
+    define it. The first definition of an id wins.
+    """
+    rules: dict[str, Rule] = {}
+    path: list[tuple[int, str]] = []
+    for block in blocks:
+        if block.kind == "heading":
+            path = [(level, title) for level, title in path if level < block.level]
+            path.append((block.level, block.text))
+            continue
+        if block.kind == "row" and block.cells and RULE_ID.fullmatch(block.cells[0].strip()):
+            rule_id = block.cells[0].strip()
+            text = " | ".join(cell for cell in block.cells[1:] if cell)
+        elif match := _LEADING_RULE.match(block.text):
+            rule_id, text = match[1], block.text[match.end():]
+        else:
+            continue
+        if rule_id not in rules and text.strip():
+            rules[rule_id] = Rule(rule_id=rule_id, text=" ".join(text.split()), page_id=page_id,
+                                  heading_path=[title for _, title in path])
+    return list(rules.values())
+
+
+def _page(page_id: str, title: str, blocks: list[Block], **extra: Any) -> Page:
+    return Page(page_id=page_id, title=title, text=to_text(blocks),
+                rules=extract_rules(blocks, page_id), **extra)
+
+
+def page_from_content(content: dict[str, Any], confluence_url: str | None = None) -> Page:
+    """Build a Page from `GET /wiki/rest/api/content/{id}?expand=body.storage,space,version`."""
+    body = ((content.get("body") or {}).get("storage") or {}).get("value") or ""
+    links = content.get("_links") or {}
+    base = links.get("base") or confluence_url
+    url = f"{base.rstrip('/')}{links['webui']}" if base and links.get("webui") else None
+    return _page(
+        str(content["id"]), str(content["title"]), html_to_blocks(body),
+        space=(content.get("space") or {}).get("key"), url=url,
+        version=(content.get("version") or {}).get("number"),
+    )
+
+
+def page_from_file(path: Path, text: str, space: str | None = None) -> Page:
+    """Build a Page from a .md or .html file; the first heading is its title."""
+    blocks = markdown_to_blocks(text) if path.suffix == ".md" else html_to_blocks(text)
+    heading = next((b for b in blocks if b.kind == "heading"), None)
+    title = heading.text if heading else path.stem.replace("-", " ").capitalize()
+    body = [b for b in blocks if b is not heading]
+    return _page(path.stem, title, body, space=space)

@@ -1,0 +1,35 @@
+"""What the pipelines need from Jira and Confluence, whatever the backend."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from casewright.models import Page, Story
+
+
+class JiraSource(Protocol):
+    """Reads stories and epics."""
+
+    def get_story(self, key: str) -> Story:
+        """Return one story; InputError if the key is unknown."""
+        ...
+
+    def epic_stories(self, epic_key: str) -> list[Story]:
+        """Return the stories of an epic in key order; InputError if the epic is unknown."""
+        ...
+
+    def list_stories(self) -> list[Story]:
+        """Return every story (not epics) in key order."""
+        ...
+
+
+class ConfluenceSource(Protocol):
+    """Reads pages of business rules."""
+
+    def get_page(self, page_id: str) -> Page:
+        """Return one page; InputError if the id is unknown."""
+        ...
+
+    def list_pages(self) -> list[Page]:
+        """Return every page."""
+        ...

@@ -1,0 +1,200 @@
+"""The workspace backend: a folder holding Jira and Confluence REST JSON, read offline.
+
+    jira/*.json          one issue per file, or a search result {"issues": [...]}
+    confluence/*.json    content as the REST API returns it (or {"results": [...]})
+    confluence/*.md|html pages kept as files
+    tests/*.json         existing test cases: a list of cases, a suite, or {"cases": [...]}
+    casewright.toml      optional settings
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from casewright.config import Settings
+from casewright.errors import InputError, ToolError
+from casewright.keys import parse_issue_key
+from casewright.models import Page, Story, TestCase
+from casewright.tools.confluence import is_content, page_from_content, page_from_file
+from casewright.tools.jira import EPIC_TYPES, SUBTASK_TYPES, is_issue, issue_type, story_from_issue
+
+PAGE_SUFFIXES = {".md", ".html", ".htm"}
+_CASES = TypeAdapter(list[TestCase])
+
+
+def bundled_sample() -> Path:
+    """Return the sample workspace shipped inside the package."""
+    return Path(str(resources.files("casewright") / "sample_workspace"))
+
+
+def is_workspace(path: Path) -> bool:
+    """Whether a folder is a workspace (it has a jira/ folder)."""
+    return (path / "jira").is_dir()
+
+
+def resolve_workspace(explicit: Path | None, cwd: Path) -> tuple[Path, str]:
+    """Pick the workspace: the one given, else the current folder, else the bundled sample.
+
+    Returns the folder and a few words saying why it was chosen.
+    """
+    if explicit is not None:
+        if not explicit.is_dir():
+            raise InputError(f"workspace folder '{explicit}' does not exist",
+                             hint="pass an existing folder to --workspace")
+        if not is_workspace(explicit):
+            raise InputError(f"'{explicit}' is not a casewright workspace (no jira/ folder)",
+                             hint="point --workspace at a folder with jira/*.json")
+        return explicit, "given"
+    if is_workspace(cwd):
+        return cwd, "current folder"
+    return bundled_sample(), "bundled sample"
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file; a syntax error names the file, line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ToolError(f"cannot read '{path}': {error}", hint="check the file") from error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"{path}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}",
+            hint="fix or remove the file") from error
+
+
+def _issue_order(key: str) -> tuple[str, int]:
+    project, _, number = key.rpartition("-")
+    return project, int(number) if number.isdigit() else 0
+
+
+class WorkspaceJira:
+    """Jira issues from a workspace's jira/ folder."""
+
+    def __init__(self, root: Path, settings: Settings) -> None:
+        self.folder = root / "jira"
+        self.settings = settings
+
+    @cached_property
+    def _issues(self) -> dict[str, dict[str, Any]]:
+        issues: dict[str, dict[str, Any]] = {}
+        for path in sorted(self.folder.glob("*.json")):
+            document = read_json(path)
+            if is_issue(document):
+                found = [document]
+            elif isinstance(document, dict) and isinstance(document.get("issues"), list):
+                found = [issue for issue in document["issues"] if is_issue(issue)]
+            else:
+                raise InputError(f"{path}: not a Jira issue or search result",
+                                 hint="keep only REST issue JSON in jira/")
+            for issue in found:
+                issues.setdefault(str(issue["key"]).upper(), issue)
+        return issues
+
+    def _story(self, issue: dict[str, Any]) -> Story:
+        return story_from_issue(
+            issue, criteria_field=self.settings.criteria_field,
+            epic_link_field=self.settings.epic_link_field, jira_url=self.settings.jira_url)
+
+    def _is_story(self, issue: dict[str, Any]) -> bool:
+        return issue_type(issue).lower() not in EPIC_TYPES | SUBTASK_TYPES
+
+    def get_story(self, key: str) -> Story:
+        """Return one story; InputError for an unknown key or an epic."""
+        key = parse_issue_key(key)
+        issue = self._issues.get(key)
+        if issue is None:
+            raise InputError(f"unknown issue key {key!r} in workspace '{self.folder.parent}'",
+                             hint="run `casewright stories` to list the keys")
+        if not self._is_story(issue):
+            raise InputError(f"{key} is an {issue_type(issue)}, not a story",
+                             hint=f"use --epic {key} to run its stories")
+        return self._story(issue)
+
+    def list_stories(self) -> list[Story]:
+        """Return every story in key order."""
+        keys = sorted((k for k, i in self._issues.items() if self._is_story(i)), key=_issue_order)
+        return [self._story(self._issues[key]) for key in keys]
+
+    def epic_stories(self, epic_key: str) -> list[Story]:
+        """Return an epic's stories in key order."""
+        epic_key = parse_issue_key(epic_key)
+        stories = [story for story in self.list_stories() if story.epic_key == epic_key]
+        if not stories:
+            known = epic_key in self._issues
+            raise InputError(
+                f"epic {epic_key} has no stories in workspace '{self.folder.parent}'" if known
+                else f"unknown epic {epic_key!r} in workspace '{self.folder.parent}'",
+                hint="run `casewright stories` to see the epics and their stories")
+        return stories
+
+
+class WorkspaceConfluence:
+    """Confluence pages from a workspace's confluence/ folder."""
+
+    def __init__(self, root: Path, settings: Settings) -> None:
+        self.folder = root / "confluence"
+        self.settings = settings
+
+    @cached_property
+    def _pages(self) -> dict[str, Page]:
+        pages: dict[str, Page] = {}
+        paths = sorted(self.folder.glob("*")) if self.folder.is_dir() else []
+        for path in paths:
+            if path.suffix == ".json":
+                document = read_json(path)
+                items = document.get("results") if isinstance(document, dict) else None
+                for content in items if isinstance(items, list) else [document]:
+                    if not is_content(content):
+                        raise InputError(f"{path}: not Confluence content JSON",
+                                         hint="keep only REST content JSON in confluence/")
+                    page = page_from_content(content, self.settings.confluence_url)
+                    pages.setdefault(page.page_id, page)
+            elif path.suffix in PAGE_SUFFIXES:
+                page = page_from_file(path, path.read_text(encoding="utf-8"))
+                pages.setdefault(page.page_id, page)
+        return pages
+
+    def get_page(self, page_id: str) -> Page:
+        """Return one page; InputError for an unknown id."""
+        if page_id not in self._pages:
+            raise InputError(f"unknown Confluence page {page_id!r} in '{self.folder}'",
+                             hint="check the page id or file name")
+        return self._pages[page_id]
+
+    def list_pages(self) -> list[Page]:
+        """Return every page in file order."""
+        return list(self._pages.values())
+
+
+class Workspace:
+    """A workspace folder: its Jira and Confluence sources and its existing test cases."""
+
+    def __init__(self, root: Path, settings: Settings) -> None:
+        self.root = root
+        self.settings = settings
+        self.jira = WorkspaceJira(root, settings)
+        self.confluence = WorkspaceConfluence(root, settings)
+
+    def existing_tests(self) -> list[TestCase]:
+        """Return the test cases in tests/*.json."""
+        cases: list[TestCase] = []
+        for path in sorted((self.root / "tests").glob("*.json")):
+            document = read_json(path)
+            if isinstance(document, dict):
+                document = document.get("cases", document)
+            try:
+                cases += _CASES.validate_python(document)
+            except ValidationError as error:
+                first = error.errors()[0]
+                where = ".".join(str(part) for part in first["loc"])
+                raise InputError(f"{path}: test case at {where}: {first['msg']}",
+                                 hint="fix the case or remove the file") from error
+        return cases
