@@ -1,0 +1,51 @@
+"""Exporters: one story's suite written in the exact shape a test-management tool imports.
+
+Each format is one small module with a `render(suite) -> str`; this registry names them, in
+the order the CLI lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from casewright.exports import azure, gherkin, json_export, markdown, testrail, xray, zephyr
+from casewright.models import Suite
+
+__all__ = ["EXPORTERS", "Exporter", "get_exporter"]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """A file format: its name, its file suffix and the function that writes a suite in it."""
+
+    name: str
+    suffix: str
+    render: Callable[[Suite], str]
+
+
+EXPORTERS: dict[str, Exporter] = {
+    exporter.name: exporter
+    for exporter in (
+        Exporter("json", ".json", json_export.render),
+        Exporter("markdown", ".md", markdown.render),
+        Exporter("gherkin", ".feature", gherkin.render),
+        Exporter("xray", ".xray.csv", xray.render),
+        Exporter("zephyr", ".zephyr.csv", zephyr.render),
+        Exporter("testrail", ".testrail.xml", testrail.render),
+        Exporter("azure", ".azure.csv", azure.render),
+    )
+}
+
+
+def get_exporter(name: str) -> Exporter:
+    """Return the exporter for a format name, in any letter case.
+
+    Raises:
+        ValueError: the format is unknown; the message lists the known ones.
+    """
+    exporter = EXPORTERS.get(name.lower())
+    if exporter is None:
+        known = ", ".join(EXPORTERS)
+        raise ValueError(f"unknown export format {name!r}; known formats: {known}")
+    return exporter
