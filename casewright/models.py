@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 CaseKind = Literal["positive", "negative", "boundary", "role", "data"]
 """What a test case exercises: the happy path, a rejection, a limit, a permission or data rule."""
@@ -44,12 +44,13 @@ class AcceptanceCriterion(_Model):
     when: list[str] = Field(default_factory=list, description="When/And clauses: actions.")
     then: list[str] = Field(default_factory=list, description="Then/And/But clauses: outcomes.")
     rule_ids: list[str] = Field(default_factory=list, description="Business rule ids it names.")
+    content_hash: str = Field(default="", description="Hash of the text, recomputed on load: "
+                              "tells a changed criterion from an unchanged one.")
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def content_hash(self) -> str:
-        """Hash of the text: tells a changed criterion from an unchanged one."""
-        return content_hash(self.text)
+    @model_validator(mode="after")
+    def _hash_text(self) -> AcceptanceCriterion:
+        self.content_hash = content_hash(self.text)
+        return self
 
     @property
     def is_gherkin(self) -> bool:

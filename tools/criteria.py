@@ -16,11 +16,16 @@ from casewright.tools.blocks import Block
 RULE_ID = re.compile(r"\bBR-\d+\b")
 _AC_HEADING = re.compile(r"^\W*(acceptance\s+criteri(a|on)|a\.?c\.?s?)\W*$", re.IGNORECASE)
 _LABEL = re.compile(r"^[^\n:]{2,40}:$")
+_OTHER_SECTION = re.compile(
+    r"^\W*(out of scope|not in scope|notes?|design|ux|mock-?ups?|open questions|questions|"
+    r"background|context|dependenc\w*|assumptions?|risks?|links?|references?|tech\w* notes?|"
+    r"dev notes?|definition of done|nfrs?|non-functional\w*|attachments?)\b", re.IGNORECASE)
 _AC_PREFIX = re.compile(r"^\W*AC\s*-?\s*(\d+)\s*[:.)\-–]\s*", re.IGNORECASE)
 _SCENARIO = re.compile(r"^\W*scenario(?:\s+outline)?\s*\d*\s*[:.\-–]\s*", re.IGNORECASE)
 _KEYWORD = re.compile(r"^\W*(given|when|then|and|but)\b[\s,:]*", re.IGNORECASE)
 _INLINE_KEYWORD = re.compile(
-    r"(?:(?<=[,;.])\s+|\s+(?=(?:When|Then|And|But)\b))(?=(?:when|then|and|but)\b)", re.IGNORECASE
+    r"(?<=[,;.])\s+(?=(?i:when|then|and|but)\b)|\s+(?=(?:When|Then|And|But)\b)|"
+    r"\s+(?=(?i:when|then)\b)(?=.*\b(?i:then)\b)"
 )
 _ID_HEADER = re.compile(r"^(id|ac|#|ref|no\.?|number|ac id|ac ref)$", re.IGNORECASE)
 _TEXT_HEADER = re.compile(r"(criteri|description|requirement|scenario|behaviou?r)", re.IGNORECASE)
@@ -51,7 +56,7 @@ def criteria_section(blocks: list[Block]) -> list[Block] | None:
         level = block.level if block.kind == "heading" else 7
         section = []
         for later in blocks[index + 1:]:
-            if later.kind == "heading" and later.level <= level:
+            if later.kind == "heading" and (later.level <= level or _OTHER_SECTION.match(later.text)):
                 break
             if _is_label(later) and not (_SCENARIO.match(later.text) or _KEYWORD.match(later.text)):
                 break
@@ -84,6 +89,15 @@ def _is_gherkin(text: str) -> bool:
     )
 
 
+def _lower_first(text: str) -> str:
+    """Lower-case a leading capital so a cell reads on after a keyword ('The' -> 'the')."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _opens_criterion(line: str) -> bool:
+    return bool(_AC_PREFIX.match(line) or _SCENARIO.match(line) or _KEYWORD.match(line))
+
+
 def _table_drafts(rows: list[Block]) -> list[_Draft]:
     header = rows[0].cells if rows[0].header else ()
     body = rows[1:] if header else rows
@@ -92,8 +106,8 @@ def _table_drafts(rows: list[Block]) -> list[_Draft]:
     if {"given", "when", "then"} <= set(lowered):
         for body_row in body:
             cells = dict(zip(lowered, body_row.cells, strict=False))
-            lines = [f"{keyword.capitalize()} {cells[keyword]}" for keyword in ("given", "when", "then")
-                     if cells.get(keyword)]
+            lines = [f"{keyword.capitalize()} {_lower_first(cells[keyword])}"
+                     for keyword in ("given", "when", "then") if cells.get(keyword)]
             drafts.append(_Draft(lines=lines, gherkin=True))
         return drafts
     id_column = next((i for i, cell in enumerate(header) if _ID_HEADER.match(cell)), None)
@@ -186,7 +200,17 @@ def _number(drafts: list[_Draft]) -> list[AcceptanceCriterion]:
 
 
 def parse_criteria(blocks: list[Block]) -> list[AcceptanceCriterion]:
-    """Parse criteria from blocks that hold only criteria (a section or a custom field)."""
+    """Parse criteria from blocks that hold only criteria (a section or a custom field).
+
+    Where the criteria are structured (a list, a table, Given/When/Then or AC prefixes), a
+    plain paragraph among them is commentary ("Written as a table:", "Design TBC") and is
+    skipped; where they are all plain paragraphs, each paragraph is one criterion.
+    """
+    structured = any(block.kind in {"item", "row"} or _opens_criterion(block.text)
+                     for block in blocks)
+    if structured:
+        blocks = [block for block in blocks
+                  if block.kind != "paragraph" or _opens_criterion(block.text)]
     drafts: list[_Draft] = []
     pending: list[Block] = []
     table: list[Block] = []
@@ -213,7 +237,7 @@ def criteria_from_description(blocks: list[Block]) -> list[AcceptanceCriterion]:
     if section is not None:
         return parse_criteria(section)
     text = "\n".join(block.text for block in blocks)
-    if _AC_PREFIX.search(text) or re.search(r"^\W*(given|scenario)\b", text, re.I | re.M):
+    if re.search(r"^\W*(AC\s*-?\s*\d|given|scenario)\b", text, re.IGNORECASE | re.MULTILINE):
         candidates = [b for b in blocks if _AC_PREFIX.match(b.text) or _KEYWORD.match(b.text)
                       or _SCENARIO.match(b.text)]
         return parse_criteria(candidates)

@@ -36,14 +36,14 @@ def issue_type(issue: dict[str, Any]) -> str:
 
 
 def epic_key(issue: dict[str, Any], epic_link_field: str) -> str | None:
-    """Return the epic an issue belongs to, by its parent (Cloud) or epic-link field (Server)."""
+    """Return an issue's epic: its parent (Cloud), epic-link field (Server) or agile `epic`."""
     fields = issue["fields"]
     parent = fields.get("parent") or {}
     if parent.get("key"):
         parent_type = ((parent.get("fields") or {}).get("issuetype") or {}).get("name")
         if parent_type is None or parent_type.lower() in EPIC_TYPES:
             return str(parent["key"])
-    link = fields.get(epic_link_field)
+    link = fields.get(epic_link_field) or fields.get("epic")
     if isinstance(link, dict):
         link = link.get("key")
     return str(link) if link else None

@@ -1,0 +1,5 @@
+"""Allow `python -m casewright`."""
+
+from casewright.cli import main
+
+main()
