@@ -24,6 +24,7 @@ from casewright.models import (
     TestCase,
 )
 from casewright.prompts import load_template
+from casewright.wording import headline, sentence
 
 _NEGATIVE = re.compile(
     r"\b(not|no|cannot|can't|unable|reject\w*|declin\w*|block\w*|error|denied|prevent\w*|"
@@ -35,21 +36,6 @@ _PRIORITIES: dict[str, Priority] = {
     "blocker": "critical", "highest": "critical", "critical": "critical", "high": "high",
     "medium": "medium", "low": "low", "lowest": "low", "minor": "low", "major": "high",
 }
-HEADLINE_LENGTH = 80
-
-
-def sentence(text: str) -> str:
-    """Capitalise the first letter and drop a trailing full stop."""
-    text = text.strip().rstrip(".")
-    return text[:1].upper() + text[1:]
-
-
-def headline(text: str, limit: int = HEADLINE_LENGTH) -> str:
-    """Shorten text to at most `limit` characters at a word boundary."""
-    text = sentence(" ".join(text.split()))
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def case_kind(criterion: AcceptanceCriterion) -> CaseKind:

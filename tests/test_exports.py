@@ -293,18 +293,21 @@ def test_gherkin_tags_story_scenarios_criteria_kinds_and_rules(suite: Suite) -> 
 
 
 def test_gherkin_writes_preconditions_actions_and_results_in_order(suite: Suite) -> None:
-    """Preconditions become Given/And, each step a When (with its data) and a Then."""
+    """Preconditions become Given/And, each step a When (with its data) and a Then.
+
+    A leading capital is lowered so the step reads on after its keyword.
+    """
     feature = parse_feature(get_exporter("gherkin").render(suite))
     steps = feature["children"][0]["scenario"]["steps"]
     assert [(s["keyword"].strip(), s["text"]) for s in steps] == [
-        ("Given", "Shopper is signed in"),
-        ("And", "Cart holds one item"),
-        ("When", "Open the cart"),
-        ("Then", "The cart lists one item"),
-        ("When", 'Enter a coupon with data "SAVE10"'),
-        ("Then", "Coupon accepted"),
-        ("When", 'Pay with data "card 4111"'),
-        ("Then", "Total is 10% lower"),
+        ("Given", "shopper is signed in"),
+        ("And", "cart holds one item"),
+        ("When", "open the cart"),
+        ("Then", "the cart lists one item"),
+        ("When", 'enter a coupon with data "SAVE10"'),
+        ("Then", "coupon accepted"),
+        ("When", 'pay with data "card 4111"'),
+        ("Then", "total is 10% lower"),
     ]
 
 
@@ -321,12 +324,12 @@ def test_gherkin_keeps_nasty_text_inside_its_steps(nasty_suite: Suite) -> None:
         ("Given", "# starts with a hash"),
         ("And", "@starts with an at"),
         ("And", "multi line"),
-        ("When", 'Feature: fake Scenario: also fake with data "say "hi", then | leave"'),
+        ("When", 'feature: fake Scenario: also fake with data "say "hi", then | leave"'),
         ("Then", '""" | a | b | # not a comment'),
         ("When", "@tag-looking action"),
-        ("Then", "Then <b>bold</b> & done"),
+        ("Then", "then <b>bold</b> & done"),
     ]
-    assert [(s["keyword"].strip(), s["text"]) for s in second["steps"]] == [("When", "Only step")]
+    assert [(s["keyword"].strip(), s["text"]) for s in second["steps"]] == [("When", "only step")]
 
 
 def test_gherkin_of_an_empty_suite_is_a_feature_that_says_so(empty_suite: Suite) -> None:

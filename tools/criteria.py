@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from casewright.models import AcceptanceCriterion
 from casewright.tools.blocks import Block
+from casewright.wording import lower_first
 
 RULE_ID = re.compile(r"\bBR-\d+\b")
 _AC_HEADING = re.compile(r"^\W*(acceptance\s+criteri(a|on)|a\.?c\.?s?)\W*$", re.IGNORECASE)
@@ -89,11 +90,6 @@ def _is_gherkin(text: str) -> bool:
     )
 
 
-def _lower_first(text: str) -> str:
-    """Lower-case a leading capital so a cell reads on after a keyword ('The' -> 'the')."""
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
-
-
 def _opens_criterion(line: str) -> bool:
     return bool(_AC_PREFIX.match(line) or _SCENARIO.match(line) or _KEYWORD.match(line))
 
@@ -106,7 +102,7 @@ def _table_drafts(rows: list[Block]) -> list[_Draft]:
     if {"given", "when", "then"} <= set(lowered):
         for body_row in body:
             cells = dict(zip(lowered, body_row.cells, strict=False))
-            lines = [f"{keyword.capitalize()} {_lower_first(cells[keyword])}"
+            lines = [f"{keyword.capitalize()} {lower_first(cells[keyword])}"
                      for keyword in ("given", "when", "then") if cells.get(keyword)]
             drafts.append(_Draft(lines=lines, gherkin=True))
         return drafts

@@ -11,6 +11,7 @@ import re
 
 from casewright.exports._text import one_line, token
 from casewright.models import Suite, TestCase
+from casewright.wording import lower_first
 
 _CRITERION_ID = re.compile(r"AC-?(\d+)", re.IGNORECASE)
 
@@ -47,6 +48,6 @@ def _steps(case: TestCase) -> list[str]:
     previous = None
     for keyword, text in clauses:
         if text := one_line(text):
-            lines.append(f"{'And' if keyword == previous else keyword} {text}")
+            lines.append(f"{'And' if keyword == previous else keyword} {lower_first(text)}")
             previous = keyword
     return lines
