@@ -1,0 +1,134 @@
+"""Checks on written test cases, shared by the reviewer node and the quality metrics.
+
+Each check is deterministic and cheap, so the reviewer can run all of them before asking a
+model anything, and `casewright compare` can score any suite with the very same rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from casewright.models import AcceptanceCriterion, Story, TestCase
+
+_WORD = re.compile(r"[a-z0-9£%]+(?:['&.][a-z0-9]+)*")
+STOPWORDS = frozenset("""
+a about above after again all also an and any are as at be been before being below between
+both but by can could did do does doing down during each few for from further had has have
+having he her here hers him his how i if in into is it its itself just me more most my no nor
+not now of off on once only or other our out over own same she should so some such than that
+the their them then there these they this those through to too under until up very was we
+were what when where which while who whom why will with would you your given and but then
+""".split())
+UAT_VOCABULARY = frozenset("""
+open opens opened select selects selected click clicks enter enters entered check checks
+verify verifies confirm confirms confirmed screen page field fields button tab message shown
+show shows displayed display displays visible record records saved save saves system user
+agent customer caller account log logs logged note notes sign signed search searches result
+results value values error errors warning option options submit submits new existing
+attempt attempts try tries navigate navigates view views appears appear list lists status
+test data step steps expected outcome valid invalid accepted rejected refused allowed
+""".split())
+_PLACEHOLDER = re.compile(
+    r"\b(tbd|tbc|todo|fixme|lorem|ipsum|xxx+|placeholder|n/a|etc)\b|<[^>]*>|\{[^}]*\}|\[[^\]]*\]",
+    re.IGNORECASE)
+_VAGUE = re.compile(r"^(it |the system |system )?(works|ok|okay|passes|is correct|as expected|"
+                    r"correctly|successfully|fine|done)\.?$", re.IGNORECASE)
+DUPLICATE_SIMILARITY = 0.7
+UNGROUNDED_SHARE = 0.34
+KEY_TERM_SHARE = 0.3
+
+
+def words(text: str) -> list[str]:
+    """Return the lower-case words of a text."""
+    return _WORD.findall(text.lower())
+
+
+def content_words(text: str) -> set[str]:
+    """Return the words that carry meaning: no stop words, no one-letter words."""
+    return {word for word in words(text) if word not in STOPWORDS and len(word) > 1}
+
+
+def case_text(case: TestCase) -> str:
+    """Return everything a tester reads in a case, as one text."""
+    parts = [case.title, case.objective, *case.preconditions]
+    parts += [f"{step.action} {step.data} {step.expected}" for step in case.steps]
+    return "\n".join(parts)
+
+
+def _step_text(case: TestCase) -> str:
+    return " ".join(f"{s.action} {s.data} {s.expected}" for s in case.steps)
+
+
+def similarity(first: str, second: str) -> float:
+    """Return the Jaccard similarity of two texts' content words (0 to 1)."""
+    one, two = content_words(first), content_words(second)
+    return len(one & two) / len(one | two) if one | two else 0.0
+
+
+def names_key_terms(case: TestCase, criterion: AcceptanceCriterion) -> bool:
+    """Whether a case names enough of a criterion's key terms to count as testing it."""
+    terms = content_words(criterion.text) - {"given", "when", "then"}
+    if not terms:
+        return True
+    found = terms & content_words(case_text(case))
+    return len(found) >= max(1, round(KEY_TERM_SHARE * len(terms)))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one case: which check failed and why."""
+
+    check: str
+    message: str
+
+
+def degenerate_problems(case: TestCase, story: Story,
+                        exemplars: Sequence[TestCase] = ()) -> list[Problem]:
+    """Return what makes a case degenerate: repeats, placeholders, vague or copied text."""
+    problems: list[Problem] = []
+    actions = [" ".join(words(step.action)) for step in case.steps]
+    expected = [" ".join(words(step.expected)) for step in case.steps]
+    if len(set(actions)) < len(actions) or len(set(expected)) < len(expected):
+        problems.append(Problem("repeated-steps", "two steps repeat the same text"))
+    if any(a and a == e for a, e in zip(actions, expected, strict=True)):
+        problems.append(Problem("repeated-steps", "a step expects what it does"))
+    if any(not a or not e for a, e in zip(actions, expected, strict=True)):
+        problems.append(Problem("empty-step", "a step has no action or no expected result"))
+    if any(_VAGUE.match(step.expected.strip()) or len(words(step.expected)) < 3
+           for step in case.steps):
+        problems.append(Problem("vague-expected", "an expected result is not observable"))
+    if _PLACEHOLDER.search(_step_text(case)):
+        problems.append(Problem("placeholder", "steps hold placeholder text"))
+    if case.title.strip().upper() in {story.key, ""}:
+        problems.append(Problem("bad-title", "the title is only the issue key"))
+    for exemplar in exemplars:
+        if similarity(_step_text(case), _step_text(exemplar)) >= DUPLICATE_SIMILARITY:
+            problems.append(Problem("exemplar-copy", f"steps copy exemplar {exemplar.case_id}"))
+            break
+    return problems
+
+
+def duplicate_of(case: TestCase, existing: Iterable[TestCase]) -> TestCase | None:
+    """Return the existing test this case repeats, if any."""
+    text = case_text(case)
+    for other in existing:
+        if other.case_id != case.case_id and similarity(text, case_text(other)) >= \
+                DUPLICATE_SIMILARITY:
+            return other
+    return None
+
+
+def ungrounded_words(case: TestCase, sources: str) -> set[str]:
+    """Return the content words of a case's steps that appear in no source and no UAT word."""
+    known = content_words(sources) | UAT_VOCABULARY
+    return {word for word in content_words(_step_text(case))
+            if word not in known and not word.isdigit() and word.rstrip("s") not in known}
+
+
+def is_ungrounded(case: TestCase, sources: str) -> bool:
+    """Whether too many of a case's step words were invented (appear in no source)."""
+    step_words = content_words(_step_text(case))
+    return bool(step_words) and len(ungrounded_words(case, sources)) / len(step_words) > \
+        UNGROUNDED_SHARE

@@ -1,0 +1,88 @@
+"""Quality checks and metrics on hand-built suites: each metric means what DESIGN.md says."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from casewright.metrics import score_suite, scorecard
+from casewright.models import AcceptanceCriterion, Provenance, Step, Story, Suite, TestCase
+from casewright.quality import degenerate_problems, duplicate_of, is_ungrounded
+
+STORY = Story(key="CC-7", summary="Payment extensions", project="CC", criteria=[
+    AcceptanceCriterion(criterion_id="AC1", text="Agent grants a payment extension of 14 days",
+                        rule_ids=["BR-1"]),
+    AcceptanceCriterion(criterion_id="AC2", text="A third extension in 12 months is refused",
+                        rule_ids=["BR-2"]),
+    AcceptanceCriterion(criterion_id="AC3", text="Confirmation SMS is sent to the customer"),
+])
+
+
+def _case(number: int, criterion: str, kind: str = "positive", rules: list[str] | None = None,
+          steps: list[tuple[str, str]] | None = None) -> TestCase:
+    steps = steps or [("Open the account and grant a payment extension of 14 days",
+                       "The new due date is shown on the account")]
+    return TestCase(case_id=f"CC-7-TC{number:02d}", title=f"Extension {number}",
+                    objective="Check the payment extension", kind=kind, story_key="CC-7",
+                    criterion_ids=[criterion], rule_ids=rules or [],
+                    steps=[Step(action=a, expected=e) for a, e in steps])
+
+
+def _suite(cases: list[TestCase], seconds: float = 2.0) -> Suite:
+    start = datetime(2026, 11, 23, tzinfo=UTC)
+    return Suite(story=STORY, cases=cases, provenance=Provenance(
+        tool_version="0", pipeline="agent", started_at=start,
+        finished_at=start + timedelta(seconds=seconds)))
+
+
+def test_coverage_needs_a_trace_and_the_criterion_s_key_terms() -> None:
+    cases = [_case(1, "AC1", rules=["BR-1"]),
+             _case(2, "AC2", "negative", ["BR-2", "BR-99"], [
+                 ("Grant a third extension within 12 months", "The extension is refused")]),
+             _case(3, "AC3", steps=[("Open the screen", "The page loads fully")])]
+    score = score_suite(_suite(cases), existing=[], known_rule_ids={"BR-1", "BR-2"})
+    assert (score.criteria, score.covered) == (3, 2)  # AC3's case never mentions the SMS
+    assert score.conditions == {"positive": 2, "negative": 1}
+    assert (score.cited_rules, score.valid_rules) == (3, 2)
+    assert (score.rule_bearing, score.rule_bearing_cited) == (2, 2)
+    assert score.seconds == 2.0
+
+
+def test_scorecard_totals() -> None:
+    one = _suite([_case(1, "AC1"), _case(2, "AC1", "boundary")], seconds=4)
+    two = _suite([_case(1, "AC2", "negative")], seconds=2)
+    card = scorecard("agent", [one, two], existing=[], known_rule_ids=set())
+    summary = card.summary()
+    assert summary["conditions"] == 3 and summary["conditions_boundary"] == 1
+    assert summary["seconds_per_story"] == 3.0 and summary["rule_validity"] == 1.0
+    assert summary["rule_bearing_cited"] == 0.0
+
+
+def test_degenerate_cases_are_named_by_their_problem() -> None:
+    repeated = _case(1, "AC1", steps=[("Click save", "Saved record shows"),
+                                      ("Click save", "Saved record shows")])
+    placeholder = _case(2, "AC1", steps=[("Enter <amount>", "The fee of TBD is shown")])
+    vague = _case(3, "AC1", steps=[("Grant the extension", "Works")])
+    echo = _case(4, "AC1", steps=[("The due date moves", "The due date moves")])
+    checks = {case.case_id: {p.check for p in degenerate_problems(case, STORY)}
+              for case in (repeated, placeholder, vague, echo)}
+    assert checks == {"CC-7-TC01": {"repeated-steps"}, "CC-7-TC02": {"placeholder"},
+                      "CC-7-TC03": {"vague-expected"}, "CC-7-TC04": {"repeated-steps"}}
+    assert degenerate_problems(_case(5, "AC1"), STORY) == []
+
+
+def test_exemplar_copies_and_duplicates_of_existing_tests() -> None:
+    exemplar = _case(9, "AC1").model_copy(update={"case_id": "CC-40-TC01", "story_key": "CC-40"})
+    copy = _case(1, "AC1")
+    assert [p.check for p in degenerate_problems(copy, STORY, [exemplar])] == ["exemplar-copy"]
+    assert duplicate_of(copy, [exemplar]) == exemplar
+    different = _case(2, "AC3", steps=[("Send the confirmation SMS", "The customer gets a text")])
+    assert duplicate_of(different, [exemplar]) is None
+
+
+def test_invented_words_make_a_case_ungrounded() -> None:
+    sources = "Agent grants a payment extension of 14 days; the due date is shown"
+    grounded = _case(1, "AC1")
+    invented = _case(2, "AC1", steps=[("Plug in the USB adapter and open the chat box",
+                                       "The printer toner light blinks twice")])
+    assert not is_ungrounded(grounded, sources)
+    assert is_ungrounded(invented, sources)
