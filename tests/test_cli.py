@@ -60,7 +60,8 @@ def test_epic_to_xray_covers_every_criterion(tmp_path: Path, sample_stories: dic
 
 
 def test_every_format_for_the_whole_sample(tmp_path: Path, sample_stories: dict) -> None:
-    result = casewright("run", "-f", "json,markdown,gherkin", "-f", "xray", "-f", "zephyr",
+    result = casewright("run", "-p", "fixed", "-f", "json,markdown,gherkin", "-f", "xray",
+                        "-f", "zephyr",
                         "-f", "testrail,azure", "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = tmp_path / "out"
@@ -75,7 +76,7 @@ def test_every_format_for_the_whole_sample(tmp_path: Path, sample_stories: dict)
 
 
 def test_json_to_stdout_keeps_stdout_clean(tmp_path: Path) -> None:
-    result = casewright("run", "CC-101", "cc-202", cwd=tmp_path)
+    result = casewright("run", "CC-101", "cc-202", "-p", "fixed", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     suites = [Suite.model_validate(item) for item in json.loads(result.stdout)]
     assert [suite.story.key for suite in suites] == ["CC-101", "CC-202"]
@@ -83,7 +84,7 @@ def test_json_to_stdout_keeps_stdout_clean(tmp_path: Path) -> None:
 
 
 def test_one_story_in_another_format_to_stdout(tmp_path: Path) -> None:
-    result = casewright("run", "CC-201", "--format", "gherkin", cwd=tmp_path)
+    result = casewright("run", "CC-201", "-p", "fixed", "--format", "gherkin", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert Parser().parse(result.stdout)["feature"]["tags"][0]["name"] == "@CC-201"
 
@@ -93,7 +94,7 @@ def test_story_without_criteria_warns_and_writes_an_empty_suite(sample_copy: Pat
              "fields": {"summary": "Nicer screen", "issuetype": {"name": "Story"},
                         "description": "As an agent I want a nicer screen.\n\nh3. Notes\nTBC"}}
     (sample_copy / "jira" / "CC-300.json").write_text(json.dumps(issue))
-    result = casewright("run", "CC-300", cwd=sample_copy)
+    result = casewright("run", "CC-300", "--pipeline", "fixed", cwd=sample_copy)
     assert result.returncode == 0, result.stderr
     assert "(current folder)" in result.stderr
     assert "warning: CC-300 has no acceptance criteria" in result.stderr
@@ -114,7 +115,9 @@ def test_stories_lists_the_sample(tmp_path: Path, sample_stories: dict) -> None:
     (["run", "--epic", "CC-9"], "unknown epic 'CC-9'"),
     (["run", "CC-1"], "CC-1 is an Epic, not a story"),
     (["run", "CC-101", "-f", "pdf"], "unknown export format 'pdf'"),
-    (["run", "CC-101", "--pipeline", "agent"], "the agent pipeline is not available yet"),
+    (["run", "CC-101", "--pipeline", "magic"], "unknown pipeline 'magic'"),
+    (["run", "--resume", "20261123-000000-abcd"], "no run '20261123-000000-abcd'"),
+    (["run", "CC-101", "--resume", "20261123-000000-abcd"], "--resume takes no story keys"),
     (["run", "--epic", "CC-1", "-f", "xray"], "--format xray writes one file per story"),
     (["run", "CC-101", "-f", "json,xray"], "several formats cannot share stdout"),
     (["run", "CC-101", "--workspace", "missing"], "workspace folder 'missing' does not exist"),
@@ -140,7 +143,8 @@ def test_unwritable_output_folder(tmp_path: Path) -> None:
 def test_a_failed_write_leaves_no_partial_file(tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / "CC-102.xray.csv").mkdir(parents=True)
-    result = casewright("run", "CC-101", "CC-102", "-f", "xray", "-o", "out", cwd=tmp_path)
+    result = casewright("run", "CC-101", "CC-102", "-p", "fixed", "-f", "xray", "-o", "out",
+                        cwd=tmp_path)
     assert_one_line_error(result, 2, "cannot write 'out/CC-102.xray.csv'")
     assert sorted(path.name for path in out.iterdir()) == ["CC-101.xray.csv", "CC-102.xray.csv"]
     assert (out / "CC-101.xray.csv").read_text(encoding="utf-8").startswith("Issue ID,")

@@ -86,3 +86,18 @@ def test_invented_words_make_a_case_ungrounded() -> None:
                                        "The printer toner light blinks twice")])
     assert not is_ungrounded(grounded, sources)
     assert is_ungrounded(invented, sources)
+
+
+def test_compare_rows_put_both_pipelines_side_by_side() -> None:
+    from casewright.compare import table_rows
+
+    fixed = scorecard("fixed", [_suite([_case(1, "AC1")], seconds=0.01)], existing=[],
+                      known_rule_ids=set())
+    agent = scorecard("agent", [_suite([_case(1, "AC1"), _case(2, "AC2", "negative", [], [
+        ("Grant a third extension within 12 months", "The extension is refused")])])],
+        existing=[], known_rule_ids=set())
+    rows = {label: (left, right) for label, left, right in table_rows(fixed, agent)}
+    assert rows["criterion coverage"] == ("33%", "67%")
+    assert rows["conditions covered"] == ("1", "2")
+    assert rows["  negative"] == ("0", "1")
+    assert rows["seconds per story"] == ("0.0", "2.0")

@@ -32,7 +32,8 @@ def test_wheel_installs_a_working_casewright_with_sample_and_templates(tmp_path:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
                     str(site), str(wheel)], check=True, capture_output=True, timeout=300)
     result = subprocess.run(
-        [sys.executable, "-m", "casewright", "run", "--epic", "CC-1", "-f", "gherkin", "-o", "out"],
+        [sys.executable, "-m", "casewright", "run", "--epic", "CC-1", "-p", "fixed", "-f", "gherkin",
+         "-o", "out"],
         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(site)}, capture_output=True, text=True,
         timeout=120, check=False)
     assert result.returncode == 0, result.stderr

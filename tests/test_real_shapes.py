@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casewright.tools.confluence import page_from_content
+from casewright.tools.confluence import parse_content
 from casewright.tools.jira import story_from_issue
 
 
@@ -46,7 +46,7 @@ def test_mcp_capture_v2_issue(load_fixture) -> None:
 
 def test_confluence_storage_page_with_macros_time_and_user_links(load_fixture) -> None:
     content = load_fixture("atlassian/mcp-atlassian/confluence_mocks.json")["MOCK_PAGE_RESPONSE"]
-    page = page_from_content(content)
+    page, _ = parse_content(content)
     assert (page.page_id, page.title, page.space, page.version) == (
         "987654321", "Example Meeting Notes", "PROJ", 1)
     lines = page.text.split("\n")
@@ -56,7 +56,7 @@ def test_confluence_storage_page_with_macros_time_and_user_links(load_fixture) -
 
 def test_confluence_content_links(load_fixture) -> None:
     content = load_fixture("atlassian/go-atlassian/get-content.json")
-    page = page_from_content(content)
+    page, _ = parse_content(content)
     assert page.url == ("https://ctreminiom.atlassian.net/wiki/spaces/DUMMY/pages/64290828/"
                         "Confluence+Page+Title")
     assert page.text == ""

@@ -18,7 +18,7 @@ _INLINE_SPACES = re.compile(r"[ \t\u00a0]+")
 
 @dataclass(frozen=True)
 class Block:
-    """One structural unit of a document.
+    r"""One structural unit of a document.
 
     Attributes:
         kind: heading, paragraph, list item or table row.

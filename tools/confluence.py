@@ -46,13 +46,17 @@ def extract_rules(blocks: list[Block], page_id: str) -> list[Rule]:
     return list(rules.values())
 
 
-def _page(page_id: str, title: str, blocks: list[Block], **extra: Any) -> Page:
+ParsedPage = tuple[Page, list[Block]]
+"""A page and its body's blocks (headings and tables, which chunking needs)."""
+
+
+def _page(page_id: str, title: str, blocks: list[Block], **extra: Any) -> ParsedPage:
     return Page(page_id=page_id, title=title, text=to_text(blocks),
-                rules=extract_rules(blocks, page_id), **extra)
+                rules=extract_rules(blocks, page_id), **extra), blocks
 
 
-def page_from_content(content: dict[str, Any], confluence_url: str | None = None) -> Page:
-    """Build a Page from `GET /wiki/rest/api/content/{id}?expand=body.storage,space,version`."""
+def parse_content(content: dict[str, Any], confluence_url: str | None = None) -> ParsedPage:
+    """Parse `GET /wiki/rest/api/content/{id}?expand=body.storage,space,version`."""
     body = ((content.get("body") or {}).get("storage") or {}).get("value") or ""
     links = content.get("_links") or {}
     base = links.get("base") or confluence_url
@@ -64,10 +68,10 @@ def page_from_content(content: dict[str, Any], confluence_url: str | None = None
     )
 
 
-def page_from_file(path: Path, text: str, space: str | None = None) -> Page:
-    """Build a Page from a .md or .html file; the first heading is its title."""
+def parse_file(path: Path, text: str, space: str | None = None) -> ParsedPage:
+    """Parse a .md or .html page file; the first heading is its title, the file its URL."""
     blocks = markdown_to_blocks(text) if path.suffix == ".md" else html_to_blocks(text)
     heading = next((b for b in blocks if b.kind == "heading"), None)
     title = heading.text if heading else path.stem.replace("-", " ").capitalize()
     body = [b for b in blocks if b is not heading]
-    return _page(path.stem, title, body, space=space)
+    return _page(path.stem, title, body, space=space, url=path.resolve().as_uri())

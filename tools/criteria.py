@@ -57,7 +57,8 @@ def criteria_section(blocks: list[Block]) -> list[Block] | None:
         level = block.level if block.kind == "heading" else 7
         section = []
         for later in blocks[index + 1:]:
-            if later.kind == "heading" and (later.level <= level or _OTHER_SECTION.match(later.text)):
+            ends_section = later.level <= level or _OTHER_SECTION.match(later.text)
+            if later.kind == "heading" and ends_section:
                 break
             if _is_label(later) and not (_SCENARIO.match(later.text) or _KEYWORD.match(later.text)):
                 break

@@ -1,10 +1,10 @@
 """The workspace backend: a folder holding Jira and Confluence REST JSON, read offline.
 
-    jira/*.json          one issue per file, or a search result {"issues": [...]}
-    confluence/*.json    content as the REST API returns it (or {"results": [...]})
-    confluence/*.md|html pages kept as files
-    tests/*.json         existing test cases: a list of cases, a suite, or {"cases": [...]}
-    casewright.toml      optional settings
+jira/*.json          one issue per file, or a search result {"issues": [...]}
+confluence/*.json    content as the REST API returns it (or {"results": [...]})
+confluence/*.md|html pages kept as files
+tests/*.json         existing test cases: a list of cases, a suite, or {"cases": [...]}
+casewright.toml      optional settings
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from casewright.config import Settings
 from casewright.errors import InputError, ToolError
 from casewright.keys import parse_issue_key
 from casewright.models import Page, Story, TestCase
-from casewright.tools.confluence import is_content, page_from_content, page_from_file
+from casewright.tools.blocks import Block
+from casewright.tools.confluence import ParsedPage, is_content, parse_content, parse_file
 from casewright.tools.jira import EPIC_TYPES, SUBTASK_TYPES, is_issue, issue_type, story_from_issue
 
 PAGE_SUFFIXES = {".md", ".html", ".htm"}
@@ -144,8 +145,8 @@ class WorkspaceConfluence:
         self.settings = settings
 
     @cached_property
-    def _pages(self) -> dict[str, Page]:
-        pages: dict[str, Page] = {}
+    def _pages(self) -> dict[str, ParsedPage]:
+        pages: dict[str, ParsedPage] = {}
         paths = sorted(self.folder.glob("*")) if self.folder.is_dir() else []
         for path in paths:
             if path.suffix == ".json":
@@ -155,11 +156,11 @@ class WorkspaceConfluence:
                     if not is_content(content):
                         raise InputError(f"{path}: not Confluence content JSON",
                                          hint="keep only REST content JSON in confluence/")
-                    page = page_from_content(content, self.settings.confluence_url)
-                    pages.setdefault(page.page_id, page)
+                    parsed = parse_content(content, self.settings.confluence_url)
+                    pages.setdefault(parsed[0].page_id, parsed)
             elif path.suffix in PAGE_SUFFIXES:
-                page = page_from_file(path, path.read_text(encoding="utf-8"))
-                pages.setdefault(page.page_id, page)
+                parsed = parse_file(path, path.read_text(encoding="utf-8"))
+                pages.setdefault(parsed[0].page_id, parsed)
         return pages
 
     def get_page(self, page_id: str) -> Page:
@@ -167,26 +168,39 @@ class WorkspaceConfluence:
         if page_id not in self._pages:
             raise InputError(f"unknown Confluence page {page_id!r} in '{self.folder}'",
                              hint="check the page id or file name")
-        return self._pages[page_id]
+        return self._pages[page_id][0]
 
     def list_pages(self) -> list[Page]:
         """Return every page in file order."""
-        return list(self._pages.values())
+        return [page for page, _ in self._pages.values()]
+
+    def page_blocks(self, page_id: str) -> list[Block]:
+        """Return a page body's blocks (headings, paragraphs, items, rows) for chunking."""
+        self.get_page(page_id)
+        return self._pages[page_id][1]
 
 
 class Workspace:
-    """A workspace folder: its Jira and Confluence sources and its existing test cases."""
+    """A workspace folder: its Jira and Confluence sources and its existing test cases.
 
-    def __init__(self, root: Path, settings: Settings) -> None:
+    `approved` is a folder of cases approved in earlier runs (kept outside the workspace, so
+    the workspace is never written to); they count as existing tests.
+    """
+
+    def __init__(self, root: Path, settings: Settings, approved: Path | None = None) -> None:
         self.root = root
         self.settings = settings
+        self.approved = approved
         self.jira = WorkspaceJira(root, settings)
         self.confluence = WorkspaceConfluence(root, settings)
 
     def existing_tests(self) -> list[TestCase]:
-        """Return the test cases in tests/*.json."""
+        """Return the test cases in tests/*.json and in the approved folder."""
         cases: list[TestCase] = []
-        for path in sorted((self.root / "tests").glob("*.json")):
+        paths = sorted((self.root / "tests").glob("*.json"))
+        if self.approved is not None:
+            paths += sorted(self.approved.glob("*.json"))
+        for path in paths:
             document = read_json(path)
             if isinstance(document, dict):
                 document = document.get("cases", document)

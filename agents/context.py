@@ -1,0 +1,52 @@
+"""The agent's run dependencies, passed as objects in LangGraph's runtime context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from casewright.models import Rule, TestCase
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from casewright.memory.models import Hit, SearchFilter
+
+
+class Retrieval(Protocol):
+    """What the retriever needs from memory: a filtered hybrid search."""
+
+    def search(self, query: str, *, limit: int, where: SearchFilter) -> list[Hit]:
+        """Return the best hits for a query."""
+        ...
+
+
+def _quiet(message: str) -> None:
+    """Drop a progress message."""
+
+
+@dataclass
+class AgentContext:
+    """Everything a node may use besides the state; tests swap any of it."""
+
+    chat_model: BaseChatModel
+    """The chat model every node calls (local llama.cpp, a server, or a test fake)."""
+    memory: Retrieval | None = None
+    """Retrieval memory; without it the agent finds only the rules a criterion names."""
+    rules: dict[str, tuple[Rule, str | None]] = field(default_factory=dict)
+    """Business rules by id, with their page's URL, from the Confluence source."""
+    existing_tests: Sequence[TestCase] = ()
+    """The workspace's existing cases: exemplars and duplicate candidates."""
+    max_review_rounds: int = 2
+    """How often the reviewer may send cases back before the suite ends with open findings."""
+    max_objectives_per_criterion: int = 4
+    """Upper bound on the cases written for one criterion."""
+    model_objectives: int = 3
+    """How many extra objectives the planner asks the model for, per story (0: none)."""
+    critique: bool = True
+    """Whether the reviewer asks the model for a critique after its own checks."""
+    provenance: dict[str, str | int | float | bool | None] = field(default_factory=dict)
+    """What made the suites (model file and hash, seed, settings), recorded in each one."""
+    progress: Callable[[str], None] = field(default=_quiet)
+    """Receives one line per step of work (shown on stderr by the CLI)."""

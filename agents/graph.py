@@ -1,0 +1,30 @@
+"""The agent's graph, wiring only: planner -> retriever -> writer <-> reviewer -> finish."""
+
+from __future__ import annotations
+
+from langgraph.graph import END, START, StateGraph
+
+from casewright.agents.context import AgentContext
+from casewright.agents.finish import finish
+from casewright.agents.planner import plan
+from casewright.agents.retriever import retrieve
+from casewright.agents.reviewer import review, route_review
+from casewright.agents.state import AgentInput, AgentState
+from casewright.agents.writer import write
+
+
+def build_graph() -> StateGraph:
+    """Return the uncompiled graph; callers compile it with their own checkpointer."""
+    builder = StateGraph(AgentState, context_schema=AgentContext, input_schema=AgentInput)
+    builder.add_node("planner", plan)
+    builder.add_node("retriever", retrieve)
+    builder.add_node("writer", write)
+    builder.add_node("reviewer", review)
+    builder.add_node("finish", finish)
+    builder.add_edge(START, "planner")
+    builder.add_edge("planner", "retriever")
+    builder.add_edge("retriever", "writer")
+    builder.add_edge("writer", "reviewer")
+    builder.add_conditional_edges("reviewer", route_review, ["writer", "finish"])
+    builder.add_edge("finish", END)
+    return builder

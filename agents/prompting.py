@@ -1,0 +1,49 @@
+"""The agent's prompt sections: story, evidence and exemplars, shared by every call for a story.
+
+Every call sends the same system text and sections, in the same order and byte for byte, then
+its own short task (`casewright.llm.prefix_stable_messages`), so llama.cpp reuses its cached
+prefix and evaluates only the task.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TypeVar
+
+from langchain_core.language_models import BaseChatModel
+from pydantic import BaseModel
+
+from casewright.agents.state import Evidence
+from casewright.llm.prompting import prefix_stable_messages
+from casewright.models import Story, TestCase
+from casewright.prompts import load_template
+
+Schema = TypeVar("Schema", bound=BaseModel)
+
+
+def story_text(story: Story) -> str:
+    """Return the story's key, summary and criteria, one per line."""
+    lines = [f"{story.key}: {story.summary}"]
+    lines += [f"{c.criterion_id}: {c.text}" for c in story.criteria]
+    return "\n".join(lines)
+
+
+def evidence_text(evidence: Evidence) -> str:
+    """Return the rules and pages found, each with its id."""
+    lines = [f"{source.source_id} ({source.title}): {source.text}" for source in evidence.sources]
+    return "\n".join(lines or ["(none found)"])
+
+
+def exemplar_text(exemplars: list[TestCase]) -> str:
+    """Return example cases as compact JSON, one per line."""
+    return "\n".join(
+        json.dumps(case.model_dump(include={"preconditions", "steps"}), ensure_ascii=False)
+        for case in exemplars)
+
+
+def ask_structured(model: BaseChatModel, schema: type[Schema], *, shared: Mapping[str, str],
+                   task: str) -> Schema:
+    """Ask for one structured answer: system text and shared sections first, the task last."""
+    messages = prefix_stable_messages(load_template("system")["text"], shared, task)
+    return schema.model_validate(model.with_structured_output(schema).invoke(messages))

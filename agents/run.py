@@ -1,0 +1,55 @@
+"""Running the agent over stories under a SQLite checkpointer, resumable story by story.
+
+Each story is one checkpointed thread (`<run id>/<story key>`): a finished story is read back,
+never redone; an interrupted one continues from its last finished node.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.graph.state import CompiledStateGraph
+
+from casewright.agents.context import AgentContext
+from casewright.agents.graph import build_graph
+from casewright.models import Story, Suite
+
+CHECKPOINTS_FILE = "checkpoints.sqlite"
+STATE_TYPES = [
+    ("casewright.models", name) for name in (
+        "Story", "AcceptanceCriterion", "TestCase", "Step", "Finding", "Suite", "Source",
+        "Provenance")
+] + [("casewright.agents.state", name) for name in ("Plan", "Objective", "Evidence", "Review")]
+
+
+def open_checkpointer(folder: Path) -> SqliteSaver:
+    """Open (creating if needed) the SQLite checkpointer in a state folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(folder / CHECKPOINTS_FILE, check_same_thread=False)
+    return SqliteSaver(connection, serde=JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES))
+
+
+def compile_agent(checkpointer: SqliteSaver) -> CompiledStateGraph:
+    """Compile the agent graph with a checkpointer."""
+    return build_graph().compile(checkpointer=checkpointer)
+
+
+def thread(run_id: str, story_key: str) -> RunnableConfig:
+    """Return the checkpoint thread of one story in one run."""
+    return {"configurable": {"thread_id": f"{run_id}/{story_key}"}}
+
+
+
+def run_story(graph: CompiledStateGraph, story: Story, context: AgentContext,
+              run_id: str) -> tuple[Suite, bool]:
+    """Write one story's suite, or finish an interrupted one; True when it was already done."""
+    config = thread(run_id, story.key)
+    snapshot = graph.get_state(config)
+    if "suite" in snapshot.values:
+        return snapshot.values["suite"], True
+    start = None if snapshot.next else {"story": story}
+    return graph.invoke(start, config, context=context)["suite"], False

@@ -1,0 +1,87 @@
+"""The agent's state: what each node reads and writes while one story is turned into a suite."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal, TypedDict
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from casewright.models import CaseKind, Finding, Source, Story, Suite, TestCase
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Objective(_Model):
+    """One thing to test: a criterion seen from one angle (happy path, rejection, limit...)."""
+
+    objective_id: str = Field(description="Criterion id and kind, such as 'AC2-negative'.")
+    criterion_id: str
+    kind: CaseKind
+    intent: str = Field(description="What the case must show, in one sentence.")
+    rule_ids: list[str] = Field(default_factory=list)
+    origin: Literal["scaffold", "wording", "model"] = Field(
+        description="scaffold: the criterion as written; wording: implied by its text or "
+        "rules; model: added by the planner model.")
+
+
+class Plan(_Model):
+    """The objectives for a story, in criterion order, and what to look up for each criterion."""
+
+    objectives: list[Objective]
+    queries: dict[str, str] = Field(description="Criterion id -> retrieval query.")
+
+
+class Evidence(_Model):
+    """What the retriever found: rules and pages by criterion, exemplars and duplicates."""
+
+    sources: list[Source] = Field(default_factory=list, description="Rules and pages found.")
+    by_criterion: dict[str, list[str]] = Field(
+        default_factory=dict, description="Criterion id -> ids of the sources found for it.")
+    exemplars: list[TestCase] = Field(default_factory=list, description="Cases to copy style from.")
+    candidates: list[TestCase] = Field(
+        default_factory=list, description="Existing cases the new ones must not duplicate.")
+
+    def rule_ids(self) -> set[str]:
+        """Return the ids of the rules in evidence."""
+        return {source.source_id for source in self.sources if source.kind == "rule"}
+
+
+class Review(_Model):
+    """The reviewer's verdict on one round: findings and the objectives to write again."""
+
+    round: int
+    findings: list[Finding] = Field(default_factory=list)
+    revise: list[str] = Field(default_factory=list, description="Objective ids to rewrite.")
+
+
+def merge_cases(old: dict[str, TestCase], new: dict[str, TestCase]) -> dict[str, TestCase]:
+    """Reducer: cases are keyed by objective id; a rewrite replaces the earlier case."""
+    return {**old, **new}
+
+
+class AgentInput(TypedDict):
+    """What a caller passes in: the story."""
+
+    story: Story
+
+
+class AgentState(TypedDict, total=False):
+    """Everything the nodes share for one story."""
+
+    story: Story
+    """The story under test, from the Jira source."""
+    started_at: datetime
+    """When the planner started on the story."""
+    plan: Plan
+    """The planner's objectives and queries."""
+    evidence: Evidence
+    """The retriever's rules, pages, exemplars and duplicate candidates."""
+    cases: Annotated[dict[str, TestCase], merge_cases]
+    """Written cases by objective id; the writer rewrites only the ones the reviewer names."""
+    review: Review
+    """The latest review."""
+    suite: Suite
+    """The finished suite, set by the last node."""

@@ -1,0 +1,130 @@
+"""The writer node: one test case per objective, one structured model call each.
+
+The model writes only what needs words (preconditions, steps, rule citations); the case id,
+title, kind, priority and traces are set by code from the objective, so they are always right.
+A call that fails to give valid output falls back to the scaffold's wording for that objective.
+"""
+
+from __future__ import annotations
+
+import time
+
+from langgraph.runtime import Runtime
+from pydantic import BaseModel, Field
+
+from casewright.agents.context import AgentContext
+from casewright.agents.fixed_pipeline import priority, template_case
+from casewright.agents.prompting import ask_structured, evidence_text, exemplar_text, story_text
+from casewright.agents.state import AgentState, Evidence, Objective
+from casewright.errors import ModelOutputError
+from casewright.llm.prompting import tagged
+from casewright.models import Step, Story, TestCase
+from casewright.prompts import load_template
+from casewright.quality import similarity
+from casewright.wording import headline, sentence
+
+SCAFFOLD_LABEL = "scaffold"
+EXEMPLARS_IN_PROMPT = 1
+
+
+class StepDraft(BaseModel):
+    """One step as the model writes it."""
+
+    action: str = Field(description="What the tester does.", min_length=3, max_length=160)
+    data: str = Field(default="", description="Test data used, or empty.", max_length=80)
+    expected: str = Field(description="What the tester sees.", min_length=3, max_length=160)
+
+
+class CaseDraft(BaseModel):
+    """The parts of a test case the model writes."""
+
+    preconditions: list[str] = Field(default_factory=list, max_length=3,
+                                     description="What must be true before the first step.")
+    steps: list[StepDraft] = Field(min_length=1, max_length=4)
+    rule_ids: list[str] = Field(default_factory=list, max_length=3,
+                                description="Ids of the evidence rules the case checks.")
+
+
+def case_id(story: Story, objectives: list[Objective], objective: Objective) -> str:
+    """Return the stable id of an objective's case: its position in the plan."""
+    return f"{story.key}-TC{objectives.index(objective) + 1:02d}"
+
+
+def _labels(*extra: str) -> list[str]:
+    return ["casewright", "agent", *extra]
+
+
+def scaffold_case(story: Story, objective: Objective, number: str) -> TestCase:
+    """Return the template case for an objective, used when the model cannot write one."""
+    criterion = next(c for c in story.criteria if c.criterion_id == objective.criterion_id)
+    base = template_case(story, criterion, 1)
+    steps = base.steps
+    if objective.origin != "scaffold":
+        steps = [Step(action=f"Set up the {objective.kind} condition: {objective.intent}",
+                      expected="The condition is in place before the check"), *steps]
+    return base.model_copy(update={
+        "case_id": number, "title": f"{objective.criterion_id} {objective.kind}: "
+        f"{headline(objective.intent, 70)}", "objective": objective.intent,
+        "kind": objective.kind, "steps": steps, "labels": _labels(SCAFFOLD_LABEL)})
+
+
+def draft_case(story: Story, objective: Objective, draft: CaseDraft, number: str) -> TestCase:
+    """Turn the model's draft into a case with code-set id, title, kind and traces."""
+    return TestCase(
+        case_id=number, title=f"{objective.criterion_id} {objective.kind}: "
+        f"{headline(objective.intent, 70)}", objective=objective.intent, kind=objective.kind,
+        priority=priority(story), preconditions=[sentence(p) for p in draft.preconditions if p],
+        steps=[Step(action=sentence(s.action), data=s.data.strip(), expected=sentence(s.expected))
+               for s in draft.steps],
+        story_key=story.key, criterion_ids=[objective.criterion_id],
+        rule_ids=list(dict.fromkeys([*objective.rule_ids, *draft.rule_ids])), labels=_labels())
+
+
+def shared_context(story: Story, evidence: Evidence) -> dict[str, str]:
+    """Return the sections of every writer prompt that are the same for the whole story."""
+    return {"story": story_text(story), "evidence": evidence_text(evidence)}
+
+
+def closest_exemplar(evidence: Evidence, criterion_text: str) -> list[TestCase]:
+    """Return the exemplar most like the criterion.
+
+    The tiny model copies its exemplar's subject, so a relevant one matters more than the
+    prompt-eval time it costs outside the shared prefix.
+    """
+    ranked = sorted(evidence.exemplars, key=lambda case: -similarity(
+        criterion_text, " ".join([case.title, *(s.action for s in case.steps)])))
+    return ranked[:EXEMPLARS_IN_PROMPT]
+
+
+def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[str, TestCase]]:
+    """Write the plan's cases, or rewrite the ones the last review sent back."""
+    context, story, evidence = runtime.context, state["story"], state["evidence"]
+    objectives = state["plan"].objectives
+    review = state.get("review")
+    todo = [o for o in objectives if review is None or o.objective_id in review.revise]
+    problems = {}
+    if review is not None:
+        for finding in review.findings:
+            problems.setdefault(finding.case_id, []).append(finding.message)
+    template = load_template("writer")
+    shared = shared_context(story, evidence)
+    written: dict[str, TestCase] = {}
+    for count, objective in enumerate(todo, start=1):
+        started = time.perf_counter()
+        number = case_id(story, objectives, objective)
+        criterion = next(c for c in story.criteria if c.criterion_id == objective.criterion_id)
+        fix = template["fix"].format(problems="; ".join(problems[number])) \
+            if number in problems else ""
+        task = template["task"].format(
+            exemplar=tagged("exemplar", exemplar_text(closest_exemplar(evidence, criterion.text))),
+            kind=objective.kind, criterion_id=objective.criterion_id, criterion=criterion.text,
+            intent=objective.intent, fix=fix,
+            rules=", ".join(evidence.by_criterion.get(objective.criterion_id, [])) or "none")
+        try:
+            draft = ask_structured(context.chat_model, CaseDraft, shared=shared, task=task)
+            written[objective.objective_id] = draft_case(story, objective, draft, number)
+        except ModelOutputError:
+            written[objective.objective_id] = scaffold_case(story, objective, number)
+        context.progress(f"writer {count}/{len(todo)}: {number} {objective.objective_id} "
+                         f"({time.perf_counter() - started:.1f} s)")
+    return {"cases": written}

@@ -1,0 +1,213 @@
+"""Benchmark the retrieval memory on this machine and print the figures (not a test).
+
+    python benchmarks/memory.py [--queries 200] [--server-queries 40]
+
+One run, same data for both engines (Qdrant Edge in-process, on disk; qdrant-client's in-memory
+local mode standing in for a server): embedder start-up, ingest throughput (embedding and
+upsert apart), hybrid query latency at 1,000 and 20,000 chunks, the re-ingest of the unchanged
+sample, and retrieval quality on the sample. Chunks beyond the sample are synthetic: sample
+words in random order with random unit vectors, enough to time the engines, not to judge ranking.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from qdrant_client import QdrantClient
+
+from casewright.config import load_settings
+from casewright.memory import Chunk, SearchFilter, ingest, open_memory, workspace_chunks
+from casewright.memory.chunking import make_chunk
+from casewright.memory.edge import EdgeStore
+from casewright.memory.embedders import Bm25Sparse, OnnxMiniLM
+from casewright.memory.memory import manifest_for
+from casewright.memory.models import CHUNK_KINDS, SparseVector
+from casewright.memory.onnx_export import export_onnx, model_folder
+from casewright.memory.server import ServerStore
+from casewright.memory.store import VectorStore
+from casewright.tools.workspace import Workspace, bundled_sample
+
+RULE_MENTION = re.compile(r"\s*\(?\bBR-\d+(?:\s*,\s*BR-\d+)*\)?")
+STARTUP = ("import sys, time; began = time.perf_counter(); {imports}; {embed}; "
+           "print(time.perf_counter() - began)")
+
+
+def seconds_in_subprocess(imports: str, embed: str) -> float:
+    """Time imports + first vector in a fresh interpreter (what a user waits for)."""
+    code = STARTUP.format(imports=imports, embed=embed)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """Return p50 and p95 in milliseconds."""
+    ordered = sorted(samples)
+    return (statistics.median(ordered) * 1000,
+            ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000)
+
+
+def open_store(engine: str, folder: Path, dense: OnnxMiniLM, sparse: Bm25Sparse) -> VectorStore:
+    """Open a new store: edge in a folder, the server path on qdrant-client's :memory: mode."""
+    manifest = manifest_for(dense, sparse)
+    if engine == "edge":
+        return EdgeStore.open(folder, manifest, create=True)
+    return ServerStore.open(QdrantClient(location=":memory:"), "casewright", manifest,
+                            create=True, location="local mode")
+
+
+def synthetic(count: int, words: list[str], rng: np.random.Generator, dimension: int,
+              ) -> tuple[list[Chunk], np.ndarray]:
+    """Make chunks of sample words in random order, with random unit vectors."""
+    chunks = [make_chunk(kind=CHUNK_KINDS[n % 4], source_id=f"SYN-{n}", title=f"Synthetic {n}",
+                         project="CC", space="CCOPS",
+                         text=" ".join(rng.choice(words, size=int(rng.integers(30, 90)))))
+              for n in range(count)]
+    vectors = rng.normal(size=(count, dimension)).astype(np.float32)
+    return chunks, vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Return the seconds an action takes."""
+    began = time.perf_counter()
+    action()
+    return time.perf_counter() - began
+
+
+def main() -> None:
+    """Parse the options and run the benchmark in a scratch folder that is removed after."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=int, default=200, help="edge queries per figure")
+    parser.add_argument("--server-queries", type=int, default=40,
+                        help="server (local mode) queries per figure: about 0.5 s each at 20k")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="casewright-bench-") as scratch:
+        run(Path(scratch), options.queries, options.server_queries)
+
+
+def run(work: Path, edge_queries: int, server_queries: int) -> None:
+    """Run every measurement and print one block of figures."""
+    cache = work / "cache"
+    sample = bundled_sample()
+    settings = load_settings(workspace=sample, home=work, memory_path=work / "memory")
+
+    print("== embedder")
+    export = timed(lambda: export_onnx(model_folder(), cache / "onnx" / "probe.onnx"))
+    print(f"one-time ONNX export (torch + transformers, in-process): {export:.2f} s")
+    dense = OnnxMiniLM(cache)
+    dense.embed(["warm the export cache"])
+    onnx_start = seconds_in_subprocess(
+        "from pathlib import Path; from casewright.memory.embedders import OnnxMiniLM",
+        f"OnnxMiniLM(Path({str(cache)!r})).embed(['payment extension limit'])")
+    st_start = seconds_in_subprocess(
+        "from sentence_transformers import SentenceTransformer; "
+        "from casewright.memory.onnx_export import model_folder",
+        "SentenceTransformer(str(model_folder()), device='cpu').encode(['payment extension'])")
+    print(f"start-up to first vector: ONNX {onnx_start:.2f} s, sentence-transformers "
+          f"{st_start:.2f} s ({st_start / onnx_start:.1f}x)")
+
+    print("== ingest of the sample workspace")
+    chunks = workspace_chunks(Workspace(sample, settings))
+    texts = [chunk.text for chunk in chunks]
+    sparse = Bm25Sparse()
+    vectors = dense.embed(texts[:8])  # warm
+    embed_s = timed(lambda: dense.embed(texts))
+    vectors = dense.embed(texts)
+    terms = sparse.embed_documents(texts)
+    bm25_s = timed(lambda: sparse.embed_documents(texts))
+    mean_chars = sum(map(len, texts)) / len(texts)
+    print(f"{len(chunks)} chunks, {mean_chars:.0f} characters on average")
+    print(f"embedding: dense {len(chunks) / embed_s:.1f} chunks/s, BM25 "
+          f"{len(chunks) / bm25_s:.0f} chunks/s")
+    stores = {engine: open_store(engine, work / engine, dense, sparse)
+              for engine in ("edge", "server")}
+    for engine, store in stores.items():
+        upsert_s = timed(lambda store=store: store.upsert(chunks, vectors, terms))
+        print(f"upsert {engine}: {len(chunks) / upsert_s:.0f} chunks/s")
+
+    print("== retrieval quality on the sample (rule chunk in the top 3, rule ids removed)")
+    criteria = [criterion for story in Workspace(sample, settings).jira.list_stories()
+                for criterion in story.criteria]
+    pairs = [(RULE_MENTION.sub("", criterion.text), rule_id)
+             for criterion in criteria for rule_id in criterion.rule_ids]
+    for engine, store in stores.items():
+        missed = []
+        for text, rule_id in pairs:
+            hits = store.query(dense.embed([text])[0].tolist(), sparse.embed_query(text),
+                               limit=3, where=SearchFilter(kind="rule"))
+            if rule_id not in [hit.chunk.source_id for hit in hits]:
+                missed.append(rule_id)
+        print(f"{engine}: {len(pairs) - len(missed)}/{len(pairs)} = "
+              f"{(len(pairs) - len(missed)) / len(pairs):.0%} (missed: {', '.join(missed) or '-'})")
+
+    print("== hybrid query latency (engine only; query vectors made beforehand)")
+    queries = [(dense.embed([text])[0].tolist(), sparse.embed_query(text))
+               for text in [text for text, _ in pairs] + [c.text for c in criteria]]
+    query_embed = [timed(lambda text=text: (dense.embed([text]), sparse.embed_query(text)))
+                   for text, _ in pairs]
+    print(f"embedding a query (dense + BM25): p50 {percentiles(query_embed)[0]:.1f} ms")
+    words = " ".join(texts).split()
+    rng = np.random.default_rng(42)
+    for target in (1_000, 20_000):
+        extra, extra_vectors = synthetic(target - stores["edge"].count(), words, rng,
+                                         dense.dimension)
+        extra_terms: list[SparseVector] = sparse.embed_documents([c.text for c in extra])
+        batches = [(extra[start:start + 512], extra_vectors[start:start + 512],
+                    extra_terms[start:start + 512]) for start in range(0, len(extra), 512)]
+        for engine, store in stores.items():
+            upsert_s = sum(timed(lambda batch=batch, store=store: store.upsert(*batch))
+                           for batch in batches)
+            if target == 20_000:
+                print(f"upsert {engine}: {len(extra) / upsert_s:.0f} chunks/s "
+                      f"({len(extra)} synthetic chunks)")
+        latency = {}
+        for where in (SearchFilter(), SearchFilter(kind="rule")):
+            for engine, store in stores.items():
+                count = edge_queries if engine == "edge" else server_queries
+                runs = (queries * (1 + count // len(queries)))[:count]
+                for dense_query, sparse_query in runs[:10]:
+                    store.query(dense_query, sparse_query, limit=5, where=where)
+                latency[engine, where.kind] = percentiles([timed(
+                    lambda d=d, s=s, store=store, where=where: store.query(d, s, limit=5,
+                                                                           where=where))
+                    for d, s in runs])
+        for kind in (None, "rule"):
+            edge, server = latency["edge", kind], latency["server", kind]
+            label = "no filter" if kind is None else f"kind={kind}"
+            print(f"{stores['edge'].count():>6} chunks, {label:<9}: edge p50 {edge[0]:.2f} ms "
+                  f"p95 {edge[1]:.2f} ms | server (local mode) p50 {server[0]:.2f} ms p95 "
+                  f"{server[1]:.2f} ms | server/edge p50 {server[0] / edge[0]:.1f}x")
+    for store in stores.values():
+        store.close()
+
+    print("== re-ingest of the unchanged sample (target < 2 s)")
+    with open_memory(settings, create=True, dense=dense) as memory:
+        ingest(memory, chunks)
+
+    def reingest() -> None:
+        with open_memory(settings, create=True, dense=OnnxMiniLM(cache)) as memory:
+            report = ingest(memory, workspace_chunks(Workspace(sample, settings)))
+            assert report.added == 0, report
+
+    print(f"in-process (read workspace, chunk, diff, close): {timed(reingest):.2f} s")
+    began = time.perf_counter()
+    cli = subprocess.run([sys.executable, "-m", "casewright", "ingest"], capture_output=True,
+                         text=True, check=True, env={
+                             **os.environ, "CASEWRIGHT_HOME": str(work),
+                             "CASEWRIGHT_MEMORY_PATH": str(work / "memory")})
+    print(f"`casewright ingest` as a command: {time.perf_counter() - began:.2f} s "
+          f"({cli.stdout.strip()})")
+
+
+if __name__ == "__main__":
+    main()

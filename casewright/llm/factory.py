@@ -1,0 +1,58 @@
+"""Build the chat model the settings ask for; the one place that constructs model clients."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from langchain_core.language_models import BaseChatModel
+
+from casewright.config import Settings
+from casewright.errors import ConfigError
+from casewright.llm.chat_model import LlamaCppChatModel
+from casewright.llm.gguf import bundled_model_path
+
+if TYPE_CHECKING:
+    from casewright.llm.server import ServerChatModel
+
+NO_KEY = "no-key"
+"""Sent when no API key is set: local servers ignore it, the OpenAI client needs one."""
+
+
+def load_chat_model(settings: Settings) -> BaseChatModel:
+    """Return the chat model for settings: the local GGUF (default) or an OpenAI-compatible server.
+
+    A local model is checked (file, GGUF magic) but loaded on its first call; a server is
+    asked for its model list at once, so a wrong URL or key fails here, not mid-run.
+
+    Raises:
+        ConfigError: naming the setting to fix.
+    """
+    if settings.model_provider == "openai":
+        return _server_model(settings)
+    threads = {"n_threads": settings.model_threads} if settings.model_threads is not None else {}
+    return LlamaCppChatModel(
+        model_path=settings.model_path if settings.model_path is not None
+        else bundled_model_path(),
+        n_ctx=settings.model_context, seed=settings.model_seed,
+        temperature=settings.model_temperature, max_tokens=settings.model_max_tokens, **threads)
+
+
+def _server_model(settings: Settings) -> ServerChatModel:
+    from casewright.llm.server import URL_SETTING, ServerChatModel, served_models
+
+    if settings.model_base_url is None:
+        raise ConfigError(f"{URL_SETTING} is not set but CASEWRIGHT_MODEL_PROVIDER is 'openai'",
+                          hint=f"set {URL_SETTING} to the server's URL, such as "
+                          "http://127.0.0.1:8080/v1, or use CASEWRIGHT_MODEL_PROVIDER=local")
+    api_key = (settings.model_api_key.get_secret_value() if settings.model_api_key is not None
+               else NO_KEY)
+    listed = served_models(settings.model_base_url, api_key)
+    name = settings.model_name if settings.model_name is not None else next(iter(listed), None)
+    if name is None:
+        raise ConfigError(f"the server at {settings.model_base_url} lists no models",
+                          hint="set CASEWRIGHT_MODEL_NAME to the model to use")
+    return ServerChatModel(
+        base_url=settings.model_base_url, api_key=api_key, model=name,
+        seed=settings.model_seed, temperature=settings.model_temperature,
+        max_tokens=settings.model_max_tokens,
+        response_format_mode=settings.model_response_format)
