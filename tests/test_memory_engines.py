@@ -122,6 +122,7 @@ def test_reingesting_an_unchanged_workspace_embeds_nothing(memory: Memory) -> No
 
 def test_changed_and_deleted_sources_replace_their_chunks(memory: Memory,
                                                           sample_copy: Path) -> None:
+    ingest(memory, chunks_of(sample_copy))  # the copy's file pages link to its own files
     page = sample_copy / "confluence" / "direct-debit-and-payment-plans.md"
     page.write_text(page.read_text(encoding="utf-8").replace("1st to the 28th", "1st to the 25th"),
                     encoding="utf-8")
