@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 from pathlib import Path
@@ -49,7 +50,13 @@ def check_gguf(path: Path) -> Path:
 
 
 def file_sha256(path: Path) -> str:
-    """Return the SHA-256 of a file, read in 1 MiB blocks."""
+    """Return the SHA-256 of a file, computed once per process while the file is unchanged."""
+    stat = path.stat()
+    return _sha256(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _sha256(path: Path, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while block := handle.read(1 << 20):

@@ -14,7 +14,9 @@ from casewright.llm.gguf import file_sha256
 from casewright.llm.prompting import prefix_stable_messages
 from casewright.models import Step
 
-SMOKE_SYSTEM = "You write UAT test steps as JSON objects."
+SMOKE_SYSTEM = ('You write UAT test steps as JSON objects. Example: {"action": "Open account '
+                '30011234 and pass ID&V", "data": "DOB 03/09/1971", "expected": "The account '
+                'summary opens"}')  # one example: the bundled model answers "test_1" without
 SMOKE_TASK = ("Write one test step: the agent opens account 40018822 and checks that the "
               "overdue balance shown is £180.00.")
 

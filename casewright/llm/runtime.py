@@ -8,6 +8,7 @@ whole process turns a 2,000-token prompt from seconds into a fraction of a secon
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
@@ -61,6 +62,19 @@ def get_model(key: LlamaKey) -> LoadedModel:
         if key not in _LOADED:
             _LOADED[key] = _load(key)
         return _LOADED[key]
+
+
+@atexit.register
+def close_all() -> None:
+    """Free every loaded model while llama.cpp's bindings still exist.
+
+    Left to the garbage collector at interpreter exit, `Llama.__del__` runs after the
+    bindings are torn down and prints an ignored-exception traceback.
+    """
+    with _LOADING:
+        for model in _LOADED.values():
+            model.llama.close()
+        _LOADED.clear()
 
 
 def _load(key: LlamaKey) -> LoadedModel:
