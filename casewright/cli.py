@@ -57,16 +57,38 @@ def reporting(ctx: typer.Context) -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
-def open_workspace(workspace: Path | None) -> tuple[Workspace, Settings]:
-    """Resolve the workspace, load its settings and say which one is used."""
+def open_workspace(workspace: Path | None,
+                   spaces: list[str] | None = None) -> tuple[Workspace, Settings]:
+    """Resolve the workspace, load its settings and say which one is used.
+
+    Jira and Confluence are read over REST when settings name a site and its credentials;
+    then the current folder, not the bundled sample, holds the settings, tests and state.
+    """
     from casewright.config import load_settings
+    from casewright.errors import ConfigError
     from casewright.runs import state_folder
+    from casewright.tools.atlassian_site import uses_rest
+    from casewright.tools.rest_confluence import RestConfluence
+    from casewright.tools.rest_jira import RestJira
     from casewright.tools.workspace import Workspace, resolve_workspace
 
     root, reason = resolve_workspace(workspace, Path.cwd())
-    settings = load_settings(workspace=root)
+    settings = load_settings(workspace=root, confluence_spaces=spaces)
+    if reason == "bundled sample" and uses_rest(settings):
+        root, reason = Path.cwd(), "current folder"
+        settings = load_settings(workspace=root, confluence_spaces=spaces)
+    jira = RestJira.from_settings(settings)
+    confluence = RestConfluence.from_settings(settings, state_folder(settings) / "confluence",
+                                              progress=say)
+    if spaces and confluence is None:
+        raise ConfigError("--space reads Confluence over REST, which is not set up",
+                          hint="set CASEWRIGHT_CONFLUENCE_URL and a token or PAT")
     say(f"workspace: {root} ({reason})")
-    return Workspace(root, settings, approved=state_folder(settings) / "approved"), settings
+    for source in (jira, confluence):
+        if source is not None:
+            say(f"{source.site.service.lower()}: {source.site.url} over REST")
+    return Workspace(root, settings, approved=state_folder(settings) / "approved", jira=jira,
+                     confluence=confluence), settings
 
 
 @app.callback()
@@ -87,6 +109,9 @@ def run(
         show_default=False)] = None,
     epic: Annotated[str | None, typer.Option("--epic", help="Run every story of this epic.",
                                              show_default=False)] = None,
+    jql: Annotated[str | None, typer.Option(
+        "--jql", help="Run every story this JQL finds (Jira over REST).",
+        show_default=False)] = None,
     workspace: WorkspaceOption = None,
     pipeline: Annotated[str, typer.Option(
         "--pipeline", "-p", help="agent (planner, retriever, writer, reviewer on the local "
@@ -105,7 +130,7 @@ def run(
     with reporting(ctx):
         from casewright.runner import RunRequest, execute
 
-        request = RunRequest(keys=keys or [], epic=epic, pipeline=pipeline,
+        request = RunRequest(keys=keys or [], epic=epic, jql=jql, pipeline=pipeline,
                              formats=formats or ["json"], output=output, resume=resume)
         source, settings = open_workspace(workspace)
         execute(request, source, settings, say)
@@ -166,7 +191,14 @@ def stories(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
 
 
 @app.command()
-def ingest(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
+def ingest(
+    ctx: typer.Context,
+    workspace: WorkspaceOption = None,
+    spaces: Annotated[list[str] | None, typer.Option(
+        "--space", help="Confluence space to read over REST (repeatable; default: the "
+        "confluence_spaces setting). Only pages whose version changed are fetched.",
+        show_default=False)] = None,
+) -> None:
     """Store the workspace's rules, pages, stories and test cases in the retrieval memory."""
     with reporting(ctx):
         from rich.console import Console
@@ -174,9 +206,12 @@ def ingest(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
 
         from casewright.memory import chunks_to_ingest, open_memory
         from casewright.memory import ingest as ingest_chunks
+        from casewright.tools.sources import JqlSource
 
         began = time.perf_counter()
-        source, settings = open_workspace(workspace)
+        source, settings = open_workspace(workspace, spaces)
+        if isinstance(source.jira, JqlSource) and settings.jira_jql is None:
+            say("jira: no stories ingested: set CASEWRIGHT_JIRA_JQL to the ones in scope")
         chunks = chunks_to_ingest(source)
         done, console = [0], Console(stderr=True)
         with open_memory(settings, create=True) as memory, Progress(

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from casewright.errors import ConfigError
 
@@ -34,8 +34,33 @@ class Settings(BaseSettings):
         default=None, description="Jira custom field holding acceptance criteria, if any.")
     epic_link_field: str = Field(
         default="customfield_10014", description="Jira custom field holding the epic link.")
-    jira_url: str | None = Field(default=None, description="Jira base URL, for browse links.")
-    confluence_url: str | None = Field(default=None, description="Confluence base URL.")
+    jira_url: str | None = Field(default=None, description="Jira base URL: browse links, and "
+                                 "the REST backend when jira_token or jira_pat is set.")
+    jira_email: str | None = Field(default=None, description="Jira Cloud account email.")
+    jira_token: SecretStr | None = Field(default=None, description="Jira Cloud API token.")
+    jira_pat: SecretStr | None = Field(
+        default=None, description="Jira Server/Data Center personal access token.")
+    jira_api_version: int | None = Field(default=None, ge=2, le=3, description="Jira REST API "
+                                         "version (default: 3 on Cloud, 2 on Server/Data Center).")
+    jira_jql: str | None = Field(default=None, description="JQL of the stories in scope over "
+                                 "REST (what `stories`, `ingest` and a run without keys read).")
+    confluence_url: str | None = Field(default=None, description="Confluence base URL (Cloud: "
+                                       "https://SITE.atlassian.net/wiki): page links, and the "
+                                       "REST backend when a token or PAT is set.")
+    confluence_email: str | None = Field(
+        default=None, description="Confluence Cloud account email (default: jira_email).")
+    confluence_token: SecretStr | None = Field(
+        default=None, description="Confluence Cloud API token (default: jira_token).")
+    confluence_pat: SecretStr | None = Field(default=None, description="Confluence Server/Data "
+                                             "Center personal access token (default: jira_pat).")
+    confluence_spaces: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Confluence spaces read over REST (comma-separated).")
+    rest_timeout: int = Field(default=30, ge=1, description="Seconds to wait for one Jira or "
+                              "Confluence response.")
+    rest_retries: int = Field(default=3, ge=0, le=10, description="Retries of a rate-limited "
+                              "(429) or failed (5xx) Jira or Confluence request.")
+    rest_max_wait: float = Field(default=60, ge=0, description="Longest wait before a retry in "
+                                 "seconds, whatever the server's Retry-After asks.")
     memory_path: Path | None = Field(
         default=None, description="Folder of the embedded retrieval memory (default: "
         "<home>/memory/<workspace folder name>-<hash of its path>); relative to the workspace.")
@@ -76,6 +101,13 @@ class Settings(BaseSettings):
         default=2, ge=0, le=5, description="Most times the reviewer sends cases back.")
     agent_critique: bool = Field(
         default=True, description="Whether the reviewer asks the model for a critique.")
+
+    @field_validator("confluence_spaces", mode="before")
+    @classmethod
+    def _split_spaces(cls, value: Any) -> Any:
+        """Accept `KEY,KEY` (the environment's form) as well as a list."""
+        return [key.strip() for key in value.split(",") if key.strip()] \
+            if isinstance(value, str) else value
 
 
 def read_settings_file(path: Path) -> dict[str, Any]:

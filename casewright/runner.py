@@ -18,7 +18,7 @@ from casewright.files import ensure_writable_dir, write_atomic
 from casewright.keys import parse_issue_key
 from casewright.models import Story, Suite
 from casewright.runs import RunRecord, load_run, new_run_id, save_run, state_folder
-from casewright.tools.sources import JiraSource
+from casewright.tools.sources import JiraSource, JqlSource
 from casewright.tools.workspace import Workspace
 
 PIPELINES = ("agent", "fixed")
@@ -26,13 +26,23 @@ PIPELINES = ("agent", "fixed")
 STDOUT_MERGEABLE = {"json", "markdown"}
 
 
-def select_stories(jira: JiraSource, keys: Sequence[str], epic: str | None) -> list[Story]:
-    """Return the stories named by keys and/or an epic, in order, without repeats."""
+def select_stories(jira: JiraSource, keys: Sequence[str], epic: str | None,
+                   jql: str | None = None) -> list[Story]:
+    """Return the stories named by keys, an epic and/or JQL, in order, without repeats."""
     stories = [jira.get_story(key) for key in keys]
     if epic is not None:
         stories += jira.epic_stories(epic)
-    if not keys and epic is None:
+    if jql is not None:
+        if not isinstance(jira, JqlSource):
+            raise InputError("--jql needs Jira over REST; this workspace reads jira/*.json",
+                             hint="set CASEWRIGHT_JIRA_URL with CASEWRIGHT_JIRA_EMAIL and "
+                             "CASEWRIGHT_JIRA_TOKEN (Cloud) or CASEWRIGHT_JIRA_PAT (Server/DC)")
+        stories += jira.search(jql)
+    if not keys and epic is None and jql is None:
         stories = jira.list_stories()
+        if not stories:
+            raise InputError("no stories to run", hint="pass story keys, --epic or --jql, or "
+                             "set CASEWRIGHT_JIRA_JQL to the stories in scope")
     unique = {story.key: story for story in stories}
     return list(unique.values())
 
@@ -89,6 +99,7 @@ class RunRequest(BaseModel):
 
     keys: list[str]
     epic: str | None = None
+    jql: str | None = None
     pipeline: str = "agent"
     formats: list[str] = ["json"]
     output: Path | None = None
@@ -97,8 +108,8 @@ class RunRequest(BaseModel):
 
 def resumed(request: RunRequest, workspace: Workspace, state: Path) -> RunRequest:
     """Return the request of the run being resumed."""
-    if request.keys or request.epic:
-        raise InputError("--resume takes no story keys or --epic",
+    if request.keys or request.epic or request.jql:
+        raise InputError("--resume takes no story keys, --epic or --jql",
                          hint="run `casewright run --resume RUN_ID` alone")
     record = load_run(state, request.resume or "")
     if record.workspace != str(workspace.root):
@@ -121,7 +132,7 @@ def execute(request: RunRequest, workspace: Workspace, settings: Settings,
         raise InputError(f"unknown pipeline {request.pipeline!r}",
                          hint="use --pipeline agent or --pipeline fixed")
     exporters = parse_formats(request.formats)
-    stories = select_stories(workspace.jira, request.keys, request.epic)
+    stories = select_stories(workspace.jira, request.keys, request.epic, request.jql)
     prepare_output(request.output, exporters, len(stories))
     began, suites, written = time.perf_counter(), [], []
     with ExitStack() as stack:

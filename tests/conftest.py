@@ -14,6 +14,7 @@ import pytest
 from casewright.tools.workspace import bundled_sample
 
 FIXTURES = Path(__file__).parent / "fixtures"
+pytest_plugins = ["rest_server"]  # the local Jira/Confluence server's fixtures
 
 
 @pytest.fixture(autouse=True)

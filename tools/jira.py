@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from casewright.errors import InputError
 from casewright.models import Story
 from casewright.tools.adf import adf_to_blocks
 from casewright.tools.blocks import Block, to_text
@@ -33,6 +34,20 @@ def is_issue(document: Any) -> bool:
 def issue_type(issue: dict[str, Any]) -> str:
     """Return the issue type name, such as 'Story' or 'Epic'."""
     return str((issue["fields"].get("issuetype") or {}).get("name") or "Story")
+
+
+def is_story(issue: dict[str, Any]) -> bool:
+    """Whether an issue is a story (any type but an epic or a sub-task)."""
+    return issue_type(issue).lower() not in EPIC_TYPES | SUBTASK_TYPES
+
+
+def check_story(issue: dict[str, Any]) -> dict[str, Any]:
+    """Return the issue if it is a story; InputError naming an epic or sub-task."""
+    if not is_story(issue):
+        key = issue["key"]
+        raise InputError(f"{key} is an {issue_type(issue)}, not a story",
+                         hint=f"use --epic {key} to run its stories")
+    return issue
 
 
 def epic_key(issue: dict[str, Any], epic_link_field: str) -> str | None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from casewright.models import Page, Story
+from casewright.tools.blocks import Block
 
 
 class JiraSource(Protocol):
@@ -32,4 +33,17 @@ class ConfluenceSource(Protocol):
 
     def list_pages(self) -> list[Page]:
         """Return every page."""
+        ...
+
+    def page_blocks(self, page_id: str) -> list[Block]:
+        """Return a page body's blocks (headings, paragraphs, items, rows) for chunking."""
+        ...
+
+
+@runtime_checkable
+class JqlSource(JiraSource, Protocol):
+    """A Jira that answers JQL (the REST backend; a workspace folder does not)."""
+
+    def search(self, jql: str) -> list[Story]:
+        """Return the stories a JQL query finds, in its order; InputError for bad JQL."""
         ...

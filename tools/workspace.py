@@ -17,13 +17,14 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from casewright.config import Settings
+from casewright.config import SETTINGS_FILE, Settings
 from casewright.errors import InputError, ToolError
 from casewright.keys import parse_issue_key
 from casewright.models import Page, Story, TestCase
 from casewright.tools.blocks import Block
 from casewright.tools.confluence import ParsedPage, is_content, parse_content, parse_file
-from casewright.tools.jira import EPIC_TYPES, SUBTASK_TYPES, is_issue, issue_type, story_from_issue
+from casewright.tools.jira import check_story, is_issue, is_story, story_from_issue
+from casewright.tools.sources import ConfluenceSource, JiraSource
 
 PAGE_SUFFIXES = {".md", ".html", ".htm"}
 _CASES = TypeAdapter(list[TestCase])
@@ -35,8 +36,8 @@ def bundled_sample() -> Path:
 
 
 def is_workspace(path: Path) -> bool:
-    """Whether a folder is a workspace (it has a jira/ folder)."""
-    return (path / "jira").is_dir()
+    """Whether a folder is a workspace: it has a jira/ folder or a casewright.toml."""
+    return (path / "jira").is_dir() or (path / SETTINGS_FILE).is_file()
 
 
 def resolve_workspace(explicit: Path | None, cwd: Path) -> tuple[Path, str]:
@@ -49,8 +50,10 @@ def resolve_workspace(explicit: Path | None, cwd: Path) -> tuple[Path, str]:
             raise InputError(f"workspace folder '{explicit}' does not exist",
                              hint="pass an existing folder to --workspace")
         if not is_workspace(explicit):
-            raise InputError(f"'{explicit}' is not a casewright workspace (no jira/ folder)",
-                             hint="point --workspace at a folder with jira/*.json")
+            raise InputError(f"'{explicit}' is not a casewright workspace (no jira/ folder "
+                             f"or {SETTINGS_FILE})",
+                             hint="point --workspace at a folder with jira/*.json or a "
+                             f"{SETTINGS_FILE} naming your Jira")
         return explicit, "given"
     if is_workspace(cwd):
         return cwd, "current folder"
@@ -71,7 +74,8 @@ def read_json(path: Path) -> Any:
             hint="fix or remove the file") from error
 
 
-def _issue_order(key: str) -> tuple[str, int]:
+def issue_order(key: str) -> tuple[str, int]:
+    """Sort key for issue keys: project, then number (CC-9 before CC-10)."""
     project, _, number = key.rpartition("-")
     return project, int(number) if number.isdigit() else 0
 
@@ -104,9 +108,6 @@ class WorkspaceJira:
             issue, criteria_field=self.settings.criteria_field,
             epic_link_field=self.settings.epic_link_field, jira_url=self.settings.jira_url)
 
-    def _is_story(self, issue: dict[str, Any]) -> bool:
-        return issue_type(issue).lower() not in EPIC_TYPES | SUBTASK_TYPES
-
     def get_story(self, key: str) -> Story:
         """Return one story; InputError for an unknown key or an epic."""
         key = parse_issue_key(key)
@@ -114,14 +115,11 @@ class WorkspaceJira:
         if issue is None:
             raise InputError(f"unknown issue key {key!r} in workspace '{self.folder.parent}'",
                              hint="run `casewright stories` to list the keys")
-        if not self._is_story(issue):
-            raise InputError(f"{key} is an {issue_type(issue)}, not a story",
-                             hint=f"use --epic {key} to run its stories")
-        return self._story(issue)
+        return self._story(check_story(issue))
 
     def list_stories(self) -> list[Story]:
         """Return every story in key order."""
-        keys = sorted((k for k, i in self._issues.items() if self._is_story(i)), key=_issue_order)
+        keys = sorted((k for k, i in self._issues.items() if is_story(i)), key=issue_order)
         return [self._story(self._issues[key]) for key in keys]
 
     def epic_stories(self, epic_key: str) -> list[Story]:
@@ -184,15 +182,19 @@ class Workspace:
     """A workspace folder: its Jira and Confluence sources and its existing test cases.
 
     `approved` is a folder of cases approved in earlier runs (kept outside the workspace, so
-    the workspace is never written to); they count as existing tests.
+    the workspace is never written to); they count as existing tests. Sources not given (the
+    REST backends, say) are the folder's own jira/ and confluence/.
     """
 
-    def __init__(self, root: Path, settings: Settings, approved: Path | None = None) -> None:
+    def __init__(self, root: Path, settings: Settings, approved: Path | None = None, *,
+                 jira: JiraSource | None = None,
+                 confluence: ConfluenceSource | None = None) -> None:
         self.root = root
         self.settings = settings
         self.approved = approved
-        self.jira = WorkspaceJira(root, settings)
-        self.confluence = WorkspaceConfluence(root, settings)
+        self.jira: JiraSource = WorkspaceJira(root, settings) if jira is None else jira
+        self.confluence: ConfluenceSource = (
+            WorkspaceConfluence(root, settings) if confluence is None else confluence)
 
     def existing_tests(self) -> list[TestCase]:
         """Return the test cases in tests/*.json and in the approved folder."""

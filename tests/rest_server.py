@@ -1,0 +1,190 @@
+"""A local HTTP server that stands in for Jira Cloud, Jira Server/Data Center and Confluence.
+
+It speaks their REST shapes on 127.0.0.1 (pytest-httpserver): `GET /rest/api/{2,3}/issue/KEY`,
+Cloud's cursor-paged `GET /rest/api/3/search/jql` (`nextPageToken`, `isLast`), Server's
+offset-paged `GET /rest/api/2/search` (`startAt`, `total`), and Confluence's
+`GET /wiki/rest/api/content` listing (`start`, `_links.next`) and `.../content/{id}`. It answers
+with the JSON it is given (the bundled sample's files, the real captures in
+fixtures/atlassian/), checks the credentials as Jira does, and pages in small pages so
+pagination is exercised. Faults are added per test with `fault()`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from casewright.errors import CasewrightError
+from casewright.tools.jira import epic_key
+from casewright.tools.workspace import bundled_sample, issue_order
+
+EMAIL, TOKEN, PAT = "tester@example.com", "cloud-token-9f3c1e77", "server-pat-51b0a2d4"
+
+
+def sample_issues() -> list[dict[str, Any]]:
+    """Every issue in the bundled sample's jira/ folder, search results unpacked."""
+    issues: list[dict[str, Any]] = []
+    for path in sorted((bundled_sample() / "jira").glob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        issues += document["issues"] if "issues" in document else [document]
+    return issues
+
+
+def sample_pages() -> list[dict[str, Any]]:
+    """Every Confluence content JSON in the bundled sample (its .md/.html pages are files)."""
+    folder = bundled_sample() / "confluence"
+    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))]
+
+
+@pytest.fixture(scope="module")
+def local_server() -> Iterator[HTTPServer]:
+    """One HTTP server on 127.0.0.1 for a test module."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def http(local_server: HTTPServer) -> HTTPServer:
+    """The module's server with no answers registered yet."""
+    local_server.clear()
+    return local_server
+
+
+def error_line(error: type[CasewrightError], call: Callable[[], object]) -> str:
+    """Run a call that must fail with `error`; return the one line the CLI would print."""
+    with pytest.raises(error) as raised:
+        call()
+    return raised.value.one_line()
+
+
+def _json(document: Any, status: int = 200) -> Response:
+    return Response(json.dumps(document), status=status, content_type="application/json")
+
+
+class FakeAtlassian:
+    """Jira and Confluence on one local server; `cloud` picks Cloud or Server/DC behaviour."""
+
+    def __init__(self, server: HTTPServer, *, issues: Sequence[dict[str, Any]] = (),
+                 pages: Sequence[dict[str, Any]] = (), cloud: bool = True,
+                 page_size: int = 2) -> None:
+        self.server = server
+        self.issues = {issue["key"]: issue for issue in issues}
+        self.pages = {str(page["id"]): page for page in pages}
+        self.cloud = cloud
+        self.page_size = page_size
+        self.queries: dict[str, list[str]] = {}
+        """Extra JQL the server understands, mapped to the keys it finds."""
+        version = 3 if cloud else 2
+        server.expect_request(re.compile(rf"/rest/api/{version}/issue/[^/]+")) \
+            .respond_with_handler(self._issue)
+        server.expect_request("/rest/api/3/search/jql" if cloud else "/rest/api/2/search") \
+            .respond_with_handler(self._search)
+        server.expect_request("/wiki/rest/api/content").respond_with_handler(self._listing)
+        server.expect_request(re.compile(r"/wiki/rest/api/content/\d+")) \
+            .respond_with_handler(self._page)
+
+    @property
+    def url(self) -> str:
+        """The Jira base URL (Confluence's is this plus /wiki)."""
+        return self.server.url_for("/").rstrip("/")
+
+    def environment(self) -> dict[str, str]:
+        """CASEWRIGHT_* variables that point casewright at this server."""
+        secrets = {"CASEWRIGHT_JIRA_EMAIL": EMAIL, "CASEWRIGHT_JIRA_TOKEN": TOKEN} \
+            if self.cloud else {"CASEWRIGHT_JIRA_PAT": PAT}
+        return {"CASEWRIGHT_JIRA_URL": self.url, "CASEWRIGHT_CONFLUENCE_URL": f"{self.url}/wiki",
+                **secrets}
+
+    def fault(self, path: str, status: int, body: str = "", *, times: int = 20,
+              headers: dict[str, str] | None = None) -> None:
+        """Answer the next `times` requests for `path` with an error, before the normal answer."""
+        content_type = "application/json" if body.startswith("{") else "text/html"
+        for _ in range(times):
+            self.server.expect_oneshot_request(path).respond_with_data(
+                body, status=status, headers=headers, content_type=content_type)
+
+    def requests(self, path_start: str) -> list[Request]:
+        """Return the requests received whose path starts with `path_start`."""
+        return [request for request, _ in self.server.log if request.path.startswith(path_start)]
+
+    def _authorised(self, request: Request) -> bool:
+        if self.cloud:
+            wanted = "Basic " + base64.b64encode(f"{EMAIL}:{TOKEN}".encode()).decode()
+        else:
+            wanted = f"Bearer {PAT}"
+        return request.headers.get("Authorization") == wanted
+
+    def _issue(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return Response("Client must be authenticated to access this resource.", 401)
+        key = request.path.rsplit("/", 1)[1]
+        if key not in self.issues:
+            return _json({"errorMessages": ["Issue does not exist or you do not have permission "
+                                            "to see it."], "errors": {}}, 404)
+        return _json(self.issues[key])
+
+    def _found(self, jql: str) -> list[dict[str, Any]] | None:
+        query, _, order = jql.partition(" ORDER BY ")
+        if query in self.queries:
+            found = [self.issues[key] for key in self.queries[query]]
+        elif match := re.fullmatch(r'(?:parent|"Epic Link") = ([A-Z]+-\d+)', query):
+            # The sample links epics both ways; a real site answers either clause for its own.
+            found = [issue for issue in self.issues.values()
+                     if epic_key(issue, "customfield_10014") == match[1]]
+        elif match := re.fullmatch(r"project = ([A-Z]+)", query):
+            found = [i for i in self.issues.values() if i["key"].startswith(f"{match[1]}-")]
+        else:
+            return None
+        return sorted(found, key=lambda issue: issue_order(issue["key"])) if order else found
+
+    def _search(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return Response("Client must be authenticated to access this resource.", 401)
+        found = self._found(request.args.get("jql", ""))
+        if found is None:
+            return _json({"errorMessages": [f"Error in the JQL Query: "
+                                            f"{request.args.get('jql')!r} is not understood."],
+                          "errors": {}}, 400)
+        size = min(self.page_size, int(request.args.get("maxResults", 50)))
+        if self.cloud:
+            start = int(request.args.get("nextPageToken", "tok-0").removeprefix("tok-"))
+            page = {"issues": found[start:start + size], "isLast": start + size >= len(found)}
+            if not page["isLast"]:
+                page["nextPageToken"] = f"tok-{start + size}"
+            return _json(page)
+        start = int(request.args.get("startAt", 0))
+        return _json({"startAt": start, "maxResults": size, "total": len(found),
+                      "issues": found[start:start + size]})
+
+    def _listing(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return Response("", 401)
+        space = request.args.get("spaceKey")
+        pages = [p for p in self.pages.values() if (p.get("space") or {}).get("key") == space]
+        start = int(request.args.get("start", 0))
+        size = min(self.page_size, int(request.args.get("limit", 25)))
+        results = [{key: page[key] for key in ("id", "type", "status", "title", "version")}
+                   for page in pages[start:start + size]]
+        links: dict[str, str] = {"base": f"{self.url}/wiki", "context": "/wiki"}
+        if start + size < len(pages):
+            links["next"] = (f"/rest/api/content?spaceKey={space}&type=page&expand=version"
+                             f"&limit={size}&start={start + size}")
+        return _json({"results": results, "start": start, "limit": size, "size": len(results),
+                      "_links": links})
+
+    def _page(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return Response("", 401)
+        page = self.pages.get(request.path.rsplit("/", 1)[1])
+        if page is None:
+            return _json({"statusCode": 404, "message": "No content found with id"}, 404)
+        return _json(page)
