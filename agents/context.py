@@ -46,6 +46,8 @@ class AgentContext:
     """How many extra objectives the planner asks the model for, per story (0: none)."""
     critique: bool = True
     """Whether the reviewer asks the model for a critique after its own checks."""
+    workspace: str | None = None
+    """The workspace the stories came from, recorded in each suite."""
     provenance: dict[str, str | int | float | bool | None] = field(default_factory=dict)
     """What made the suites (model file and hash, seed, settings), recorded in each one."""
     progress: Callable[[str], None] = field(default=_quiet)

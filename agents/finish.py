@@ -10,7 +10,8 @@ from casewright import __version__
 from casewright.agents.context import AgentContext
 from casewright.agents.reviewer import check_case
 from casewright.agents.state import AgentState
-from casewright.agents.writer import SCAFFOLD_LABEL, scaffold_case
+from casewright.agents.writer import scaffold_case
+from casewright.approval import SCAFFOLD_LABEL
 from casewright.models import Finding, Provenance, Suite, TestCase
 from casewright.prompts import load_template
 
@@ -43,4 +44,5 @@ def finish(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Suite
     return {"suite": Suite(story=story, cases=cases, findings=findings, sources=evidence.sources,
                            provenance=Provenance(
                                tool_version=__version__, pipeline="agent", settings=settings,
+                               workspace=context.workspace,
                                started_at=state["started_at"], finished_at=datetime.now(UTC)))}

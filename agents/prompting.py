@@ -11,10 +11,12 @@ import json
 from collections.abc import Mapping
 from typing import TypeVar
 
+from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from casewright.agents.state import Evidence
+from casewright.errors import ModelOutputError
 from casewright.llm.prompting import prefix_stable_messages
 from casewright.models import Story, TestCase
 from casewright.prompts import load_template
@@ -44,6 +46,16 @@ def exemplar_text(exemplars: list[TestCase]) -> str:
 
 def ask_structured(model: BaseChatModel, schema: type[Schema], *, shared: Mapping[str, str],
                    task: str) -> Schema:
-    """Ask for one structured answer: system text and shared sections first, the task last."""
+    """Ask for one structured answer: system text and shared sections first, the task last.
+
+    Any chat model works: a reply that does not parse or validate becomes `ModelOutputError`
+    (casewright's own models raise it themselves after their retry), so the writer falls
+    back to the template instead of the run failing.
+    """
     messages = prefix_stable_messages(load_template("system")["text"], shared, task)
-    return schema.model_validate(model.with_structured_output(schema).invoke(messages))
+    try:
+        return schema.model_validate(model.with_structured_output(schema).invoke(messages))
+    except (OutputParserException, ValidationError) as error:
+        raise ModelOutputError(f"the model's {schema.__name__} did not validate: {error}",
+                               raw_output=str(getattr(error, "llm_output", "") or ""),
+                               attempts=1) from error

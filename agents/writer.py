@@ -16,6 +16,7 @@ from casewright.agents.context import AgentContext
 from casewright.agents.fixed_pipeline import priority, template_case
 from casewright.agents.prompting import ask_structured, evidence_text, exemplar_text, story_text
 from casewright.agents.state import AgentState, Evidence, Objective
+from casewright.approval import SCAFFOLD_LABEL
 from casewright.errors import ModelOutputError
 from casewright.llm.prompting import tagged
 from casewright.models import Step, Story, TestCase
@@ -23,7 +24,6 @@ from casewright.prompts import load_template
 from casewright.quality import similarity
 from casewright.wording import headline, sentence
 
-SCAFFOLD_LABEL = "scaffold"
 EXEMPLARS_IN_PROMPT = 1
 
 

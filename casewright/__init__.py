@@ -1,5 +1,9 @@
 """casewright: turn Jira stories into reviewed, traceable UAT test cases.
 
+    from casewright import generate, get_exporter
+    for suite in generate(["CC-205"]):          # the bundled sample, the bundled model
+        print(get_exporter("gherkin").render(suite))
+
 The public names load lazily, so `casewright --help` stays fast.
 """
 
@@ -11,10 +15,19 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "generate": "casewright.api",
+    "agenerate": "casewright.api",
+    "load_stories": "casewright.api",
+    "build_graph": "casewright.agents.graph",
+    "AgentContext": "casewright.agents.context",
+    "get_exporter": "casewright.exports",
+    "load_settings": "casewright.config",
     "AcceptanceCriterion": "casewright.models",
     "Finding": "casewright.models",
     "Page": "casewright.models",
+    "Provenance": "casewright.models",
     "Rule": "casewright.models",
+    "Source": "casewright.models",
     "Step": "casewright.models",
     "Story": "casewright.models",
     "Suite": "casewright.models",
@@ -23,24 +36,38 @@ _EXPORTS = {
     "CasewrightError": "casewright.errors",
     "ConfigError": "casewright.errors",
     "InputError": "casewright.errors",
+    "MemoryStoreError": "casewright.errors",
+    "ModelOutputError": "casewright.errors",
     "ToolError": "casewright.errors",
 }
 
 __all__ = ["__version__", *_EXPORTS]
 
-if TYPE_CHECKING:
-    from casewright.config import Settings
-    from casewright.errors import CasewrightError, ConfigError, InputError, ToolError
-    from casewright.models import (
-        AcceptanceCriterion,
-        Finding,
-        Page,
-        Rule,
-        Step,
-        Story,
-        Suite,
-        TestCase,
-    )
+if TYPE_CHECKING:  # redundant aliases mark re-exports for type checkers and linters
+    from casewright.agents.context import AgentContext as AgentContext
+    from casewright.agents.graph import build_graph as build_graph
+    from casewright.api import agenerate as agenerate
+    from casewright.api import generate as generate
+    from casewright.api import load_stories as load_stories
+    from casewright.config import Settings as Settings
+    from casewright.config import load_settings as load_settings
+    from casewright.errors import CasewrightError as CasewrightError
+    from casewright.errors import ConfigError as ConfigError
+    from casewright.errors import InputError as InputError
+    from casewright.errors import MemoryStoreError as MemoryStoreError
+    from casewright.errors import ModelOutputError as ModelOutputError
+    from casewright.errors import ToolError as ToolError
+    from casewright.exports import get_exporter as get_exporter
+    from casewright.models import AcceptanceCriterion as AcceptanceCriterion
+    from casewright.models import Finding as Finding
+    from casewright.models import Page as Page
+    from casewright.models import Provenance as Provenance
+    from casewright.models import Rule as Rule
+    from casewright.models import Source as Source
+    from casewright.models import Step as Step
+    from casewright.models import Story as Story
+    from casewright.models import Suite as Suite
+    from casewright.models import TestCase as TestCase
 
 
 def __getattr__(name: str) -> Any:

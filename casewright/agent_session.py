@@ -2,17 +2,22 @@
 
 Before the first story the workspace is ingested into memory (a no-op when nothing changed).
 After each story, the cases that passed review with no open finding are kept as approved
-exemplars in the state folder and added to memory, so later stories learn from them.
+exemplars in the state folder and added to memory, so later stories learn from them. A caller
+(the library's `generate`) may bring its own chat model or memory; its memory is searched as
+it is, never written to.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from casewright.agents.context import AgentContext
+from langchain_core.language_models import BaseChatModel
+
+from casewright.agents.context import AgentContext, Retrieval
 from casewright.agents.run import compile_agent, open_checkpointer, run_story
+from casewright.approval import approved_cases
 from casewright.config import Settings
 from casewright.files import write_atomic
 from casewright.keys import parse_issue_key
@@ -20,13 +25,20 @@ from casewright.models import Story, Suite, TestCase
 from casewright.tools.workspace import Workspace
 
 StoryWriter = Callable[[Story, str], tuple[Suite, bool]]
+ProvenanceValues = dict[str, str | int | float | bool | None]
 
 
-def approved_cases(suite: Suite) -> list[TestCase]:
-    """Return the cases the reviewer left no finding on and that are not template wording."""
-    flagged = {finding.case_id for finding in suite.findings}
-    return [case for case in suite.cases
-            if case.case_id not in flagged and "scaffold" not in case.labels]
+def model_provenance(chat_model: BaseChatModel, settings: Settings) -> ProvenanceValues:
+    """Return what identifies the chat model in each suite's provenance."""
+    from casewright.llm.info import describe_model
+
+    try:
+        report = describe_model(chat_model)
+    except TypeError:  # a caller's own model, not one load_chat_model built
+        return {"model": type(chat_model).__name__, "model_provider": chat_model._llm_type}
+    return {"model": report.model, "model_provider": report.provider,
+            "model_sha256": report.sha256, "model_base_url": report.base_url,
+            "seed": settings.model_seed, "temperature": settings.model_temperature}
 
 
 def keep_approved(folder: Path, suite: Suite) -> list[TestCase]:
@@ -40,19 +52,27 @@ def keep_approved(folder: Path, suite: Suite) -> list[TestCase]:
 
 @contextmanager
 def agent_session(workspace: Workspace, settings: Settings, state: Path,
-                  progress: Callable[[str], None]) -> Iterator[StoryWriter]:
-    """Open the model, the memory and the graph; yield a function that writes one story."""
-    from casewright.llm import load_chat_model
-    from casewright.llm.info import describe_model
-    from casewright.memory import chunks_to_ingest, ingest, open_memory
+                  progress: Callable[[str], None], *, chat_model: BaseChatModel | None = None,
+                  memory: Retrieval | None = None) -> Iterator[StoryWriter]:
+    """Open the model, the memory and the graph; yield a function that writes one story.
 
-    chat_model = load_chat_model(settings)
-    report = describe_model(chat_model)
-    progress(f"model: {report.model} ({report.provider})")
-    with open_memory(settings, create=True) as memory:
-        stored = ingest(memory, chunks_to_ingest(workspace))
-        progress(f"memory: {stored.added} chunks added, {stored.unchanged} unchanged, "
-                 f"{stored.removed} removed")
+    Without `chat_model` the configured one is loaded; without `memory` the configured
+    memory is opened and the workspace ingested into it.
+    """
+    from casewright.llm import load_chat_model
+    from casewright.memory import Memory, chunks_to_ingest, ingest, open_memory
+
+    if chat_model is None:
+        chat_model = load_chat_model(settings)
+    provenance = model_provenance(chat_model, settings)
+    progress(f"model: {provenance['model']} ({provenance['model_provider']})")
+    with ExitStack() as stack:
+        owned: Memory | None = None
+        if memory is None:
+            owned = memory = stack.enter_context(open_memory(settings, create=True))
+            stored = ingest(owned, chunks_to_ingest(workspace))
+            progress(f"memory: {stored.added} chunks added, {stored.unchanged} unchanged, "
+                     f"{stored.removed} removed")
         rules = {rule.rule_id: (rule, page.url) for page in workspace.confluence.list_pages()
                  for rule in page.rules}
         context = AgentContext(
@@ -61,10 +81,7 @@ def agent_session(workspace: Workspace, settings: Settings, state: Path,
             max_review_rounds=settings.agent_review_rounds,
             max_objectives_per_criterion=settings.agent_objectives_per_criterion,
             model_objectives=settings.agent_model_objectives, critique=settings.agent_critique,
-            provenance={"model": report.model, "model_provider": report.provider,
-                        "model_sha256": report.sha256, "model_base_url": report.base_url,
-                        "seed": settings.model_seed, "temperature": settings.model_temperature},
-            progress=progress)
+            provenance=provenance, workspace=str(workspace.root), progress=progress)
         graph = compile_agent(open_checkpointer(state))
 
         def write(story: Story, run_id: str) -> tuple[Suite, bool]:
@@ -72,7 +89,8 @@ def agent_session(workspace: Workspace, settings: Settings, state: Path,
             if not done_before and workspace.approved is not None:
                 kept = keep_approved(workspace.approved, suite)
                 context.existing_tests = [*context.existing_tests, *kept]
-                ingest(memory, chunks_to_ingest(workspace))
+                if owned is not None:
+                    ingest(owned, chunks_to_ingest(workspace))
                 progress(f"{len(kept)} approved cases kept as exemplars")
             return suite, done_before
 

@@ -117,8 +117,9 @@ def run(
         "--pipeline", "-p", help="agent (planner, retriever, writer, reviewer on the local "
         "model) or fixed (one templated case per criterion, no model).")] = "agent",
     formats: Annotated[list[str] | None, typer.Option(
-        "--format", "-f", help="json, markdown, gherkin, xray, zephyr, testrail, azure; "
-        "repeat or comma-separate for several.", show_default="json")] = None,
+        "--format", "-f", help="json, markdown, gherkin, xray, zephyr, testrail, azure, html "
+        "(traceability report), jsonl (fine-tuning records); repeat or comma-separate for "
+        "several.", show_default="json")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Folder to write <KEY><suffix> files into (default: stdout).",
         show_default=False)] = None,

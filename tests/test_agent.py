@@ -210,3 +210,17 @@ def test_an_interrupted_run_resumes_without_redoing_finished_work(
     assert resumed_model.asked("Additions") == []  # the planner had finished before the stop
     assert len(resumed_model.asked("CaseDraft")) >= len(second.cases)
     assert calls_before > 0
+
+
+def test_a_foreign_model_s_unparseable_reply_falls_back_instead_of_failing(
+        workspace: Workspace) -> None:
+    """Any BaseChatModel: a parser error from it becomes the template case, not a crash."""
+    from langchain_core.exceptions import OutputParserException
+
+    def unparseable(schema, prompt):
+        if schema is CaseDraft:
+            raise OutputParserException("not JSON", llm_output="Sure! Here is a test case")
+        return good_answers(schema, prompt)
+
+    suite = run_story(workspace, "CC-205", ScriptedChatModel(script=unparseable))["suite"]
+    assert suite.cases and all("scaffold" in case.labels for case in suite.cases)

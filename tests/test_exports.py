@@ -217,6 +217,8 @@ def test_registry_lists_every_format_in_order_with_its_suffix() -> None:
         ("zephyr", ".zephyr.csv"),
         ("testrail", ".testrail.xml"),
         ("azure", ".azure.csv"),
+        ("html", ".html"),
+        ("jsonl", ".jsonl"),
     ]
     assert get_exporter("Gherkin") is EXPORTERS["gherkin"]
 

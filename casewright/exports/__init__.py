@@ -9,7 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from casewright.exports import azure, gherkin, json_export, markdown, testrail, xray, zephyr
+from casewright.exports import (
+    azure,
+    gherkin,
+    html,
+    json_export,
+    jsonl,
+    markdown,
+    testrail,
+    xray,
+    zephyr,
+)
 from casewright.models import Suite
 
 __all__ = ["EXPORTERS", "Exporter", "get_exporter"]
@@ -34,6 +44,8 @@ EXPORTERS: dict[str, Exporter] = {
         Exporter("zephyr", ".zephyr.csv", zephyr.render),
         Exporter("testrail", ".testrail.xml", testrail.render),
         Exporter("azure", ".azure.csv", azure.render),
+        Exporter("html", ".html", html.render),
+        Exporter("jsonl", ".jsonl", jsonl.render),
     )
 }
 
