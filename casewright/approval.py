@@ -1,7 +1,9 @@
-"""Which cases count as approved: those kept as exemplars and exported for fine-tuning.
+"""Which cases count as approved: those kept as exemplars, pushed to Jira and exported for SFT.
 
-A case is approved when the reviewer left no finding on it and it is not the template wording
-a case falls back to when the model never got it right (the writer labels it "scaffold").
+Without a person's word, a case is approved when the reviewer left no finding on it and it is
+not the template wording a case falls back to when the model never got it right (labelled
+"scaffold"). A person's decision (in a chat session) overrides that: a case labelled
+"approved" is approved whatever the reviewer said, and one labelled "rejected" never is.
 """
 
 from __future__ import annotations
@@ -10,10 +12,30 @@ from casewright.models import Suite, TestCase
 
 SCAFFOLD_LABEL = "scaffold"
 """The label of a case that kept the template wording because the model never got it right."""
+APPROVED_LABEL = "approved"
+"""The label a person's approval puts on a case."""
+REJECTED_LABEL = "rejected"
+"""The label a person's rejection puts on a case."""
+
+
+def is_approved(case: TestCase, flagged: set[str]) -> bool:
+    """Whether a case is approved, given the ids of the cases with open findings."""
+    if REJECTED_LABEL in case.labels:
+        return False
+    if APPROVED_LABEL in case.labels:
+        return True
+    return case.case_id not in flagged and SCAFFOLD_LABEL not in case.labels
 
 
 def approved_cases(suite: Suite) -> list[TestCase]:
-    """Return the cases the reviewer left no finding on and that are not template wording."""
-    flagged = {finding.case_id for finding in suite.findings}
-    return [case for case in suite.cases
-            if case.case_id not in flagged and SCAFFOLD_LABEL not in case.labels]
+    """Return the suite's approved cases, in suite order."""
+    flagged = {finding.case_id for finding in suite.findings if finding.case_id}
+    return [case for case in suite.cases if is_approved(case, flagged)]
+
+
+def decide(case: TestCase, approve: bool) -> TestCase:
+    """Return the case with a person's decision on it (the opposite decision removed)."""
+    drop = REJECTED_LABEL if approve else APPROVED_LABEL
+    keep = APPROVED_LABEL if approve else REJECTED_LABEL
+    labels = [label for label in case.labels if label not in {drop, keep}]
+    return case.model_copy(update={"labels": [*labels, keep]})
