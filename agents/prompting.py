@@ -1,4 +1,4 @@
-"""The agent's prompt sections: story, evidence and exemplars, shared by every call for a story.
+"""The agent's prompt sections: story, evidence, exemplars and guide, shared by a story's calls.
 
 Every call sends the same system text and sections, in the same order and byte for byte, then
 its own short task (`casewright.llm.prefix_stable_messages`), so llama.cpp reuses its cached
@@ -22,6 +22,8 @@ from casewright.models import Story, TestCase
 from casewright.prompts import load_template
 
 Schema = TypeVar("Schema", bound=BaseModel)
+EXEMPLARS_IN_PROMPT = 2
+"""Exemplars in the shared prefix: the evidence's closest to the story as a whole."""
 
 
 def story_text(story: Story) -> str:
@@ -42,6 +44,17 @@ def exemplar_text(exemplars: list[TestCase]) -> str:
     return "\n".join(
         json.dumps(case.model_dump(include={"preconditions", "steps"}), ensure_ascii=False)
         for case in exemplars)
+
+
+def story_context(story: Story, evidence: Evidence) -> dict[str, str]:
+    """Return the sections every writer and reviewer prompt for a story shares, in order.
+
+    The exemplars are chosen once per story and sit, with the writing guide, in the cached
+    prefix, so each call evaluates only its short task (benchmarks/agent.py measures it).
+    """
+    return {"story": story_text(story), "evidence": evidence_text(evidence),
+            "exemplars": exemplar_text(evidence.exemplars[:EXEMPLARS_IN_PROMPT]),
+            "guide": load_template("writer")["guide"]}
 
 
 def ask_structured(model: BaseChatModel, schema: type[Schema], *, shared: Mapping[str, str],

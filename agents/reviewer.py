@@ -15,12 +15,14 @@ from langgraph.runtime import Runtime
 from pydantic import BaseModel, Field
 
 from casewright.agents.context import AgentContext
-from casewright.agents.prompting import ask_structured, story_text
+from casewright.agents.prompting import ask_structured, story_context
 from casewright.agents.state import AgentState, Evidence, Review
 from casewright.errors import ModelOutputError
 from casewright.models import Finding, Story, TestCase
 from casewright.prompts import load_template
 from casewright.quality import (
+    BORROWED_ENOUGH,
+    borrowed_words,
     degenerate_problems,
     duplicate_of,
     is_ungrounded,
@@ -47,6 +49,14 @@ def sources_text(story: Story, evidence: Evidence) -> str:
     return "\n".join(parts)
 
 
+def own_sources(case: TestCase, story: Story, evidence: Evidence) -> str:
+    """Return what a case may take its subject from: its story and its criteria's rules."""
+    ids = {sid for cid in case.criterion_ids for sid in evidence.by_criterion.get(cid, [])}
+    parts = [story.summary, story.description, case.objective, *(c.text for c in story.criteria)]
+    parts += [f"{s.title} {s.text}" for s in evidence.sources if s.source_id in ids]
+    return "\n".join(parts)
+
+
 def check_case(case: TestCase, story: Story, evidence: Evidence,
                existing: list[TestCase]) -> list[Finding]:
     """Return the deterministic findings on one case."""
@@ -60,6 +70,10 @@ def check_case(case: TestCase, story: Story, evidence: Evidence,
     if criteria and not any(names_key_terms(case, criterion) for criterion in criteria):
         findings.append(finding("off-objective", f"never names what {criteria[0].criterion_id} "
                                 "is about"))
+    taken = borrowed_words(case, own_sources(case, story, evidence), evidence.exemplars)
+    if len(taken) >= BORROWED_ENOUGH:
+        findings.append(finding("off-subject", "takes an exemplar's subject or data: "
+                                + ", ".join(sorted(taken)[:5])))
     unknown = sorted(set(case.rule_ids) - evidence.rule_ids())
     if unknown:
         findings.append(finding("unknown-rule", f"cites {', '.join(unknown)}, not in evidence"))
@@ -72,18 +86,37 @@ def check_case(case: TestCase, story: Story, evidence: Evidence,
     return findings
 
 
-def _critique(context: AgentContext, story: Story, cases: list[TestCase]) -> list[Finding]:
+def _critique(context: AgentContext, story: Story, evidence: Evidence,
+              cases: list[TestCase]) -> list[Finding]:
     listing = "\n".join(f"{n}. {c.objective} | steps: " + "; ".join(s.action for s in c.steps)
                         for n, c in enumerate(cases, start=1))
     task = load_template("reviewer")["task"].format(cases=listing, limit=CRITIQUE_LIMIT)
     try:
-        critique = ask_structured(context.chat_model, Critique, shared={"story": story_text(story)},
-                                  task=task)
+        critique = ask_structured(context.chat_model, Critique,
+                                  shared=story_context(story, evidence), task=task)
     except ModelOutputError:
         return []
     return [Finding(check="critique", message=critique.reason or "misses its objective",
                     case_id=cases[n - 1].case_id, criterion_id=cases[n - 1].criterion_ids[0])
             for n in dict.fromkeys(critique.case_numbers) if 1 <= n <= len(cases)]
+
+
+def stuck_cases(findings: list[Finding], before: list[Finding]) -> set[str]:
+    """Return the cases a rewrite did not help: a check failed again and none was fixed.
+
+    Writing such a case again costs a model call and, with a small model, fails the same
+    way; the finish node keeps the template wording for it with the findings open.
+    """
+    def checks(items: list[Finding]) -> dict[str, set[str]]:
+        by_case: dict[str, set[str]] = {}
+        for item in items:
+            if item.case_id:
+                by_case.setdefault(item.case_id, set()).add(item.check)
+        return by_case
+
+    now, then = checks(findings), checks(before)
+    return {case_id for case_id, failed in now.items()
+            if failed & then.get(case_id, set()) and not failed < then[case_id]}
 
 
 def review(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Review]:
@@ -101,11 +134,14 @@ def review(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Revie
     flagged = {f.case_id for f in findings}
     if context.critique:
         clean = [case for case in cases.values() if case.case_id not in flagged]
-        findings += _critique(context, story, clean) if clean else []
+        findings += _critique(context, story, evidence, clean) if clean else []
     by_case = {case.case_id: objective_id for objective_id, case in cases.items()}
-    revise = list(dict.fromkeys(by_case[f.case_id] for f in findings if f.case_id in by_case))
+    stuck = stuck_cases(findings, state["review"].findings) if state.get("review") else set()
+    revise = list(dict.fromkeys(by_case[f.case_id] for f in findings
+                                if f.case_id in by_case and f.case_id not in stuck))
     context.progress(f"reviewer round {round_number}: {len(findings)} findings, "
-                     f"{len(revise)} cases to rewrite ({time.perf_counter() - started:.1f} s)")
+                     f"{len(revise)} cases to rewrite, {len(stuck)} not helped by rewriting "
+                     f"({time.perf_counter() - started:.1f} s)")
     return {"review": Review(round=round_number, findings=findings, revise=revise)}
 
 

@@ -14,17 +14,13 @@ from pydantic import BaseModel, Field
 
 from casewright.agents.context import AgentContext
 from casewright.agents.fixed_pipeline import priority, template_case
-from casewright.agents.prompting import ask_structured, evidence_text, exemplar_text, story_text
-from casewright.agents.state import AgentState, Evidence, Objective
+from casewright.agents.prompting import ask_structured, story_context
+from casewright.agents.state import AgentState, Objective
 from casewright.approval import SCAFFOLD_LABEL
 from casewright.errors import ModelOutputError
-from casewright.llm.prompting import tagged
 from casewright.models import Step, Story, TestCase
 from casewright.prompts import load_template
-from casewright.quality import similarity
 from casewright.wording import headline, sentence
-
-EXEMPLARS_IN_PROMPT = 1
 
 
 class StepDraft(BaseModel):
@@ -80,22 +76,6 @@ def draft_case(story: Story, objective: Objective, draft: CaseDraft, number: str
         rule_ids=list(dict.fromkeys([*objective.rule_ids, *draft.rule_ids])), labels=_labels())
 
 
-def shared_context(story: Story, evidence: Evidence) -> dict[str, str]:
-    """Return the sections of every writer prompt that are the same for the whole story."""
-    return {"story": story_text(story), "evidence": evidence_text(evidence)}
-
-
-def closest_exemplar(evidence: Evidence, criterion_text: str) -> list[TestCase]:
-    """Return the exemplar most like the criterion.
-
-    The tiny model copies its exemplar's subject, so a relevant one matters more than the
-    prompt-eval time it costs outside the shared prefix.
-    """
-    ranked = sorted(evidence.exemplars, key=lambda case: -similarity(
-        criterion_text, " ".join([case.title, *(s.action for s in case.steps)])))
-    return ranked[:EXEMPLARS_IN_PROMPT]
-
-
 def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[str, TestCase]]:
     """Write the plan's cases, or rewrite the ones the last review sent back."""
     context, story, evidence = runtime.context, state["story"], state["evidence"]
@@ -107,7 +87,7 @@ def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[s
         for finding in review.findings:
             problems.setdefault(finding.case_id, []).append(finding.message)
     template = load_template("writer")
-    shared = shared_context(story, evidence)
+    shared = story_context(story, evidence)
     written: dict[str, TestCase] = {}
     for count, objective in enumerate(todo, start=1):
         started = time.perf_counter()
@@ -116,7 +96,6 @@ def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[s
         fix = template["fix"].format(problems="; ".join(problems[number])) \
             if number in problems else ""
         task = template["task"].format(
-            exemplar=tagged("exemplar", exemplar_text(closest_exemplar(evidence, criterion.text))),
             kind=objective.kind, criterion_id=objective.criterion_id, criterion=criterion.text,
             intent=objective.intent, fix=fix,
             rules=", ".join(evidence.by_criterion.get(objective.criterion_id, [])) or "none")

@@ -153,3 +153,25 @@ def is_ungrounded(case: TestCase, sources: str) -> bool:
     step_words = content_words(_step_text(case))
     return bool(step_words) and len(ungrounded_words(case, sources)) / len(step_words) > \
         UNGROUNDED_SHARE
+
+
+BORROWED_ENOUGH = 2
+"""Distinct exemplar-only words (or numbers) that mark a case as drifted to another subject."""
+
+
+def borrowed_words(case: TestCase, own: str, exemplars: Iterable[TestCase]) -> set[str]:
+    """Return the words and numbers a case took from exemplars, not from its own sources.
+
+    `own` is what the case may draw on: its story, its criterion, that criterion's rules.
+    A word is borrowed when an exemplar has it and `own` does not; the UAT vocabulary every
+    case uses is never borrowed. Numbers count: an exemplar's account number or date in a
+    case is the exemplar's data, not the story's.
+    """
+    theirs: set[str] = set()
+    for exemplar in exemplars:
+        theirs |= set(words(case_text(exemplar)))
+    mine = set(words(" ".join([*case.preconditions, _step_text(case)])))
+    known = set(words(own)) | UAT_VOCABULARY | STOPWORDS
+    return {word for word in mine & theirs
+            if word not in known and word.rstrip("s") not in known and len(word) > 1}
+

@@ -7,6 +7,7 @@ model is scripted (tests/scripted_model.py).
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
@@ -15,15 +16,17 @@ from scripted_model import ScriptedChatModel
 from casewright.agents.context import AgentContext
 from casewright.agents.graph import build_graph
 from casewright.agents.planner import Addition, Additions
-from casewright.agents.reviewer import Critique
+from casewright.agents.reviewer import Critique, check_case
+from casewright.agents.state import Evidence
 from casewright.agents.writer import CaseDraft, StepDraft
+from casewright.approval import approved_cases
 from casewright.config import load_settings
 from casewright.errors import ModelOutputError
 from casewright.memory.models import Chunk, Hit, SearchFilter
-from casewright.models import Suite
+from casewright.models import Provenance, Step, Suite, TestCase
 from casewright.tools.workspace import Workspace, bundled_sample
 
-_INTENT = re.compile(r"What the case must show: (.*)")
+_INTENT = re.compile(r"It must show: (.*)")
 
 
 def good_answers(schema, prompt):
@@ -77,7 +80,7 @@ def test_whole_story_covers_every_criterion_from_more_angles(workspace: Workspac
     assert [case.case_id for case in suite.cases] == [
         f"CC-101-TC{n:02d}" for n in range(1, len(suite.cases) + 1)]
     assert suite.provenance.pipeline == "agent"
-    assert suite.provenance.settings["prompt_writer"] == "writer-2"
+    assert suite.provenance.settings["prompt_writer"] == "writer-3"
     cited = {rule for case in suite.cases for rule in case.rule_ids}
     assert cited <= {source.source_id for source in suite.sources}
     assert all(source.url for source in suite.sources)
@@ -103,9 +106,10 @@ def test_writer_sets_title_kind_and_traces_and_cites_named_rules(workspace: Work
     assert case.steps[1].data == "£180.00" and case.preconditions == ["The caller has passed ID&V"]
     prompts = model.asked("CaseDraft")
     assert len(prompts) == len(suite.cases)
-    shared = {prompt.split("<exemplar>\n")[0] for prompt in prompts}
+    shared = {prompt.split("Task: write")[0] for prompt in prompts}
     assert len(shared) == 1, "every writer call for a story shares one prefix"
-    assert "BR-7 (" in shared.pop()
+    prefix = shared.pop()
+    assert "BR-7 (" in prefix and "<exemplars>" in prefix, "evidence and exemplars are cached"
 
 
 def test_model_failures_fall_back_to_the_scaffold_with_open_findings(
@@ -120,12 +124,17 @@ def test_model_failures_fall_back_to_the_scaffold_with_open_findings(
 
 
 def test_review_loop_is_bounded_and_keeps_findings_open(workspace: Workspace) -> None:
-    def degenerate(schema, prompt):
+    def new_fault_each_time(schema, prompt):
+        """Each rewrite fails a different check, so every round seems worth another try."""
         if schema is CaseDraft:
+            if "previous case had these problems" in prompt and "placeholder" not in prompt:
+                draft = good_answers(schema, prompt)
+                draft.steps[0].action = "Open the account screen for <name>"
+                return draft
             return CaseDraft(steps=[StepDraft(action="Business rules", expected="Business rules")])
         return good_answers(schema, prompt) if schema is not Additions else Additions(objectives=[])
 
-    model = ScriptedChatModel(script=degenerate)
+    model = ScriptedChatModel(script=new_fault_each_time)
     state = run_story(workspace, "CC-102", model, max_review_rounds=2)
     suite = state["suite"]
     objectives = len(state["plan"].objectives)
@@ -135,6 +144,20 @@ def test_review_loop_is_bounded_and_keeps_findings_open(workspace: Workspace) ->
     assert len(fallbacks) == objectives == len(suite.cases)
     assert all("a step expects what it does" in f.message for f in fallbacks)
     assert not [f for f in suite.findings if f.check == "ungrounded"]  # template words are known
+
+
+def test_a_rewrite_that_fails_the_same_way_is_not_tried_again(workspace: Workspace) -> None:
+    def degenerate(schema, prompt):
+        if schema is CaseDraft:
+            return CaseDraft(steps=[StepDraft(action="Business rules", expected="Business rules")])
+        return good_answers(schema, prompt) if schema is not Additions else Additions(objectives=[])
+
+    model = ScriptedChatModel(script=degenerate)
+    state = run_story(workspace, "CC-102", model, max_review_rounds=2)
+    objectives = len(state["plan"].objectives)
+    assert state["review"].round == 2 and not state["review"].revise
+    assert len(model.asked("CaseDraft")) == objectives * 2, "one rewrite, then no more"
+    assert len([f for f in state["suite"].findings if f.check == "fallback"]) == objectives
 
 
 class RuleMemory:
@@ -224,3 +247,39 @@ def test_a_foreign_model_s_unparseable_reply_falls_back_instead_of_failing(
 
     suite = run_story(workspace, "CC-205", ScriptedChatModel(script=unparseable))["suite"]
     assert suite.cases and all("scaffold" in case.labels for case in suite.cases)
+
+
+def test_reviewer_catches_a_case_that_took_its_subject_from_an_exemplar(
+        workspace: Workspace) -> None:
+    """Last benchmark's weak case, as the model wrote it: AC1 of CC-105 is about payment plans,
+    but the draft tests an exemplar's payment extension with its account and date. It names
+    three of AC1's key terms, so it passed review and became an approved exemplar.
+    """
+    story = workspace.jira.get_story("CC-105")
+    exemplar = next(c for c in workspace.existing_tests() if c.case_id == "CC-101-TC01"
+                    and "40231177" in c.steps[0].action)
+    drifted = TestCase(
+        case_id="CC-105-TC02", title="AC1 positive: Payment plan option", story_key="CC-105",
+        objective="The Payment plan option is available when the arrears are £500 or more",
+        kind="positive", criterion_ids=["AC1"], steps=[
+            Step(action="Open account 40231177 and pass ID&V",
+                 expected="Extension is saved and the account banner shows 'Extension to "
+                          "19/09/2024'"),
+            Step(action="Click Confirm", expected="Email confirmation from the customer "
+                 "confirms the extension is available when the arrears are £500 or more")])
+    evidence = Evidence(exemplars=[exemplar], by_criterion={"AC1": []})
+    findings = check_case(drifted, story, evidence, [])
+    off_subject = [f for f in findings if f.check == "off-subject"]
+    assert off_subject and "40231177" in off_subject[0].message
+    assert "extension" in off_subject[0].message
+    on_subject = drifted.model_copy(update={"steps": [
+        Step(action="Open the account with arrears of £500 and pass ID&V",
+             expected="The Payment plan option is available on the account"),
+        Step(action="Open an account with arrears of £499.99",
+             expected="The Payment plan option is not offered")]})
+    assert not [f for f in check_case(on_subject, story, evidence, [])
+                if f.check == "off-subject"]
+    suite = Suite(story=story, cases=[drifted], findings=findings, provenance=Provenance(
+        tool_version="0", pipeline="agent", started_at=datetime.now(UTC),
+        finished_at=datetime.now(UTC)))
+    assert approved_cases(suite) == [], "a drifted case is never kept as an exemplar"

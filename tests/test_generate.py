@@ -29,7 +29,7 @@ from casewright.tools.workspace import Workspace, bundled_sample
 ROOT = Path(__file__).resolve().parents[1]
 QUICK = {"agent_objectives_per_criterion": 1, "agent_model_objectives": 0,
          "agent_review_rounds": 0, "agent_critique": False}
-_INTENT = re.compile(r"What the case must show: (.*)")
+_INTENT = re.compile(r"It must show: (.*)")
 
 
 def answers(schema, prompt):
