@@ -22,6 +22,7 @@ from casewright.agents.fixed_pipeline import run_fixed
 from casewright.agents.writer import CaseDraft
 from casewright.compare import score_both, table_rows
 from casewright.config import load_settings
+from casewright.exports import get_exporter
 from casewright.llm import load_chat_model
 from casewright.tools.workspace import Workspace, bundled_sample
 
@@ -51,6 +52,7 @@ def main() -> None:
     """Run both pipelines on the epic and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epic", default="CC-1")
+    parser.add_argument("--output", type=Path, help="Also write the agent's suites (JSON) here.")
     arguments = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="casewright-bench-"))
     settings = load_settings(bundled_sample(), home=home)
@@ -85,6 +87,11 @@ def main() -> None:
     grammar_bound = sum(row[5] for row in rows) / grammar_rate
     print(f"ratio to the decode-bound limit at the grammar rate: "
           f"{total_agent / grammar_bound:.2f} ({grammar_bound:.1f} s of decoding)")
+    if arguments.output is not None:
+        arguments.output.mkdir(parents=True, exist_ok=True)
+        exporter = get_exporter("json")
+        for suite in agent:
+            (arguments.output / f"{suite.story.key}.json").write_text(exporter.render(suite))
     fixed_card, agent_card = score_both(fixed, agent, workspace)
     print(f"\n{'metric':<30} {'fixed':>8} {'agent':>8}")
     for label, left, right in table_rows(fixed_card, agent_card):

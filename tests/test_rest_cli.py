@@ -109,7 +109,7 @@ def test_rest_environment_alone_reads_the_current_folder(
     ({}, ["run", "--epic", "CC-9"], 2, "issue 'CC-9' not found in Jira at"),
     ({}, ["run", "--jql", "projekt = CC"], 2, "rejected the request for the JQL 'projekt = CC'"),
     ({}, ["run"], 2, "no stories to run; pass story keys, --epic or --jql"),
-    ({"fault": 503}, ["run", "CC-101"], 1, "answered 503 for issue 'CC-101' after 1 retries"),
+    ({"fault": 503}, ["run", "CC-101"], 1, "answered 503 reading issue 'CC-101' after 1 retries"),
     ({"fault": 200}, ["run", "CC-101"], 1, "sent malformed JSON (or none) for issue 'CC-101'"),
     ({"CASEWRIGHT_JIRA_URL": ""}, ["run", "CC-101"], 2,
      "Jira credentials are set but CASEWRIGHT_JIRA_URL is not set"),

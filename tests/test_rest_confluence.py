@@ -131,7 +131,7 @@ def test_server_failure_after_retries(http: HTTPServer, tmp_path: Path) -> None:
     http.clear()
     fake = FakeAtlassian(http, pages=sample_pages())
     fake.fault("/wiki/rest/api/content", 502)
-    assert "answered 502 for space 'CCOPS' after 1 retries" in error_line(
+    assert "answered 502 reading space 'CCOPS' after 1 retries" in error_line(
         ToolError, rest_confluence(fake, tmp_path, rest_retries=1).list_pages)
 
 

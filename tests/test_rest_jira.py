@@ -143,7 +143,7 @@ def test_lasting_server_failure_is_retried_a_bounded_number_of_times(
                headers={"Retry-After": "3600"})
     began = time.perf_counter()
     line = error_line(ToolError, lambda: rest_jira(fake, rest_retries=2).get_story("CC-101"))
-    assert line == (f"Jira at {fake.url} answered {status} for issue 'CC-101' after 2 retries; "
+    assert line == (f"Jira at {fake.url} answered {status} reading issue 'CC-101' after 2 retries; "
                     "try again later; CASEWRIGHT_REST_RETRIES and CASEWRIGHT_REST_MAX_WAIT set "
                     "how long casewright waits")
     assert time.perf_counter() - began < 5  # Retry-After: 3600 capped by rest_max_wait

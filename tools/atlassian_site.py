@@ -149,14 +149,14 @@ def _detail(error: requests.HTTPError) -> str:
 
 
 def _http_error(site: Site, what: str, error: requests.HTTPError,
-                missing_hint: str) -> CasewrightError:
+                missing_hint: str, doing: str) -> CasewrightError:
     status = error.response.status_code if error.response is not None else 0
     credentials = " and ".join(site.credential_settings)
     if status == 401:
         how = ("an API token from https://id.atlassian.com/manage-profile/security/api-tokens"
                if site.cloud else f"a personal access token from your {site.service} profile")
         return ConfigError(f"{site.service} at {site.url} rejected the credentials (401) "
-                           f"reading {what}", hint=f"check {credentials} ({how})")
+                           f"{doing} {what}", hint=f"check {credentials} ({how})")
     if status == 403:
         return ConfigError(f"{site.service} at {site.url} refused access to {what} (403)",
                            hint=f"the account behind {credentials} lacks permission: ask a "
@@ -165,8 +165,10 @@ def _http_error(site: Site, what: str, error: requests.HTTPError,
         return InputError(f"{what} not found in {site.service} at {site.url} (or this account "
                           "cannot see it)", hint=missing_hint)
     if status == 429 or status >= 500:
-        return ToolError(f"{site.service} at {site.url} answered {status} for {what} after "
-                         f"{site.retries} retries",
+        # urllib3 retries a write only when the server said it did nothing (429, 503)
+        retried = doing == "reading" or status in {429, 503}
+        return ToolError(f"{site.service} at {site.url} answered {status} {doing} {what}"
+                         + (f" after {site.retries} retries" if retried else " (not retried)"),
                          hint=f"try again later; {_env('rest_retries')} and "
                          f"{_env('rest_max_wait')} set how long casewright waits")
     return InputError(f"{site.service} at {site.url} rejected the request for {what} "
@@ -174,11 +176,12 @@ def _http_error(site: Site, what: str, error: requests.HTTPError,
 
 
 def call(site: Site, what: str, request: Callable[[], Any], *,
-         missing_hint: str) -> dict[str, Any]:
+         missing_hint: str, doing: str = "reading") -> dict[str, Any]:
     """Run one request and return its JSON object, translating every failure.
 
     `what` names the thing asked for ("issue 'CC-101'"); `missing_hint` says what to do when
-    it does not exist or the server rejects the request (404, 400).
+    it does not exist or the server rejects the request (404, 400); `doing` is the verb the
+    errors use ("reading", "creating", "updating", "linking").
     """
     from atlassian.errors import ApiError
 
@@ -186,17 +189,17 @@ def call(site: Site, what: str, request: Callable[[], Any], *,
         document = request()
     except ApiError as error:  # atlassian-python-api wraps some 404s; the HTTPError is inside
         if isinstance(error.reason, requests.HTTPError):
-            raise _http_error(site, what, error.reason, missing_hint) from error
-        raise ToolError(f"{site.service} at {site.url} failed reading {what}: {error}",
+            raise _http_error(site, what, error.reason, missing_hint, doing) from error
+        raise ToolError(f"{site.service} at {site.url} failed {doing} {what}: {error}",
                         hint="run again with --debug for details") from error
     except requests.HTTPError as error:
-        raise _http_error(site, what, error, missing_hint) from error
+        raise _http_error(site, what, error, missing_hint, doing) from error
     except requests.Timeout as error:
         raise ToolError(f"{site.service} at {site.url} did not answer within "
-                        f"{site.timeout} s reading {what}",
+                        f"{site.timeout} s {doing} {what}",
                         hint=f"check the network, or raise {_env('rest_timeout')}") from error
     except requests.RequestException as error:
-        raise ToolError(f"cannot reach {site.service} at {site.url} reading {what}",
+        raise ToolError(f"cannot reach {site.service} at {site.url} {doing} {what}",
                         hint=f"check {site.url_setting} and the network") from error
     if not isinstance(document, dict):
         raise ToolError(f"{site.service} at {site.url} sent malformed JSON (or none) for {what}",
