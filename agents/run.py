@@ -7,6 +7,7 @@ never redone; an interrupted one continues from its last finished node.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 from langchain_core.runnables import RunnableConfig
@@ -42,6 +43,28 @@ def thread(run_id: str, story_key: str) -> RunnableConfig:
     """Return the checkpoint thread of one story in one run."""
     return {"configurable": {"thread_id": f"{run_id}/{story_key}"}}
 
+
+def finished_suites(folder: Path, run_id: str,
+                    story_keys: Sequence[str]) -> tuple[list[Suite], list[str]]:
+    """Read a run's suites back from its checkpoints, without running anything.
+
+    Returns the suites of the stories that finished, in `story_keys` order, and the keys of
+    those that did not (never started, or interrupted: `casewright run --resume` ends them).
+    """
+    checkpointer = open_checkpointer(folder)
+    try:
+        graph = compile_agent(checkpointer)
+        suites: list[Suite] = []
+        unfinished: list[str] = []
+        for key in story_keys:
+            suite = graph.get_state(thread(run_id, key)).values.get("suite")
+            if suite is None:
+                unfinished.append(key)
+            else:
+                suites.append(suite)
+        return suites, unfinished
+    finally:
+        checkpointer.conn.close()
 
 
 def run_story(graph: CompiledStateGraph, story: Story, context: AgentContext,

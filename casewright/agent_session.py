@@ -5,13 +5,21 @@ After each story, the cases that passed review with no open finding are kept as 
 exemplars in the state folder and added to memory, so later stories learn from them. A caller
 (the library's `generate`) may bring its own chat model or memory; its memory is searched as
 it is, never written to.
+
+The story writer may be called from several threads at once (`casewright run --concurrency`):
+the graph and its SQLite checkpointer are shared (the checkpointer locks every query), each
+story gets its own copy of the context, and one lock serialises memory searches with the
+writes that follow a story. A story learns from the stories finished before it started.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from langchain_core.language_models import BaseChatModel
 
@@ -23,6 +31,9 @@ from casewright.files import write_atomic
 from casewright.keys import parse_issue_key
 from casewright.models import Story, Suite, TestCase
 from casewright.tools.workspace import Workspace
+
+if TYPE_CHECKING:
+    from casewright.memory.models import Hit, SearchFilter
 
 StoryWriter = Callable[[Story, str], tuple[Suite, bool]]
 ProvenanceValues = dict[str, str | int | float | bool | None]
@@ -50,6 +61,34 @@ def keep_approved(folder: Path, suite: Suite) -> list[TestCase]:
     return cases
 
 
+class LockedRetrieval:
+    """A memory whose searches hold a lock, so they never overlap the session's writes."""
+
+    def __init__(self, memory: Retrieval, lock: threading.Lock) -> None:
+        self.memory = memory
+        self.lock = lock
+
+    def search(self, query: str, *, limit: int, where: SearchFilter) -> list[Hit]:
+        """Search the memory under the lock."""
+        with self.lock:
+            return self.memory.search(query, limit=limit, where=where)
+
+
+def workspace_context(workspace: Workspace, settings: Settings, chat_model: BaseChatModel,
+                      memory: Retrieval | None, provenance: ProvenanceValues,
+                      progress: Callable[[str], None]) -> AgentContext:
+    """Return the agent's context: the workspace's rules and tests, the settings' limits."""
+    rules = {rule.rule_id: (rule, page.url) for page in workspace.confluence.list_pages()
+             for rule in page.rules}
+    return AgentContext(
+        chat_model=chat_model, memory=memory, rules=rules,
+        existing_tests=workspace.existing_tests(),
+        max_review_rounds=settings.agent_review_rounds,
+        max_objectives_per_criterion=settings.agent_objectives_per_criterion,
+        model_objectives=settings.agent_model_objectives, critique=settings.agent_critique,
+        provenance=provenance, workspace=str(workspace.root), progress=progress)
+
+
 @contextmanager
 def agent_session(workspace: Workspace, settings: Settings, state: Path,
                   progress: Callable[[str], None], *, chat_model: BaseChatModel | None = None,
@@ -57,7 +96,8 @@ def agent_session(workspace: Workspace, settings: Settings, state: Path,
     """Open the model, the memory and the graph; yield a function that writes one story.
 
     Without `chat_model` the configured one is loaded; without `memory` the configured
-    memory is opened and the workspace ingested into it.
+    memory is opened and the workspace ingested into it. The function is thread-safe, and
+    prefixes each story's progress lines with its key.
     """
     from casewright.llm import load_chat_model
     from casewright.memory import Memory, chunks_to_ingest, ingest, open_memory
@@ -73,25 +113,23 @@ def agent_session(workspace: Workspace, settings: Settings, state: Path,
             stored = ingest(owned, chunks_to_ingest(workspace))
             progress(f"memory: {stored.added} chunks added, {stored.unchanged} unchanged, "
                      f"{stored.removed} removed")
-        rules = {rule.rule_id: (rule, page.url) for page in workspace.confluence.list_pages()
-                 for rule in page.rules}
-        context = AgentContext(
-            chat_model=chat_model, memory=memory, rules=rules,
-            existing_tests=workspace.existing_tests(),
-            max_review_rounds=settings.agent_review_rounds,
-            max_objectives_per_criterion=settings.agent_objectives_per_criterion,
-            model_objectives=settings.agent_model_objectives, critique=settings.agent_critique,
-            provenance=provenance, workspace=str(workspace.root), progress=progress)
+        lock = threading.Lock()
+        context = workspace_context(workspace, settings, chat_model,
+                                    LockedRetrieval(memory, lock), provenance, progress)
         graph = compile_agent(open_checkpointer(state))
 
         def write(story: Story, run_id: str) -> tuple[Suite, bool]:
-            suite, done_before = run_story(graph, story, context, run_id)
+            def say(line: str) -> None:
+                progress(f"{story.key}: {line}")
+
+            suite, done_before = run_story(graph, story, replace(context, progress=say), run_id)
             if not done_before and workspace.approved is not None:
-                kept = keep_approved(workspace.approved, suite)
-                context.existing_tests = [*context.existing_tests, *kept]
-                if owned is not None:
-                    ingest(owned, chunks_to_ingest(workspace))
-                progress(f"{len(kept)} approved cases kept as exemplars")
+                with lock:
+                    kept = keep_approved(workspace.approved, suite)
+                    context.existing_tests = [*context.existing_tests, *kept]
+                    if owned is not None:
+                        ingest(owned, chunks_to_ingest(workspace))
+                say(f"{len(kept)} approved cases kept as exemplars")
             return suite, done_before
 
         yield write

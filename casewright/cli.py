@@ -126,15 +126,43 @@ def run(
     resume: Annotated[str | None, typer.Option(
         "--resume", help="Finish an interrupted run by its id; other options are taken from "
         "the run.", show_default=False)] = None,
+    concurrency: Annotated[int, typer.Option(
+        "--concurrency", "-j", help="Stories written at once; above 1 needs a model "
+        "server (CASEWRIGHT_MODEL_PROVIDER=openai), which batches their calls.")] = 1,
 ) -> None:
     """Write UAT test cases for stories, in the formats asked."""
     with reporting(ctx):
         from casewright.runner import RunRequest, execute
 
         request = RunRequest(keys=keys or [], epic=epic, jql=jql, pipeline=pipeline,
-                             formats=formats or ["json"], output=output, resume=resume)
+                             formats=formats or ["json"], output=output, resume=resume,
+                             concurrency=concurrency)
         source, settings = open_workspace(workspace)
         execute(request, source, settings, say)
+
+
+@app.command()
+def push(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="The run whose approved cases to push (the id "
+                                          "`casewright run` printed).", show_default=False)],
+    to: Annotated[str, typer.Option("--to", help="Where to push: jira (Jira over REST).",
+                                    show_default=False)],
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Print what would be created or updated and write nothing (Jira is "
+        "still read, to find the issues pushed before).")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Create or update one Jira issue per approved case of a run, linked to its story.
+
+    Pushing again updates the same issues (found by their label casewright-<case id>).
+    """
+    with reporting(ctx):
+        from casewright.push import push_run
+
+        _, settings = open_workspace(workspace)
+        report = push_run(run_id, settings, target=to, dry_run=dry_run, progress=say)
+        print("\n".join(report.lines()))
 
 
 @app.command()

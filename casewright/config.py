@@ -44,6 +44,12 @@ class Settings(BaseSettings):
                                          "version (default: 3 on Cloud, 2 on Server/Data Center).")
     jira_jql: str | None = Field(default=None, description="JQL of the stories in scope over "
                                  "REST (what `stories`, `ingest` and a run without keys read).")
+    jira_test_issue_type: str = Field(
+        default="Test", min_length=1, description="Issue type `casewright push` creates for "
+        "each approved case (Xray and most test apps: Test).")
+    jira_test_link_type: str = Field(
+        default="Relates", min_length=1, description="Issue link type joining a pushed case "
+        "to its story (Xray: Test).")
     confluence_url: str | None = Field(default=None, description="Confluence base URL (Cloud: "
                                        "https://SITE.atlassian.net/wiki): page links, and the "
                                        "REST backend when a token or PAT is set.")
@@ -65,7 +71,8 @@ class Settings(BaseSettings):
         default=None, description="Folder of the embedded retrieval memory (default: "
         "<home>/memory/<workspace folder name>-<hash of its path>); relative to the workspace.")
     qdrant_url: str | None = Field(
-        default=None, description="Qdrant server or cluster URL; when set, memory lives there.")
+        default=None, description="Qdrant server or cluster URL; when set, memory lives there "
+        "(':memory:' keeps it in qdrant-client's in-process local mode).")
     qdrant_api_key: SecretStr | None = Field(default=None, description="Qdrant API key.")
     qdrant_collection: str = Field(
         default="casewright", description="Qdrant collection holding the memory (server only).")

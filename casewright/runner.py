@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel
 
@@ -21,9 +24,17 @@ from casewright.runs import RunRecord, load_run, new_run_id, save_run, state_fol
 from casewright.tools.sources import JiraSource, JqlSource
 from casewright.tools.workspace import Workspace
 
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from casewright.agents.context import Retrieval
+
 PIPELINES = ("agent", "fixed")
 
 STDOUT_MERGEABLE = {"json", "markdown"}
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 def select_stories(jira: JiraSource, keys: Sequence[str], epic: str | None,
@@ -93,6 +104,48 @@ def prepare_output(output: Path | None, exporters: Sequence[Exporter], story_cou
         ensure_writable_dir(output)
 
 
+def check_concurrency(concurrency: int, *, local_model: bool) -> None:
+    """Refuse a concurrency below 1, or above 1 on the in-process model (one call at a time)."""
+    if concurrency < 1:
+        raise InputError(f"--concurrency must be at least 1, not {concurrency}",
+                         hint="use --concurrency 4, say, against a model server")
+    if concurrency > 1 and local_model:
+        raise InputError(
+            f"--concurrency {concurrency} needs a model server; the local model answers one "
+            "call at a time",
+            hint="set CASEWRIGHT_MODEL_PROVIDER=openai and CASEWRIGHT_MODEL_BASE_URL to an "
+            "OpenAI-compatible server (llama.cpp server, vLLM), or drop --concurrency")
+
+
+def in_order(work: Callable[[Item], Result], items: Sequence[Item],
+             workers: int) -> Iterator[Result]:
+    """Yield `work(item)` for each item in order, running up to `workers` items at once.
+
+    After a failure the items not yet started are cancelled; those running finish first.
+    """
+    if workers == 1:
+        yield from map(work, items)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="story") as pool:
+        futures = [pool.submit(work, item) for item in items]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def locked(say: Callable[[str], None]) -> Callable[[str], None]:
+    """Return `say` behind a lock, so lines from several threads never interleave."""
+    lock = threading.Lock()
+
+    def say_locked(line: str) -> None:
+        with lock:
+            say(line)
+
+    return say_locked
+
 
 class RunRequest(BaseModel):
     """What `casewright run` was asked for."""
@@ -104,6 +157,7 @@ class RunRequest(BaseModel):
     formats: list[str] = ["json"]
     output: Path | None = None
     resume: str | None = None
+    concurrency: int = 1
 
 
 def resumed(request: RunRequest, workspace: Workspace, state: Path) -> RunRequest:
@@ -117,12 +171,19 @@ def resumed(request: RunRequest, workspace: Workspace, state: Path) -> RunReques
                          hint=f"add -w {record.workspace}")
     return RunRequest(keys=record.story_keys, pipeline=record.pipeline, formats=record.formats,
                       output=Path(record.output) if record.output else None,
-                      resume=record.run_id)
+                      resume=record.run_id, concurrency=request.concurrency)
 
 
 def execute(request: RunRequest, workspace: Workspace, settings: Settings,
-            say: Callable[[str], None]) -> list[Suite]:
-    """Run a request: suites for its stories, written as each story finishes."""
+            say: Callable[[str], None], *, chat_model: BaseChatModel | None = None,
+            memory: Retrieval | None = None) -> list[Suite]:
+    """Run a request: suites for its stories, written in story order as they finish.
+
+    With `request.concurrency` above 1, that many stories run at once on threads (their model
+    calls reach the server together, which batches them); files, results and the closing
+    line of each story still come in story order. `chat_model` and `memory` replace the
+    configured ones (see `agent_session`).
+    """
     from casewright.agents.fixed_pipeline import run_fixed
 
     state = state_folder(settings)
@@ -131,9 +192,12 @@ def execute(request: RunRequest, workspace: Workspace, settings: Settings,
     if request.pipeline not in PIPELINES:
         raise InputError(f"unknown pipeline {request.pipeline!r}",
                          hint="use --pipeline agent or --pipeline fixed")
+    check_concurrency(request.concurrency, local_model=request.pipeline == "agent"
+                      and chat_model is None and settings.model_provider == "local")
     exporters = parse_formats(request.formats)
     stories = select_stories(workspace.jira, request.keys, request.epic, request.jql)
     prepare_output(request.output, exporters, len(stories))
+    say = locked(say)
     began, suites, written = time.perf_counter(), [], []
     with ExitStack() as stack:
         if request.pipeline == "agent":
@@ -146,8 +210,9 @@ def execute(request: RunRequest, workspace: Workspace, settings: Settings,
                 formats=[e.name for e in exporters],
                 output=str(request.output.resolve()) if request.output else None))
             say(f"run id: {run_id} (finish it if interrupted: casewright run --resume {run_id})")
-            write_story = stack.enter_context(
-                agent_session(workspace, settings, state, lambda line: say(f"  {line}")))
+            write_story = stack.enter_context(agent_session(
+                workspace, settings, state, lambda line: say(f"  {line}"),
+                chat_model=chat_model, memory=memory))
 
             def make(story: Story) -> tuple[Suite, bool]:
                 return write_story(story, run_id)
@@ -155,17 +220,21 @@ def execute(request: RunRequest, workspace: Workspace, settings: Settings,
             def make(story: Story) -> tuple[Suite, bool]:
                 return run_fixed(story, settings), False
 
-        for number, story in enumerate(stories, start=1):
+        def work(numbered: tuple[int, Story]) -> tuple[Suite, bool, float]:
+            number, story = numbered
             started = time.perf_counter()
             say(f"[{number}/{len(stories)}] {story.key}: {len(story.criteria)} criteria")
             suite, done_before = make(story)
+            return suite, done_before, time.perf_counter() - started
+
+        numbered = list(enumerate(stories, start=1))
+        for suite, done_before, seconds in in_order(work, numbered, request.concurrency):
             suites.append(suite)
             if request.output is not None:
                 written += list(write_suite(suite, exporters, request.output))
-            note = "done in an earlier session" if done_before else \
-                f"{time.perf_counter() - started:.1f} s"
-            say(f"  {story.key}: {len(suite.cases)} cases, {len(suite.findings)} open findings "
-                f"({note})")
+            note = "done in an earlier session" if done_before else f"{seconds:.1f} s"
+            say(f"  {suite.story.key}: {len(suite.cases)} cases, {len(suite.findings)} open "
+                f"findings ({note})")
             for finding in suite.findings:
                 where = f"{finding.case_id}: " if finding.case_id else ""
                 say(f"    {finding.severity}: {where}{finding.message}")

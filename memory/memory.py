@@ -1,10 +1,11 @@
 """The memory the agent reads: embedders plus a store, opened from Settings.
 
 Where it lives: with `qdrant_url` set, in a collection (`qdrant_collection`) on that Qdrant
-server; otherwise in an embedded Qdrant Edge folder, by default
-`<home>/memory/<workspace folder name>-<hash of its path>`, one per workspace. The home, not the
-workspace, holds it: the bundled sample sits inside the installed package, and a workspace is
-often an export that should stay as it came. `memory_path` moves it (relative to the workspace).
+server (`:memory:` keeps it in qdrant-client's in-process local mode, for tests); otherwise
+in an embedded Qdrant Edge folder, by default `<home>/memory/<workspace folder name>-<hash of
+its path>`, one per workspace. The home, not the workspace, holds it: the bundled sample sits
+inside the installed package, and a workspace is often an export that should stay as it came.
+`memory_path` moves it (relative to the workspace).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def open_memory(settings: Settings, *, create: bool = False,
         from casewright.memory.server import ServerStore
 
         key = settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
-        store = ServerStore.open(QdrantClient(url=settings.qdrant_url, api_key=key),
+        store = ServerStore.open(QdrantClient(location=settings.qdrant_url, api_key=key),
                                  settings.qdrant_collection, manifest, create=create,
                                  location=settings.qdrant_url)
     else:

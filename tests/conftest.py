@@ -14,7 +14,7 @@ import pytest
 from casewright.tools.workspace import bundled_sample
 
 FIXTURES = Path(__file__).parent / "fixtures"
-pytest_plugins = ["rest_server"]  # the local Jira/Confluence server's fixtures
+pytest_plugins = ["rest_server", "llama_server"]  # local Jira/Confluence, model server
 
 
 @pytest.fixture(autouse=True)

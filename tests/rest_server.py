@@ -7,6 +7,12 @@ offset-paged `GET /rest/api/2/search` (`startAt`, `total`), and Confluence's
 with the JSON it is given (the bundled sample's files, the real captures in
 fixtures/atlassian/), checks the credentials as Jira does, and pages in small pages so
 pagination is exercised. Faults are added per test with `fault()`.
+
+It also takes writes as Jira does, kept in memory so a test can count them: `POST
+/rest/api/{2,3}/issue` (201 with Jira Cloud's `CreatedIssue` shape; the description must be
+an ADF document on v3 and a string on v2, as Jira insists), `PUT /rest/api/{2,3}/issue/KEY`
+(204), `POST /rest/api/{2,3}/issueLink` (201, no body) and label searches (`labels = "X"`,
+`labels in ("X", "Y")`) that find what was created, with its `issuelinks`.
 """
 
 from __future__ import annotations
@@ -83,7 +89,21 @@ class FakeAtlassian:
         self.page_size = page_size
         self.queries: dict[str, list[str]] = {}
         """Extra JQL the server understands, mapped to the keys it finds."""
-        version = 3 if cloud else 2
+        self.created: dict[str, dict[str, Any]] = {}
+        """Issues created through the API, by key."""
+        self.links: list[dict[str, Any]] = []
+        """Every issue link POSTed (a real Jira merges a repeated one; this keeps each)."""
+        self.issue_types = {"Story", "Epic", "Task", "Bug", "Sub-task", "Test"}
+        self.link_types = {"Relates": ("relates to", "relates to"),
+                           "Test": ("is tested by", "tests"), "Blocks": ("is blocked by", "blocks")}
+        """Link type names with their (inward, outward) phrases."""
+        version = self.version = 3 if cloud else 2
+        server.expect_request(f"/rest/api/{version}/issue", method="POST") \
+            .respond_with_handler(self._create)
+        server.expect_request(re.compile(rf"/rest/api/{version}/issue/[^/]+$"), method="PUT") \
+            .respond_with_handler(self._edit)
+        server.expect_request(f"/rest/api/{version}/issueLink", method="POST") \
+            .respond_with_handler(self._link)
         server.expect_request(re.compile(rf"/rest/api/{version}/issue/[^/]+")) \
             .respond_with_handler(self._issue)
         server.expect_request("/rest/api/3/search/jql" if cloud else "/rest/api/2/search") \
@@ -127,6 +147,8 @@ class FakeAtlassian:
         if not self._authorised(request):
             return Response("Client must be authenticated to access this resource.", 401)
         key = request.path.rsplit("/", 1)[1]
+        if key in self.created:
+            return _json(self._view(self.created[key]))
         if key not in self.issues:
             return _json({"errorMessages": ["Issue does not exist or you do not have permission "
                                             "to see it."], "errors": {}}, 404)
@@ -142,6 +164,11 @@ class FakeAtlassian:
                      if epic_key(issue, "customfield_10014") == match[1]]
         elif match := re.fullmatch(r"project = ([A-Z]+)", query):
             found = [i for i in self.issues.values() if i["key"].startswith(f"{match[1]}-")]
+        elif re.fullmatch(r'labels (= "[^"]+"|in \("[^"]+"(, "[^"]+")*\))', query):
+            wanted = set(re.findall(r'"([^"]+)"', query))
+            found = [self._view(issue) for issue in [*self.issues.values(),
+                                                     *self.created.values()]
+                     if wanted & set(issue["fields"].get("labels") or [])]
         else:
             return None
         return sorted(found, key=lambda issue: issue_order(issue["key"])) if order else found
@@ -188,3 +215,100 @@ class FakeAtlassian:
         if page is None:
             return _json({"statusCode": 404, "message": "No content found with id"}, 404)
         return _json(page)
+
+    # Writes: issues created, edited and linked, kept in memory.
+
+    def _view(self, issue: dict[str, Any]) -> dict[str, Any]:
+        """A created issue as Jira sends it, its links in `issuelinks`; others unchanged.
+
+        Jira gives the link type's outward phrase to the POST's `inwardIssue`, so that issue
+        lists the other as its `outwardIssue` (and the other lists it as `inwardIssue`).
+        """
+        if issue["key"] not in self.created:
+            return issue
+        links = []
+        for link in self.links:
+            name, (inward, outward) = link["type"], self.link_types[link["type"]]
+            kind = {"name": name, "inward": inward, "outward": outward}
+            if link["inward"] == issue["key"]:
+                links.append({"id": link["id"], "type": kind,
+                              "outwardIssue": {"key": link["outward"]}})
+            elif link["outward"] == issue["key"]:
+                links.append({"id": link["id"], "type": kind,
+                              "inwardIssue": {"key": link["inward"]}})
+        return {**issue, "fields": {**issue["fields"], "issuelinks": links}}
+
+    def _field_errors(self, fields: dict[str, Any]) -> dict[str, str]:
+        """Jira's complaints about fields sent to create or edit an issue."""
+        errors = {}
+        description = fields.get("description")
+        if self.version == 3 and description is not None and not (
+                isinstance(description, dict) and description.get("type") == "doc"):
+            errors["description"] = ("Operation value must be an Atlassian Document (see the "
+                                     "Atlassian Document Format)")
+        if self.version == 2 and description is not None and not isinstance(description, str):
+            errors["description"] = "Operation value must be a string"
+        for label in fields.get("labels") or []:
+            if not label or any(ch.isspace() for ch in label):
+                errors["labels"] = f"The label '{label}' contains spaces which is invalid."
+        if "summary" in fields and not str(fields["summary"]).strip():
+            errors["summary"] = "You must specify a summary of the issue."
+        return errors
+
+    def _create(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return Response("Client must be authenticated to access this resource.", 401)
+        fields = (request.get_json(silent=True) or {}).get("fields") or {}
+        project = (fields.get("project") or {}).get("key")
+        errors = self._field_errors(fields)
+        if not any(key.startswith(f"{project}-") for key in [*self.issues, *self.created]):
+            errors["project"] = "valid project is required"
+        if (fields.get("issuetype") or {}).get("name") not in self.issue_types:
+            errors["issuetype"] = "Specify a valid issue type"
+        if "summary" not in fields:
+            errors["summary"] = "You must specify a summary of the issue."
+        if errors:
+            return _json({"errorMessages": [], "errors": errors}, 400)
+        number = 1 + max(issue_order(key)[1] for key in [*self.issues, *self.created]
+                         if key.startswith(f"{project}-"))
+        key, issue_id = f"{project}-{number}", str(10000 + len(self.created))
+        self.created[key] = {"id": issue_id, "key": key,
+                             "self": f"{self.url}/rest/api/{self.version}/issue/{issue_id}",
+                             "fields": {**fields, "status": {"name": "To Do"}}}
+        # The shape of Jira Cloud's CreatedIssue example (platform REST API definition).
+        return _json({"id": issue_id, "key": key, "self": self.created[key]["self"],
+                      "transition": {"status": 200,
+                                     "errorCollection": {"errorMessages": [], "errors": {}}}},
+                     201)
+
+    def _edit(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return Response("Client must be authenticated to access this resource.", 401)
+        key = request.path.rsplit("/", 1)[1]
+        issue = self.created.get(key) or self.issues.get(key)
+        if issue is None:
+            return _json({"errorMessages": ["Issue does not exist or you do not have permission "
+                                            "to see it."], "errors": {}}, 404)
+        fields = (request.get_json(silent=True) or {}).get("fields") or {}
+        errors = self._field_errors(fields)
+        if errors:
+            return _json({"errorMessages": [], "errors": errors}, 400)
+        issue["fields"] = {**issue["fields"], **fields}
+        return Response(status=204)
+
+    def _link(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return Response("Client must be authenticated to access this resource.", 401)
+        body = request.get_json(silent=True) or {}
+        name = (body.get("type") or {}).get("name")
+        if name not in self.link_types:
+            return _json({"errorMessages": [f"No issue link type with name '{name}' found."],
+                          "errors": {}}, 404)
+        inward = (body.get("inwardIssue") or {}).get("key")
+        outward = (body.get("outwardIssue") or {}).get("key")
+        known = [*self.issues, *self.created]
+        if inward not in known or outward not in known:
+            return _json({"errorMessages": ["Issue Does Not Exist"], "errors": {}}, 404)
+        self.links.append({"id": str(20000 + len(self.links)), "type": name, "inward": inward,
+                           "outward": outward})
+        return Response(status=201)

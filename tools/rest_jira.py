@@ -63,15 +63,21 @@ class RestJira:
                              hint=f"check that {self.site.url_setting} points at Jira")
         return issue
 
-    def _pages(self, jql: str) -> Iterator[dict[str, Any]]:
-        """Yield each page of a search, following Cloud's tokens or Server's offsets."""
-        what, hint = f"the JQL {jql!r}", "fix the JQL (--jql or CASEWRIGHT_JIRA_JQL)"
+    def _pages(self, jql: str, *, fields: str = "*all", what: str | None = None,
+               hint: str = "fix the JQL (--jql or CASEWRIGHT_JIRA_JQL)",
+               ) -> Iterator[dict[str, Any]]:
+        """Yield each page of a search, following Cloud's tokens or Server's offsets.
+
+        `fields` are the fields each issue comes with; `what` and `hint` name the search
+        in errors (default: the JQL itself, and how to fix a user's JQL).
+        """
+        what = what or f"the JQL {jql!r}"
         token: str | None = None
         start = 0
         while True:
             request = partial(self._client.enhanced_jql, jql, nextPageToken=token) \
                 if self.site.cloud else partial(self._client.jql, jql, start=start)
-            page = call(self.site, what, partial(request, fields="*all", limit=PAGE_SIZE),
+            page = call(self.site, what, partial(request, fields=fields, limit=PAGE_SIZE),
                         missing_hint=hint)
             issues = page.get("issues")
             if not isinstance(issues, list):

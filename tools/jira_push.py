@@ -1,0 +1,310 @@
+"""Writing test cases into Jira over REST: one issue per case, found again by its own label.
+
+Each pushed case carries the label `casewright-<case id>` (case ids are positional per story,
+so a later run's case of the same story has the same id), and a push looks for that label
+before it creates anything: a found issue is updated, never duplicated. Descriptions are
+Atlassian Document Format on Cloud (REST v3) and wiki markup on Server/Data Center (v2); both
+hold the objective, the traces, the preconditions and the steps as a table.
+
+Every request goes through `call`, so faults are the same one-line errors as reading. Creating
+(POST) is retried only on 429 and 503, answers that say the request was not carried out:
+retrying another failure could create an issue twice. Searches and updates retry as reads do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from urllib3.util import Retry
+
+from casewright.config import Settings
+from casewright.errors import ToolError
+from casewright.models import Story, TestCase
+from casewright.tools.atlassian_site import (
+    BACKOFF_FACTOR,
+    RETRY_STATUSES,
+    Site,
+    _BoundedRetry,
+    call,
+    jira_site,
+)
+from casewright.tools.rest_jira import RestJira
+from casewright.tools.workspace import issue_order
+
+if TYPE_CHECKING:
+    from atlassian import Jira
+
+BASE_LABEL = "casewright"
+"""The label every pushed case carries."""
+UNDONE_STATUSES = frozenset({429, 503})
+"""Answers to a POST that mean Jira did not carry it out, so sending it again is safe."""
+SUMMARY_LIMIT = 255
+"""Jira's longest summary."""
+SEARCH_FIELDS = "summary,labels,issuelinks"
+
+
+def case_label(case_id: str) -> str:
+    """Return the label that finds a case's Jira issue again, such as casewright-CC-101-TC01."""
+    return f"{BASE_LABEL}-{case_id}"
+
+
+@dataclass(frozen=True)
+class CaseIssue:
+    """What one case becomes in Jira: its summary, labels and description source."""
+
+    case: TestCase
+    story: Story
+    summary: str
+    labels: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The case's own label."""
+        return case_label(self.case.case_id)
+
+
+@dataclass(frozen=True)
+class ExistingIssue:
+    """A Jira issue a case was pushed to before."""
+
+    key: str
+    labels: tuple[str, ...]
+    linked: frozenset[str]
+    """Keys of the issues it is linked to by the configured link type."""
+
+
+class _WriteRetry(_BoundedRetry):
+    """The reading sessions' Retry, also retrying POST, but only on 429 and 503."""
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        """Whether to send the request again (never a POST that Jira may have carried out)."""
+        if method.upper() == "POST" and status_code not in UNDONE_STATUSES:
+            return False
+        return super().is_retry(method, status_code, has_retry_after)
+
+
+def _write_retry(site: Site) -> Retry:
+    return _WriteRetry(
+        total=site.retries, connect=site.retries, read=False, status=site.retries, other=0,
+        status_forcelist=RETRY_STATUSES, backoff_factor=BACKOFF_FACTOR,
+        backoff_max=site.max_wait, respect_retry_after_header=True, raise_on_status=False,
+        allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {"POST"})
+
+
+class JiraWriter(RestJira):
+    """Creates and updates one Jira issue per test case, linked to its story."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> JiraWriter | None:
+        """Return the writer when settings name a Jira site, else None."""
+        site = jira_site(settings)
+        return None if site is None else cls(site, settings)
+
+    @property
+    def url(self) -> str:
+        """The Jira base URL."""
+        return self.site.url
+
+    @property
+    def link_type(self) -> str:
+        """The issue link type joining a case to its story."""
+        return self.settings.jira_test_link_type
+
+    @property
+    def api_version(self) -> int:
+        """The REST API version written to: 3 (ADF descriptions) or 2 (wiki markup)."""
+        return self.settings.jira_api_version or (3 if self.site.cloud else 2)
+
+    @cached_property
+    def _client(self) -> Jira:
+        client = super()._client
+        for prefix in ("http://", "https://"):
+            client.session.get_adapter(prefix).max_retries = _write_retry(self.site)
+        return client
+
+    def find(self, story: Story, labels: Sequence[str]) -> dict[str, list[ExistingIssue]]:
+        """Return the issues carrying each label, oldest first (labels with none left out)."""
+        if not labels:
+            return {}
+        quoted = ", ".join(_jql_string(label) for label in labels)
+        jql = f"labels in ({quoted})"
+        found: dict[str, list[ExistingIssue]] = {}
+        pages = self._pages(jql, fields=SEARCH_FIELDS, what=f"the issues of {story.key}'s "
+                            "cases pushed before", hint="check that this account can search "
+                            "issues, or report the JQL with --debug")
+        issues = [issue for page in pages for issue in page["issues"]
+                  if isinstance(issue, dict) and isinstance(issue.get("key"), str)]
+        for issue in sorted(issues, key=lambda issue: issue_order(issue["key"])):
+            existing = self._existing(issue)
+            for label in labels:
+                if label in existing.labels:
+                    found.setdefault(label, []).append(existing)
+        return found
+
+    def _existing(self, issue: dict[str, Any]) -> ExistingIssue:
+        fields = issue.get("fields") or {}
+        linked = set()
+        for link in fields.get("issuelinks") or []:
+            if str((link.get("type") or {}).get("name", "")).lower() != self.link_type.lower():
+                continue
+            other = link.get("inwardIssue") or link.get("outwardIssue") or {}
+            if isinstance(other.get("key"), str):
+                linked.add(other["key"])
+        labels = tuple(str(label) for label in fields.get("labels") or [])
+        return ExistingIssue(issue["key"], labels, frozenset(linked))
+
+    def _fields(self, issue: CaseIssue, labels: Sequence[str]) -> dict[str, Any]:
+        description: Any = case_adf(issue.case, issue.story) if self.api_version >= 3 \
+            else case_wiki(issue.case, issue.story)
+        return {"summary": issue.summary, "description": description, "labels": list(labels)}
+
+    def create(self, issue: CaseIssue) -> str:
+        """Create the case's issue in its story's project; return the new key."""
+        kind, project = self.settings.jira_test_issue_type, issue.story.project
+        fields = {"project": {"key": project}, "issuetype": {"name": kind},
+                  **self._fields(issue, issue.labels)}
+        what = f"a new {kind} issue for {issue.case.case_id} in project {project}"
+        created = call(self.site, what, lambda: self._client.create_issue(fields=fields),
+                       doing="creating", missing_hint="check that "
+                       f"CASEWRIGHT_JIRA_TEST_ISSUE_TYPE ({kind!r}) is an issue type of "
+                       f"project {project} with summary, description and labels on its "
+                       "create screen")
+        key = created.get("key")
+        if not isinstance(key, str) or not key:
+            raise ToolError(f"Jira at {self.site.url} sent no issue key for {what}",
+                            hint=f"check that {self.site.url_setting} points at Jira")
+        return key
+
+    def update(self, key: str, issue: CaseIssue, existing: ExistingIssue) -> None:
+        """Rewrite an issue's summary and description; add the case's labels to its own."""
+        labels = list(dict.fromkeys([*existing.labels, *issue.labels]))
+        fields = self._fields(issue, labels)
+        _write(self.site, f"issue {key} ({issue.case.case_id})", "updating",
+               lambda: self._client.update_issue_field(key, fields),
+               missing_hint=f"the issue was found by its label {issue.label}: check that this "
+               "account may edit it, with summary, description and labels on its edit screen")
+
+    def link(self, key: str, story_key: str) -> None:
+        """Link an issue to its story: `<key> <outward phrase> <story>`, such as 'tests'.
+
+        Jira gives the outward phrase of the link type to `inwardIssue` (its UI shows
+        "A blocks B" for `{"inwardIssue": A, "outwardIssue": B}` with Blocks), so the case's
+        issue is the inward one: with Xray's Test link it "tests" the story.
+        """
+        data = {"type": {"name": self.link_type}, "inwardIssue": {"key": key},
+                "outwardIssue": {"key": story_key}}
+        _write(self.site, f"the {self.link_type!r} link from {key} to {story_key}", "creating",
+               lambda: self._client.create_issue_link(data),
+               missing_hint=f"check that CASEWRIGHT_JIRA_TEST_LINK_TYPE ({self.link_type!r}) "
+               "is an issue link type of this site (Xray: Test) and that this account may "
+               "link issues")
+
+
+def _write(site: Site, what: str, doing: str, request: Callable[[], Any], *,
+           missing_hint: str) -> None:
+    """Run a request whose success has no body (204, or 201 for a link)."""
+    call(site, what, lambda: request() or {}, missing_hint=missing_hint, doing=doing)
+
+
+def _jql_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def summary_line(text: str) -> str:
+    """Return text as a Jira summary: one line, at most 255 characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= SUMMARY_LIMIT else line[:SUMMARY_LIMIT - 3] + "..."
+
+
+def _traces(case: TestCase) -> list[tuple[str, str]]:
+    traces = [("Criteria", ", ".join(case.criterion_ids)), ("Rules", ", ".join(case.rule_ids)),
+              ("Kind", case.kind), ("Priority", case.priority)]
+    return [(name, value) for name, value in traces if value]
+
+
+def _footer(case: TestCase) -> str:
+    return (f"Written by casewright as {case.case_id}; pushing the case again rewrites this "
+            "summary and description.")
+
+
+# Atlassian Document Format (Cloud, REST v3)
+
+def _text(text: str, *, strong: bool = False) -> list[dict[str, Any]]:
+    """Return text as ADF inline nodes: text runs with hard breaks between lines."""
+    nodes: list[dict[str, Any]] = []
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            nodes.append({"type": "hardBreak"})
+        if line:
+            node: dict[str, Any] = {"type": "text", "text": line}
+            if strong:
+                node["marks"] = [{"type": "strong"}]
+            nodes.append(node)
+    return nodes
+
+
+def _paragraph(*runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "paragraph", "content": [node for run in runs for node in run]}
+
+
+def _heading(text: str) -> dict[str, Any]:
+    return {"type": "heading", "attrs": {"level": 3}, "content": _text(text)}
+
+
+def _cell(text: str, kind: str = "tableCell") -> dict[str, Any]:
+    return {"type": kind, "attrs": {}, "content": [_paragraph(_text(text))]}
+
+
+def case_adf(case: TestCase, story: Story) -> dict[str, Any]:
+    """Return a case as an ADF description: objective, traces, preconditions, steps table."""
+    content: list[dict[str, Any]] = [
+        _paragraph(_text("Objective: ", strong=True), _text(case.objective)),
+        _paragraph(_text("Story: ", strong=True), _text(f"{story.key} {story.summary}")),
+        _paragraph(*[run for number, (name, value) in enumerate(_traces(case)) for run in (
+            _text(f"{' · ' if number else ''}{name}: ", strong=True), _text(value))]),
+    ]
+    if case.preconditions:
+        content += [_heading("Preconditions"), {"type": "bulletList", "content": [
+            {"type": "listItem", "content": [_paragraph(_text(line))]}
+            for line in case.preconditions]}]
+    header = {"type": "tableRow", "content": [
+        _cell(name, "tableHeader") for name in ("#", "Action", "Data", "Expected result")]}
+    rows = [{"type": "tableRow", "content": [
+        _cell(str(number)), _cell(step.action), _cell(step.data), _cell(step.expected)]}
+        for number, step in enumerate(case.steps, start=1)]
+    content += [_heading("Steps"), {
+        "type": "table", "attrs": {"isNumberColumnEnabled": False, "layout": "default"},
+        "content": [header, *rows]}, _paragraph(_text(_footer(case)))]
+    return {"type": "doc", "version": 1, "content": content}
+
+
+# Wiki markup (Server/Data Center, REST v2)
+
+_WIKI_SPECIAL = re.compile(r"([|\[\]{}*_+^~])")
+
+
+def wiki_text(text: str) -> str:
+    """Return text safe inside wiki markup: special characters escaped, line breaks kept."""
+    lines = [_WIKI_SPECIAL.sub(r"\\\1", " ".join(line.split())) for line in text.split("\n")]
+    return " \\\\ ".join(line for line in lines if line)
+
+
+def case_wiki(case: TestCase, story: Story) -> str:
+    """Return a case as a wiki-markup description: objective, traces, preconditions, steps."""
+    traces = " · ".join(f"*{name}:* {wiki_text(value)}" for name, value in _traces(case))
+    lines = [f"*Objective:* {wiki_text(case.objective)}",
+             f"*Story:* {story.key} {wiki_text(story.summary)}", traces, ""]
+    if case.preconditions:
+        lines += ["h3. Preconditions", *(f"* {wiki_text(line)}" for line in case.preconditions),
+                  ""]
+    lines += ["h3. Steps", "||#||Action||Data||Expected result||"]
+    lines += [f"|{number}|{wiki_text(step.action) or ' '}|{wiki_text(step.data) or ' '}|"
+              f"{wiki_text(step.expected) or ' '}|"
+              for number, step in enumerate(case.steps, start=1)]
+    lines += ["", wiki_text(_footer(case))]
+    return "\n".join(lines)
