@@ -46,6 +46,8 @@ class AgentContext:
     """How many extra objectives the planner asks the model for, per story (0: none)."""
     critique: bool = True
     """Whether the reviewer asks the model for a critique after its own checks."""
+    human_approval: bool = False
+    """Whether the graph pauses after `finish` for a person to approve or reject each case."""
     workspace: str | None = None
     """The workspace the stories came from, recorded in each suite."""
     provenance: dict[str, str | int | float | bool | None] = field(default_factory=dict)

@@ -311,6 +311,40 @@ def model(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
         print(smoke_test(chat_model).line())
 
 
+@app.command()
+def chat(
+    ctx: typer.Context,
+    session: Annotated[str | None, typer.Option(
+        "--session", help="Resume a chat session by its id (`casewright sessions` lists them).",
+        show_default=False)] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Write, amend, approve and export cases in a chat session, resumable by its id."""
+    with reporting(ctx):
+        from casewright.chat.repl import run_chat
+
+        source, settings = open_workspace(workspace)
+        run_chat(source, settings, session_id=session, debug=bool(ctx.obj.get("debug")))
+
+
+@app.command()
+def sessions(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
+    """List the workspace's chat sessions with their stories and dates, newest first."""
+    with reporting(ctx):
+        from rich.console import Console
+
+        from casewright.chat.render import sessions_table
+        from casewright.chat.sessions import list_sessions
+        from casewright.runs import state_folder
+
+        _, settings = open_workspace(workspace)
+        records = list_sessions(state_folder(settings))
+        if not records:
+            say("no chat sessions yet; start one with `casewright chat`")
+            return
+        Console(soft_wrap=False, highlight=False).print(sessions_table(records))
+
+
 def main() -> None:
     """Run the command line (the `casewright` console script)."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
