@@ -22,9 +22,9 @@ class Objective(_Model):
     kind: CaseKind
     intent: str = Field(description="What the case must show, in one sentence.")
     rule_ids: list[str] = Field(default_factory=list)
-    origin: Literal["scaffold", "wording", "model"] = Field(
+    origin: Literal["scaffold", "wording", "model", "person"] = Field(
         description="scaffold: the criterion as written; wording: implied by its text or "
-        "rules; model: added by the planner model.")
+        "rules; model: added by the planner model; person: asked for in a chat session.")
 
 
 class Plan(_Model):

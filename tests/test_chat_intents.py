@@ -108,7 +108,7 @@ def test_slash_commands(line, expected) -> None:
     ("/approve some", "/approve takes case numbers or 'all'"),
     ("/show the lot", "/show takes a case number or a story key"),
     ("/export", "/export needs a format"),
-    ("/push jira", "unknown command '/push'"),
+    ("/push jira", "/push takes only 'dry-run'"),
     ("reject case 3", "rejecting case 3 needs a reason"),
 ])
 def test_malformed_commands_say_what_is_wrong_and_what_to_do(line, message) -> None:

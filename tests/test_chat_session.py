@@ -15,6 +15,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from rest_server import EMAIL, TOKEN, FakeAtlassian, sample_issues
 from rich.console import Console
 from scripted_model import ScriptedChatModel
 from test_agent import good_answers
@@ -25,7 +26,9 @@ from casewright.agents.context import AgentContext
 from casewright.agents.graph import build_graph
 from casewright.agents.writer import CaseDraft, StepDraft
 from casewright.chat.classify import Guess
+from casewright.chat.intents import Push
 from casewright.chat.repl import handle
+from casewright.chat.routing import route
 from casewright.chat.session import ChatSession, open_chat
 from casewright.chat.sessions import list_sessions, load_session
 from casewright.config import load_settings
@@ -332,3 +335,29 @@ def test_an_unknown_session_is_an_input_error(tmp_path) -> None:
         "error: no chat session '20990101-000000-abcd' in '"
         f"{state_folder(load_settings(bundled_sample()))}'; `casewright sessions` lists "
         "this workspace's sessions")
+
+
+def test_push_sends_the_session_s_approved_cases_to_jira_once(model, http, tmp_path) -> None:
+    """/push on the local HTTP server that stands in for Jira Cloud (tests/rest_server.py).
+
+    A dry run writes nothing; a push creates one issue per approved case (the rejected one
+    stays out); pushing again updates those issues and creates none.
+    """
+    fake = FakeAtlassian(http, issues=sample_issues())
+    settings = load_settings(bundled_sample(), jira_url=fake.url, jira_email=EMAIL,
+                             jira_token=TOKEN)
+    workspace = Workspace(bundled_sample(), settings, approved=tmp_path / "approved")
+    with chat(workspace, model) as session:
+        suite, _ = session.write("CC-102")
+        ids = [case.case_id for case in suite.cases]
+        session.reject(2, "the steps never open the Charges tab")
+        session.approve()
+        dry = session.push(dry_run=True)
+        assert fake.created == {} and dry.count("create") == len(ids) - 1
+        first = session.push()
+        assert [i.case_id for i in first.items if i.action == "create"] == [ids[0], *ids[2:]]
+        assert [i.case_id for i in first.items if i.action == "skip"] == [ids[1]]
+        again = session.push()
+        assert again.count("create") == 0 and again.count("update") == len(ids) - 1
+        assert len(fake.created) == len(ids) - 1 and len(fake.links) == len(ids) - 1
+    assert route("/push dry-run") == Push(dry_run=True) and route("/push") == Push()

@@ -16,7 +16,7 @@ from casewright.models import Suite
 from casewright.tools.workspace import Workspace, bundled_sample
 
 HEAVY_MODULES = {"pydantic", "langgraph", "langchain_core", "torch", "llama_cpp", "onnxruntime",
-                 "qdrant_client", "qdrant_edge", "sentence_transformers"}
+                 "qdrant_client", "qdrant_edge", "sentence_transformers", "prompt_toolkit"}
 
 
 def casewright(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

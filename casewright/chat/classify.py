@@ -1,7 +1,8 @@
 """What the patterns in `intents.py` miss, asked of the chat model as a small classification.
 
 The small default model misroutes free text, so this is the last resort: one structured call
-whose answer must name a known action with the fields it needs, or nothing is done.
+(prompt: prompts/chat.toml) whose answer must name a known action with the fields it needs, or
+nothing is done. Pushing to Jira is not among the actions: it is only ever asked for by /push.
 """
 
 from __future__ import annotations
@@ -17,16 +18,7 @@ from casewright.errors import InputError, ModelOutputError
 from casewright.keys import parse_issue_key
 from casewright.llm.prompting import tagged
 from casewright.models import CaseKind, Story
-
-TASK = """Task: classify the person's request below into one action.
-write: write test cases for a story (story_key such as CC-101).
-add: add a case of a kind for a criterion (criterion_id such as AC2, kind, condition).
-amend: rewrite case N as another kind (case_number, kind, condition).
-explain: why case N cites a rule (case_number, rule_id such as BR-12).
-show: show the suite, or case N (case_number).
-unknown: anything else.
-Reply with JSON only.
-{request}"""
+from casewright.prompts import load_template
 
 
 class Guess(BaseModel):
@@ -46,7 +38,8 @@ def classify(chat_model: BaseChatModel, line: str, story: Story | None) -> Inten
     shared = {"story": story_text(story)} if story is not None else {}
     try:
         guess = ask_structured(chat_model, Guess, shared=shared,
-                               task=TASK.format(request=tagged("request", line)))
+                               task=load_template("chat")["classify"].format(
+                                   request=tagged("request", line)))
     except ModelOutputError:
         return None
     return to_intent(guess)

@@ -58,7 +58,7 @@ def requested_objective(story: Story, criterion_id: str, kind: CaseKind, conditi
         number += 1
         objective_id = f"{base}-{number}"
     return Objective(objective_id=objective_id, criterion_id=criterion_id, kind=kind,
-                     intent=intent, rule_ids=criterion.rule_ids, origin="wording")
+                     intent=intent, rule_ids=criterion.rule_ids, origin="person")
 
 
 def write_requested(story: Story, evidence: Evidence, plan: Plan, objective: Objective,

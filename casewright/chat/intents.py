@@ -123,6 +123,18 @@ class Export(_Intent):
         return f"export as {self.format}" + (f" to {self.path}" if self.path else "")
 
 
+class Push(_Intent):
+    """Push the approved cases of the session's stories to Jira (only ever asked in words)."""
+
+    action: Literal["push"] = "push"
+    dry_run: bool = False
+
+    def describe(self) -> str:
+        """Say what will be done."""
+        return "push the approved cases to Jira" + (
+            " (dry run: nothing is written)" if self.dry_run else "")
+
+
 class Simple(_Intent):
     """A request with no arguments."""
 
@@ -137,7 +149,7 @@ class Simple(_Intent):
 
 
 Intent = Annotated[WriteCases | AddCase | AmendCase | Explain | Show | Approve | Reject
-                   | Export | Simple, Field(discriminator="action")]
+                   | Export | Push | Simple, Field(discriminator="action")]
 
 SLASH_COMMANDS: dict[str, str] = {
     "/help": "this help",
@@ -146,6 +158,8 @@ SLASH_COMMANDS: dict[str, str] = {
     "/approve": "[case ...|all] approve cases (default: every undecided one)",
     "/reject": "N reason: reject case N, saying why",
     "/export": "FORMAT [path] write the suite (default path: out/<KEY><suffix>)",
+    "/push": "[dry-run] approved cases of this session's stories to Jira, one issue each "
+             "(again: updates them)",
     "/findings": "the current suite's open findings",
     "/done": "end approval; undecided cases keep the reviewer's verdict",
     "/quit": "save and leave (Ctrl-D does the same)",

@@ -25,6 +25,7 @@ from casewright.chat.intents import (
     Explain,
     Export,
     Intent,
+    Push,
     Reject,
     Show,
     Simple,
@@ -186,6 +187,9 @@ def act(session: ChatSession, intent: Intent, out: Console) -> None:
             out.print(decision_line(session))
         case Export(format=name, path=path):
             out.print(f"wrote {session.export(name, path)}")
+        case Push(dry_run=dry_run):
+            report = session.push(dry_run=dry_run, progress=lambda line: out.print(f"  {line}"))
+            out.print("\n".join(report.lines()), markup=False)
         case Simple(action="stories"):
             out.print(stories_table(session.stories(), session.suites()))
         case Simple(action="findings"):

@@ -16,6 +16,7 @@ from casewright.chat.intents import (
     Explain,
     Export,
     Intent,
+    Push,
     Reject,
     Show,
     Simple,
@@ -226,4 +227,9 @@ def _slash(text: str) -> Intent:
             raise InputError("/export needs a format and optionally a path",
                              hint="e.g. /export xray, or /export json out/suite.json")
         return Export(format=parts[0].lower(), path=parts[1] if len(parts) == 2 else None)
+    if command == "/push":
+        if rest.lower() not in {"", "dry-run", "--dry-run"}:
+            raise InputError(f"/push takes only 'dry-run', not {rest!r}",
+                             hint="e.g. /push dry-run, then /push")
+        return Push(dry_run=bool(rest))
     raise InputError(f"unknown command {command!r}", hint="try /help")

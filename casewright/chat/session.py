@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableConfig
@@ -33,6 +33,9 @@ from casewright.keys import parse_issue_key
 from casewright.models import CaseKind, Finding, Story, Suite, TestCase
 from casewright.runs import state_folder
 from casewright.tools.workspace import Workspace
+
+if TYPE_CHECKING:
+    from casewright.push import PushReport
 
 DEFAULT_EXPORT_FOLDER = Path("out")
 
@@ -187,6 +190,20 @@ class ChatSession:
             raise InputError(f"cannot write '{target}': {error}",
                              hint="give another path: /export FORMAT PATH") from error
         return target
+
+    def push(self, *, dry_run: bool = False,
+             progress: Callable[[str], None] | None = None) -> PushReport:
+        """Push the approved cases of every story written in this session to Jira.
+
+        Only on the person's explicit /push; the same idempotent push as `casewright push`.
+        """
+        from casewright.push import jira_writer, push_suites
+
+        suites = [suite for suite in self.suites().values() if suite is not None]
+        if not suites:
+            raise InputError("nothing to push yet", hint="write cases for a story first")
+        return push_suites(suites, jira_writer(self.workspace.settings), dry_run=dry_run,
+                           progress=progress)
 
     def _current(self) -> str:
         if self.record.current_key is None:
