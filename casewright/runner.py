@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
 PIPELINES = ("agent", "fixed")
 
-STDOUT_MERGEABLE = {"json", "markdown"}
-
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -74,17 +72,26 @@ def check_stdout(exporters: Sequence[Exporter], story_count: int) -> None:
     """Refuse output that cannot go to stdout as one well-formed document."""
     if len(exporters) > 1:
         raise InputError("several formats cannot share stdout", hint="add -o DIR to write files")
-    if story_count > 1 and exporters[0].name not in STDOUT_MERGEABLE:
+    if story_count > 1 and exporters[0].render_run is None:
         raise InputError(f"--format {exporters[0].name} writes one file per story",
                          hint="add -o DIR to write them")
 
 
 def render_stdout(suites: Sequence[Suite], exporter: Exporter) -> str:
-    """Render suites as one document: a JSON array, or the format's text joined."""
-    if exporter.name == "json":
-        items = ",\n".join(exporter.render(suite).rstrip("\n") for suite in suites)
-        return f"[\n{items}\n]\n" if suites else "[]\n"
-    return "\n".join(exporter.render(suite) for suite in suites)
+    """Render suites as one document: the format's run document, or its one suite."""
+    if exporter.render_run is not None:
+        return exporter.render_run(suites)
+    return "".join(exporter.render(suite) for suite in suites)
+
+
+def write_run_files(suites: Sequence[Suite], exporters: Sequence[Exporter],
+                    output: Path) -> Iterator[Path]:
+    """Write each format's run-level document (the HTML run report), yielding each file."""
+    for exporter in exporters:
+        if exporter.run_file is not None and exporter.render_run is not None and suites:
+            path = output / exporter.run_file
+            write_atomic(path, exporter.render_run(suites))
+            yield path
 
 
 def write_suite(suite: Suite, exporters: Sequence[Exporter], output: Path) -> Iterator[Path]:
@@ -240,6 +247,8 @@ def execute(request: RunRequest, workspace: Workspace, settings: Settings,
                 say(f"    {finding.severity}: {where}{finding.message}")
     if request.output is None:
         sys.stdout.write(render_stdout(suites, exporters[0]))
+    else:
+        written += list(write_run_files(suites, exporters, request.output))
     cases = sum(len(suite.cases) for suite in suites)
     where = f"{len(written)} files in {request.output}" if request.output is not None else "stdout"
     say(f"done: {len(suites)} stories, {cases} cases -> {where} "

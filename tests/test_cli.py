@@ -102,6 +102,21 @@ def test_story_without_criteria_warns_and_writes_an_empty_suite(sample_copy: Pat
     assert suite["cases"] == [] and suite["findings"][0]["check"] == "no-criteria"
 
 
+def test_a_whole_run_goes_to_stdout_as_one_html_report_or_jsonl_stream(tmp_path: Path) -> None:
+    page = casewright("run", "--epic", "CC-1", "-p", "fixed", "-f", "html", cwd=tmp_path)
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.count("<!DOCTYPE html>") == 1
+    assert page.stdout.count('<article class="story"') == 5
+    assert 'table class="overview"' in page.stdout
+    records = casewright("run", "--epic", "CC-1", "-p", "fixed", "-f", "jsonl", cwd=tmp_path)
+    assert records.returncode == 0, records.stderr
+    lines = [json.loads(line) for line in records.stdout.splitlines()]
+    stories = {record["messages"][1]["content"].split("<story>\n")[1].split(":")[0]
+               for record in lines}
+    assert stories == {"CC-101", "CC-102", "CC-103", "CC-104", "CC-105"}
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_stories_lists_the_sample(tmp_path: Path, sample_stories: dict) -> None:
     result = casewright("stories", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -209,3 +209,43 @@ def test_the_cli_writes_html_and_jsonl_files(tmp_path: Path) -> None:
     page = (tmp_path / "out" / "CC-102.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and 'data-criterion="AC4"' in page
     assert len((tmp_path / "out" / "CC-102.jsonl").read_text(encoding="utf-8").splitlines()) == 4
+    assert (tmp_path / "out" / "report.html").is_file(), "the run's one report beside them"
+
+
+def overview_row(suite: Suite) -> list[str]:
+    """Return a story's overview row as the suite says it should read."""
+    criteria = [c.criterion_id for c in suite.story.criteria]
+    kinds = [{case.kind for case in suite.cases_for(cid)} for cid in criteria]
+    covered = sum(bool(k) for k in kinds)
+    return [suite.story.key, f"{covered} of {len(criteria)}",
+            str(sum("negative" in k for k in kinds)), str(sum("boundary" in k for k in kinds)),
+            str(len(suite.cases)), str(len(suite.findings))]
+
+
+def test_chromium_renders_one_report_for_a_whole_run(browser, suite: Suite,
+                                                     tmp_path: Path) -> None:
+    """The run report: an overview row per story, then each story's matrix, links kept apart."""
+    from selenium.webdriver.common.by import By
+
+    workspace = Workspace(bundled_sample(), load_settings(bundled_sample()))
+    other = run_fixed(workspace.jira.get_story("CC-101"), workspace.settings)
+    page = tmp_path / "report.html"
+    page.write_text(get_exporter("html").render_run([other, suite]), encoding="utf-8")
+    browser.get(page.as_uri())
+    assert browser.title == "Traceability: 2 stories (CC-101 to CC-102)"
+    overview = browser.execute_script(
+        'return Array.from(document.querySelectorAll("table.overview tbody tr")).map(tr => '
+        "[tr.dataset.story, ...Array.from(tr.querySelectorAll('td')).map(td => td.textContent)])")
+    assert overview == [overview_row(other), overview_row(suite)]
+    read = READ_MATRIX.replace("table.matrix", "article[data-story='CC-102'] table.matrix")
+    assert browser.execute_script(read) == expected_rows(suite)
+    browser.find_element(By.CSS_SELECTOR, 'tr[data-story="CC-102"] th a').click()
+    browser.find_element(By.CSS_SELECTOR, 'article[data-story="CC-102"] '
+                         'tr[data-criterion="AC3"] td[data-case="CC-102-TC05"] a').click()
+    details = browser.find_element(By.CSS_SELECTOR, 'details[data-case="CC-102-TC05"]')
+    assert details.get_attribute("open") is not None
+    assert not browser.find_element(
+        By.CSS_SELECTOR, 'details[data-case="CC-101-TC01"]').get_attribute("open")
+    ids = browser.execute_script(
+        "return Array.from(document.querySelectorAll('[id]')).map(e => e.id)")
+    assert len(ids) == len(set(ids)), "every id on the page is unique"

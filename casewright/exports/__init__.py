@@ -1,12 +1,14 @@
 """Exporters: one story's suite written in the exact shape a test-management tool imports.
 
 Each format is one small module with a `render(suite) -> str`; this registry names them, in
-the order the CLI lists them.
+the order the CLI lists them. Formats that can hold a whole run in one document (a JSON array,
+Markdown and JSONL joined, the HTML run report) have a `render_run` too, so several stories
+can go to stdout, and HTML names the run-level file written beside the per-story ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from casewright.exports import (
@@ -32,20 +34,26 @@ class Exporter:
     name: str
     suffix: str
     render: Callable[[Suite], str]
+    render_run: Callable[[Sequence[Suite]], str] | None = None
+    """One document for a whole run's suites, where the format can hold one."""
+    run_file: str | None = None
+    """The file a run's document is written to beside the per-story files, if any."""
 
 
 EXPORTERS: dict[str, Exporter] = {
     exporter.name: exporter
     for exporter in (
-        Exporter("json", ".json", json_export.render),
-        Exporter("markdown", ".md", markdown.render),
+        Exporter("json", ".json", json_export.render, json_export.render_run),
+        Exporter("markdown", ".md", markdown.render,
+                 lambda suites: "\n".join(markdown.render(suite) for suite in suites)),
         Exporter("gherkin", ".feature", gherkin.render),
         Exporter("xray", ".xray.csv", xray.render),
         Exporter("zephyr", ".zephyr.csv", zephyr.render),
         Exporter("testrail", ".testrail.xml", testrail.render),
         Exporter("azure", ".azure.csv", azure.render),
-        Exporter("html", ".html", html.render),
-        Exporter("jsonl", ".jsonl", jsonl.render),
+        Exporter("html", ".html", html.render, html.render_run, run_file="report.html"),
+        Exporter("jsonl", ".jsonl", jsonl.render,
+                 lambda suites: "".join(jsonl.render(suite) for suite in suites)),
     )
 }
 

@@ -1,4 +1,8 @@
-"""HTML: a traceability report for one story, a criteria x cases matrix a UAT lead reads first.
+"""HTML: a traceability report, a criteria x cases matrix a UAT lead reads first.
+
+`render` makes one story's report; `render_run` one page for a whole run: an overview of
+every story (criteria covered, negative and boundary cases present, open findings), then each
+story's report, with ids prefixed by the story key so links stay within their story.
 
 The page is self-contained (inline CSS and JS from `report.html`, no fonts or scripts fetched),
 so it opens offline and can be attached to a ticket. Every piece of story, rule or model text
@@ -10,7 +14,7 @@ a case that traces to the criterion and links to the case, expandable with its s
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 from string import Template
@@ -24,12 +28,51 @@ OPEN_MARK = "\u2691"  # a flag: the case has open findings
 
 def render(suite: Suite) -> str:
     """Return the suite's traceability report as one HTML document."""
-    report = _Report(suite)
     story = suite.story
-    body = "\n".join([report.header(), report.matrix(), report.cases(), report.findings(),
-                      report.sources(), report.provenance()])
     return _template().substitute(title=_e(f"{story.key} traceability: {story.summary}"),
-                                  body=body)
+                                  body=_Report(suite).body())
+
+
+def render_run(suites: Sequence[Suite]) -> str:
+    """Return one report for a run's suites: the overview, then every story's report."""
+    reports = [_Report(suite, prefix=f"{suite.story.key}-") for suite in suites]
+    keys = [suite.story.key for suite in suites]
+    span = f"{keys[0]} to {keys[-1]}" if len(keys) > 1 else "".join(keys)
+    title = f"Traceability: {len(suites)} stories ({span})"
+    stories = "\n".join(f'<article class="story" id="{_e(r.prefix)}story" '
+                        f'data-story="{_e(r.suite.story.key)}">{r.body()}</article>'
+                        for r in reports)
+    return _template().substitute(title=_e(title),
+                                  body=f"{_overview(title, reports)}\n{stories}")
+
+
+def _overview(title: str, reports: Sequence[_Report]) -> str:
+    """Return the run's table: a row per story, linking to its report."""
+    rows = []
+    for report in reports:
+        story, suite = report.suite.story, report.suite
+        covered = [c for c in story.criteria if suite.cases_for(c.criterion_id)]
+        kinds = {c.criterion_id: {case.kind for case in suite.cases_for(c.criterion_id)}
+                 for c in story.criteria}
+        counts = [("covered", f"{len(covered)} of {len(story.criteria)}",
+                   len(covered) == len(story.criteria)),
+                  ("negative", str(sum("negative" in k for k in kinds.values())), True),
+                  ("boundary", str(sum("boundary" in k for k in kinds.values())), True),
+                  ("cases", str(len(suite.cases)), True)]
+        cells = "".join(f'<td data-check="{name}" class="{"" if fine else "no"}">{value}</td>'
+                        for name, value, fine in counts)
+        cells += (f'<td data-check="findings" class="{"open" if suite.findings else ""}">'
+                  f"{len(suite.findings)}</td>")
+        rows.append(f'<tr data-story="{_e(story.key)}"><th scope="row">'
+                    f'<a href="#{_e(report.prefix)}story">{_e(story.key)}</a> '
+                    f"{_e(story.summary)}</th>{cells}</tr>")
+    return (f'<header><h1>{_e(title)}</h1><p class="meta">Criteria with a negative or a '
+            "boundary case are counted per story; open the story for its matrix.</p></header>"
+            '<section id="overview"><table class="overview"><thead><tr>'
+            '<th scope="col">Story</th><th scope="col">Criteria covered</th>'
+            '<th scope="col">With negative</th><th scope="col">With boundary</th>'
+            '<th scope="col">Cases</th><th scope="col">Open findings</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></section>")
 
 
 @cache
@@ -60,14 +103,21 @@ def _items(values: Iterable[str], empty: str = "none") -> str:
 class _Report:
     """One suite, with the look-ups its sections share."""
 
-    def __init__(self, suite: Suite) -> None:
+    def __init__(self, suite: Suite, prefix: str = "") -> None:
         self.suite = suite
-        self.anchors = {case.case_id: f"case-{n}" for n, case in enumerate(self.suite.cases, 1)}
+        self.prefix = prefix
+        self.anchors = {case.case_id: f"{prefix}case-{n}"
+                        for n, case in enumerate(self.suite.cases, 1)}
         self.sources_by_id = {source.source_id: source for source in self.suite.sources}
         self.open_by_case: dict[str, list[Finding]] = {}
         for finding in self.suite.findings:
             if finding.case_id is not None:
                 self.open_by_case.setdefault(finding.case_id, []).append(finding)
+
+    def body(self) -> str:
+        """Return the story's sections: header, matrix, cases, findings, evidence, provenance."""
+        return "\n".join([self.header(), self.matrix(), self.cases(), self.findings(),
+                          self.sources(), self.provenance()])
 
     def short(self, case: TestCase) -> str:
         """Return a case's id without its story key, for a narrow column heading."""
@@ -95,7 +145,7 @@ class _Report:
             f'<a href="#{self.anchors[case.case_id]}">{_e(self.short(case))}</a></th>'
             for case in cases)
         body = "".join(self.matrix_row(cid, texts.get(cid)) for cid in rows)
-        return ('<section id="matrix"><h2>Criteria \u00d7 cases</h2>'
+        return (f'<section id="{self.prefix}matrix"><h2>Criteria \u00d7 cases</h2>'
                 '<p class="legend">A cell names the kind of a case that traces to the criterion; '
                 f'{OPEN_MARK} marks a case with open findings. Click a cell to open the case.</p>'
                 '<div class="scroll"><table class="matrix"><thead><tr>'
@@ -134,7 +184,7 @@ class _Report:
 
     def cases(self) -> str:
         cases = "\n".join(self.case(case) for case in self.suite.cases) or "<p>None.</p>"
-        return ('<section id="cases"><h2>Test cases</h2>'
+        return (f'<section id="{self.prefix}cases"><h2>Test cases</h2>'
                 '<p><button type="button" data-expand="all">Expand all</button>'
                 '<button type="button" data-expand="none">Collapse all</button></p>'
                 f"{cases}</section>")
@@ -188,7 +238,7 @@ class _Report:
 
     def findings(self) -> str:
         listed = self.finding_list(self.suite.findings) if self.suite.findings else "<p>None.</p>"
-        return f'<section id="findings"><h2>Open findings</h2>{listed}</section>'
+        return f'<section id="{self.prefix}findings"><h2>Open findings</h2>{listed}</section>'
 
     def sources(self) -> str:
         rows = "".join(
@@ -198,7 +248,7 @@ class _Report:
         table = ('<table class="sources"><thead><tr><th>Id</th><th>Kind</th><th>Title</th>'
                  f"<th>Text</th></tr></thead><tbody>{rows}</tbody></table>") if rows else \
             "<p>None.</p>"
-        return f'<section id="sources"><h2>Evidence</h2>{table}</section>'
+        return f'<section id="{self.prefix}sources"><h2>Evidence</h2>{table}</section>'
 
     def provenance(self) -> str:
         made = self.suite.provenance
@@ -209,5 +259,5 @@ class _Report:
                  *((name, "not set" if value is None else value)
                    for name, value in made.settings.items())]
         items = "".join(f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in facts)
-        return ('<section id="provenance"><h2>Provenance</h2>'
+        return (f'<section id="{self.prefix}provenance"><h2>Provenance</h2>'
                 f'<dl class="facts">{items}</dl></section>')
