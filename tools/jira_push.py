@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from urllib3.util import Retry
 
-from casewright.config import Settings
 from casewright.errors import ToolError
 from casewright.models import Story, TestCase
 from casewright.tools.atlassian_site import (
@@ -30,7 +29,6 @@ from casewright.tools.atlassian_site import (
     Site,
     _BoundedRetry,
     call,
-    jira_site,
 )
 from casewright.tools.rest_jira import RestJira
 from casewright.tools.workspace import issue_order
@@ -97,12 +95,6 @@ def _write_retry(site: Site) -> Retry:
 
 class JiraWriter(RestJira):
     """Creates and updates one Jira issue per test case, linked to its story."""
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> JiraWriter | None:
-        """Return the writer when settings name a Jira site, else None."""
-        site = jira_site(settings)
-        return None if site is None else cls(site, settings)
 
     @property
     def url(self) -> str:

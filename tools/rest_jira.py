@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property, partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from casewright.config import Settings
 from casewright.errors import InputError, ToolError
@@ -36,7 +36,7 @@ class RestJira:
         self._read: dict[str, Story] = {}
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RestJira | None:
+    def from_settings(cls, settings: Settings) -> Self | None:
         """Return the REST backend when settings name a Jira site, else None."""
         site = jira_site(settings)
         return None if site is None else cls(site, settings)
