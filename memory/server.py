@@ -7,7 +7,8 @@ local mode, which speaks the same client API without a server.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -42,6 +43,18 @@ def _filter(where: SearchFilter) -> models.Filter | None:
         for key, value in conditions.items()]) if conditions else None
 
 
+@contextmanager
+def _answering(location: str, doing: str) -> Iterator[None]:
+    """Turn a failed request to the server into one line saying what was being done."""
+    try:
+        yield
+    except (ResponseHandlingException, UnexpectedResponse) as error:
+        raise MemoryStoreError(f"Qdrant at {location} failed {doing}: {error}",
+                               hint="check CASEWRIGHT_QDRANT_URL, the API key and that the "
+                                    "server is up; chunks already stored are kept, and "
+                                    "`casewright ingest` picks up where it stopped") from error
+
+
 class ServerStore:
     """A memory held in one collection of a Qdrant server (or qdrant-client's local mode)."""
 
@@ -59,7 +72,7 @@ class ServerStore:
         (without `create`), was not made by casewright, or was made by other embedders.
         """
         store = cls(client, collection, location)
-        try:
+        with _answering(location, "opening the memory"):
             exists = client.collection_exists(collection)
             if not exists and not create:
                 raise MemoryStoreError(f"no memory at {store.location} yet",
@@ -68,10 +81,6 @@ class ServerStore:
                 store._create(manifest)
                 return store
             metadata = client.get_collection(collection).config.metadata or {}
-        except (ResponseHandlingException, UnexpectedResponse) as error:
-            raise MemoryStoreError(f"cannot use Qdrant at {location}: {error}",
-                                   hint="check CASEWRIGHT_QDRANT_URL, the API key and that "
-                                        "the server is up") from error
         try:
             found = Manifest.model_validate(metadata)
         except ValidationError as error:
@@ -100,8 +109,10 @@ class ServerStore:
         ids: set[str] = set()
         offset = None
         while True:
-            records, offset = self._client.scroll(self._collection, limit=1000, offset=offset,
-                                                  with_payload=False, with_vectors=False)
+            with _answering(self.location, "listing the stored chunks"):
+                records, offset = self._client.scroll(
+                    self._collection, limit=1000, offset=offset, with_payload=False,
+                    with_vectors=False)
             ids.update(str(record.id) for record in records)
             if offset is None:
                 return ids
@@ -109,30 +120,35 @@ class ServerStore:
     def upsert(self, chunks: Sequence[Chunk], dense: np.ndarray,
                sparse: Sequence[SparseVector]) -> None:
         """Store chunks with their dense and sparse vectors."""
-        self._client.upsert(self._collection, points=[
-            models.PointStruct(id=chunk.chunk_id, payload=chunk.model_dump(),
-                               vector={DENSE: vector.tolist(), SPARSE: _sparse(terms)})
-            for chunk, vector, terms in zip(chunks, dense, sparse, strict=True)])
+        points = [models.PointStruct(id=chunk.chunk_id, payload=chunk.model_dump(),
+                                     vector={DENSE: vector.tolist(), SPARSE: _sparse(terms)})
+                  for chunk, vector, terms in zip(chunks, dense, sparse, strict=True)]
+        with _answering(self.location, f"storing {len(points)} chunks"):
+            self._client.upsert(self._collection, points=points)
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         """Remove chunks by id."""
         if chunk_ids:
-            self._client.delete(self._collection,
-                                points_selector=models.PointIdsList(points=list(chunk_ids)))
+            with _answering(self.location, f"removing {len(chunk_ids)} chunks"):
+                self._client.delete(self._collection,
+                                    points_selector=models.PointIdsList(points=list(chunk_ids)))
 
     def count(self) -> int:
         """Return the number of stored chunks."""
-        return self._client.count(self._collection, exact=True).count
+        with _answering(self.location, "counting the chunks"):
+            return self._client.count(self._collection, exact=True).count
 
     def query(self, dense: Sequence[float], sparse: SparseVector, *, limit: int,
               where: SearchFilter) -> list[Hit]:
         """Return the best chunks by RRF of the dense and BM25 rankings."""
         candidates = prefetch_limit(limit)
-        response = self._client.query_points(
-            self._collection, limit=limit, query_filter=_filter(where), with_payload=True,
-            query=models.RrfQuery(rrf=models.Rrf(k=RRF_K, weights=RRF_WEIGHTS)),
-            prefetch=[models.Prefetch(query=list(dense), using=DENSE, limit=candidates),
-                      models.Prefetch(query=_sparse(sparse), using=SPARSE, limit=candidates)])
+        with _answering(self.location, "searching"):
+            response = self._client.query_points(
+                self._collection, limit=limit, query_filter=_filter(where), with_payload=True,
+                query=models.RrfQuery(rrf=models.Rrf(k=RRF_K, weights=RRF_WEIGHTS)),
+                prefetch=[models.Prefetch(query=list(dense), using=DENSE, limit=candidates),
+                          models.Prefetch(query=_sparse(sparse), using=SPARSE,
+                                          limit=candidates)])
         return [hit_from(point.payload, point.score) for point in response.points]
 
     def close(self) -> None:

@@ -189,5 +189,35 @@ def test_an_unreachable_qdrant_server_is_one_line(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=120, check=False,
                             env={**os.environ, "CASEWRIGHT_QDRANT_URL": url})
     line = one_error_line(result, 1)
-    assert line.startswith(f"error: cannot use Qdrant at {url}: ")
-    assert line.endswith("check CASEWRIGHT_QDRANT_URL, the API key and that the server is up")
+    assert line.startswith(f"error: Qdrant at {url} failed opening the memory: ")
+    assert line.endswith("check CASEWRIGHT_QDRANT_URL, the API key and that the server is up; "
+                         "chunks already stored are kept, and `casewright ingest` picks up "
+                         "where it stopped")
+
+
+def test_a_qdrant_server_lost_mid_ingest_says_what_failed(tmp_path: Path) -> None:
+    """A server that stops answering after the memory was opened: every store operation
+    gives one line naming what it was doing (no server here: a loopback port nobody serves)."""
+    from qdrant_client import QdrantClient
+
+    from casewright.errors import MemoryStoreError
+    from casewright.memory.models import Chunk, SearchFilter, SparseVector
+    from casewright.memory.server import ServerStore
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    store = ServerStore(QdrantClient(url=url, timeout=2), "casewright", url)
+    chunk = Chunk(chunk_id="00000000-0000-0000-0000-000000000001", kind="rule",
+                  source_id="BR-1", title="t", text="text")
+    empty = SparseVector(indices=[], values=[])
+    for doing, call in [
+            ("storing 1 chunks", lambda: store.upsert([chunk], np.zeros((1, 384)), [empty])),
+            ("removing 1 chunks", lambda: store.delete([chunk.chunk_id])),
+            ("listing the stored chunks", store.chunk_ids),
+            ("searching", lambda: store.query([0.0] * 384, empty, limit=3,
+                                              where=SearchFilter()))]:
+        with pytest.raises(MemoryStoreError) as caught:
+            call()
+        assert caught.value.one_line().startswith(
+            f"Qdrant at {url} collection 'casewright' failed {doing}: "), doing
