@@ -36,6 +36,10 @@ test data step steps expected outcome valid invalid accepted rejected refused al
 _PLACEHOLDER = re.compile(
     r"\b(tbd|tbc|todo|fixme|lorem|ipsum|xxx+|placeholder|n/a|etc)\b|<[^>]*>|\{[^}]*\}|\[[^\]]*\]",
     re.IGNORECASE)
+_PROMPT_ECHO = re.compile(
+    r"\b(test cases?|(this|the) task|task description|json|exemplars?|previous case|"
+    r"write (one|a)\b|(positive|negative|boundary) test)", re.IGNORECASE)
+"""Words of the writer's instructions that a case copying them, not testing, contains."""
 _VAGUE = re.compile(r"^(it |the system |system )?(works|ok|okay|passes|is correct|as expected|"
                     r"correctly|successfully|fine|done)\.?$", re.IGNORECASE)
 _ID_OR_NUMBER = re.compile(r"^([a-z]{1,5}\d+|[£\d][\d.,%]*)$")
@@ -113,6 +117,9 @@ def degenerate_problems(case: TestCase, story: Story,
         problems.append(Problem("vague-expected", "an expected result is not observable"))
     if _PLACEHOLDER.search(_step_text(case)):
         problems.append(Problem("placeholder", "steps hold placeholder text"))
+    if _PROMPT_ECHO.search(" ".join([*case.preconditions, _step_text(case)])):
+        problems.append(Problem("prompt-echo", "steps repeat the instructions instead of "
+                                "testing the story"))
     if case.title.strip().upper() in {story.key, ""}:
         problems.append(Problem("bad-title", "the title is only the issue key"))
     for exemplar in exemplars:

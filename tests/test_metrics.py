@@ -63,10 +63,15 @@ def test_degenerate_cases_are_named_by_their_problem() -> None:
     placeholder = _case(2, "AC1", steps=[("Enter <amount>", "The fee of TBD is shown")])
     vague = _case(3, "AC1", steps=[("Grant the extension", "Works")])
     echo = _case(4, "AC1", steps=[("The due date moves", "The due date moves")])
+    # as the bundled model wrote it in the benchmark: the writer's task, copied into a step
+    instructions = _case(6, "AC1", steps=[(
+        "Write one negative test case for AC1: the option only shows when the arrears are £250",
+        "The option only shows when the arrears are £250 or more")])
     checks = {case.case_id: {p.check for p in degenerate_problems(case, STORY)}
-              for case in (repeated, placeholder, vague, echo)}
+              for case in (repeated, placeholder, vague, echo, instructions)}
     assert checks == {"CC-7-TC01": {"repeated-steps"}, "CC-7-TC02": {"placeholder"},
-                      "CC-7-TC03": {"vague-expected"}, "CC-7-TC04": {"repeated-steps"}}
+                      "CC-7-TC03": {"vague-expected"}, "CC-7-TC04": {"repeated-steps"},
+                      "CC-7-TC06": {"prompt-echo"}}
     assert degenerate_problems(_case(5, "AC1"), STORY) == []
 
 
