@@ -78,14 +78,15 @@ def close_all() -> None:
 
 
 def _load(key: LlamaKey) -> LoadedModel:
-    from llama_cpp import Llama
+    from casewright.llm.sampling import GrammarCheckingLlama
 
     check_gguf(key.path)
     started = time.perf_counter()
     try:
         # No chat_format: llama-cpp-python renders the chat template stored in the GGUF.
-        llama = Llama(model_path=str(key.path), n_ctx=key.n_ctx, n_threads=key.n_threads,
-                      n_threads_batch=key.n_threads, verbose=False)
+        llama = GrammarCheckingLlama(model_path=str(key.path), n_ctx=key.n_ctx,
+                                     n_threads=key.n_threads, n_threads_batch=key.n_threads,
+                                     verbose=False)
     except ValueError as error:
         raise ConfigError(f"{PATH_SETTING}: llama.cpp cannot load '{key.path}' ({error})",
                           hint="check that the file is a complete GGUF model that this "
