@@ -1,7 +1,7 @@
 """`casewright model` as a user runs it: a real subprocess, settings from the environment.
 
-The error cases never load a model. The working one (marked slow) loads the bundled GGUF and
-runs the structured smoke generation for real.
+The error cases never load a model. The working one (marked slow) loads the bundled GGUF, as
+its Q8_0 re-encoding, and runs the structured smoke generation for real.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from textwrap import dedent
 
 import pytest
 
-from casewright.llm.gguf import bundled_model_path, file_sha256
+from casewright.config import load_settings
+from casewright.llm.gguf import file_sha256
+from casewright.llm.reencode import runnable_bundled_model
 
 
 def casewright(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -96,10 +98,9 @@ def test_help_loads_no_model_runtime(tmp_path):
 
 @pytest.mark.slow
 def test_model_command_reports_the_bundled_gguf_and_a_timed_smoke_step(tmp_path):
-    gguf = bundled_model_path()
-
     result = casewright(tmp_path, "model")
 
+    gguf = runnable_bundled_model(load_settings().home / "cache")  # made by the command
     assert result.returncode == 0, result.stderr
     lines = dict(line.split(maxsplit=1) for line in result.stdout.splitlines())
     assert lines["path"] == str(gguf)

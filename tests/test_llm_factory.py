@@ -1,9 +1,9 @@
 """load_chat_model's choices and errors, and what the server model sends.
 
-Real parts: the bundled GGUF's location (not loaded), settings from the environment, the
-OpenAI client over real HTTP. Stand-in: a small HTTP server on loopback that answers
-`/v1/models` and `/v1/chat/completions` with canned JSON and records requests; the real
-llama.cpp server is in test_llm_integration.py.
+Real parts: the bundled GGUF's location and its Q8_0 re-encoding (not loaded), settings
+from the environment, the OpenAI client over real HTTP. Stand-in: a small HTTP server on
+loopback that answers `/v1/models` and `/v1/chat/completions` with canned JSON and records
+requests; the real llama.cpp server is in test_llm_integration.py.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import pytest
 from casewright.config import load_settings
 from casewright.errors import ConfigError
 from casewright.llm import LlamaCppChatModel, ServerChatModel, load_chat_model
-from casewright.llm.gguf import BUNDLED_FILE
 from casewright.llm.runtime import machine_threads
 from casewright.models import Step
 
@@ -93,11 +92,14 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_default_is_the_bundled_gguf_on_every_core():
-    model = load_chat_model(load_settings())
+def test_default_is_the_bundled_gguf_as_q8_0_on_every_core():
+    settings = load_settings()
+
+    model = load_chat_model(settings)
 
     assert isinstance(model, LlamaCppChatModel)
-    assert model.model_path.name == BUNDLED_FILE and model.model_path.is_file()
+    assert model.model_path.parent == settings.home / "cache" / "models"
+    assert model.model_path.name.endswith(".Q8_0.gguf") and model.model_path.is_file()
     assert (model.n_threads, model.n_ctx, model.seed) == (machine_threads(), 8192, 0)
 
 

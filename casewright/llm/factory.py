@@ -9,7 +9,7 @@ from langchain_core.language_models import BaseChatModel
 from casewright.config import Settings
 from casewright.errors import ConfigError
 from casewright.llm.chat_model import LlamaCppChatModel
-from casewright.llm.gguf import bundled_model_path
+from casewright.llm.reencode import runnable_bundled_model
 
 if TYPE_CHECKING:
     from casewright.llm.server import ServerChatModel
@@ -21,7 +21,8 @@ NO_KEY = "no-key"
 def load_chat_model(settings: Settings) -> BaseChatModel:
     """Return the chat model for settings: the local GGUF (default) or an OpenAI-compatible server.
 
-    A local model is checked (file, GGUF magic) but loaded on its first call; a server is
+    A local model is checked (file, GGUF magic) but loaded on its first call; the bundled one
+    is first re-encoded as Q8_0, once per home (`casewright.llm.reencode`). A server is
     asked for its model list at once, so a wrong URL or key fails here, not mid-run.
 
     Raises:
@@ -32,7 +33,7 @@ def load_chat_model(settings: Settings) -> BaseChatModel:
     threads = {"n_threads": settings.model_threads} if settings.model_threads is not None else {}
     return LlamaCppChatModel(
         model_path=settings.model_path if settings.model_path is not None
-        else bundled_model_path(),
+        else runnable_bundled_model(settings.home / "cache"),
         n_ctx=settings.model_context, seed=settings.model_seed,
         temperature=settings.model_temperature, max_tokens=settings.model_max_tokens, **threads)
 
