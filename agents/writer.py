@@ -22,6 +22,10 @@ from casewright.models import Step, Story, TestCase
 from casewright.prompts import load_template
 from casewright.wording import headline, sentence
 
+FIX_PROBLEMS = 3
+"""Most problems a rewrite task names (its prompt is evaluated for every rewrite)."""
+BRIEF_CHARACTERS = 80
+
 
 class StepDraft(BaseModel):
     """One step as the model writes it."""
@@ -39,6 +43,16 @@ class CaseDraft(BaseModel):
     steps: list[StepDraft] = Field(min_length=1, max_length=4)
     rule_ids: list[str] = Field(default_factory=list, max_length=3,
                                 description="Ids of the evidence rules the case checks.")
+
+
+def brief(message: str) -> str:
+    """Return a finding's message without the word list after its colon, for a rewrite task.
+
+    The bundled model copies what a task shows it: given "takes an exemplar's subject or
+    data: backdate, history" it wrote those words again, and it answered with the
+    messages themselves as expected results. The names of the problems are enough.
+    """
+    return message.split(":", 1)[0].strip()[:BRIEF_CHARACTERS]
 
 
 def case_id(story: Story, objectives: list[Objective], objective: Objective) -> str:
@@ -82,22 +96,21 @@ def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[s
     objectives = state["plan"].objectives
     review = state.get("review")
     todo = [o for o in objectives if review is None or o.objective_id in review.revise]
-    problems = {}
+    problems: dict[str | None, dict[str, None]] = {}  # per case, distinct, in review order
     if review is not None:
         for finding in review.findings:
-            problems.setdefault(finding.case_id, []).append(finding.message)
+            problems.setdefault(finding.case_id, {})[brief(finding.message)] = None
     template = load_template("writer")
     shared = story_context(story, evidence)
     written: dict[str, TestCase] = {}
     for count, objective in enumerate(todo, start=1):
         started = time.perf_counter()
         number = case_id(story, objectives, objective)
-        criterion = next(c for c in story.criteria if c.criterion_id == objective.criterion_id)
-        fix = template["fix"].format(problems="; ".join(problems[number])) \
+        fix = template["fix"].format(problems="; ".join(list(problems[number])[:FIX_PROBLEMS])) \
             if number in problems else ""
         task = template["task"].format(
-            kind=objective.kind, criterion_id=objective.criterion_id, criterion=criterion.text,
-            intent=objective.intent, fix=fix,
+            kind=objective.kind, criterion_id=objective.criterion_id, intent=objective.intent,
+            fix=fix,
             rules=", ".join(evidence.by_criterion.get(objective.criterion_id, [])) or "none")
         try:
             draft = ask_structured(context.chat_model, CaseDraft, shared=shared, task=task)

@@ -18,7 +18,7 @@ from casewright.agents.graph import build_graph
 from casewright.agents.planner import Addition, Additions
 from casewright.agents.reviewer import Critique, check_case
 from casewright.agents.state import Evidence
-from casewright.agents.writer import CaseDraft, StepDraft
+from casewright.agents.writer import FIX_PROBLEMS, CaseDraft, StepDraft, brief
 from casewright.approval import approved_cases
 from casewright.config import load_settings
 from casewright.errors import ModelOutputError
@@ -80,7 +80,7 @@ def test_whole_story_covers_every_criterion_from_more_angles(workspace: Workspac
     assert [case.case_id for case in suite.cases] == [
         f"CC-101-TC{n:02d}" for n in range(1, len(suite.cases) + 1)]
     assert suite.provenance.pipeline == "agent"
-    assert suite.provenance.settings["prompt_writer"] == "writer-3"
+    assert suite.provenance.settings["prompt_writer"] == "writer-4"
     cited = {rule for case in suite.cases for rule in case.rule_ids}
     assert cited <= {source.source_id for source in suite.sources}
     assert all(source.url for source in suite.sources)
@@ -110,6 +110,26 @@ def test_writer_sets_title_kind_and_traces_and_cites_named_rules(workspace: Work
     assert len(shared) == 1, "every writer call for a story shares one prefix"
     prefix = shared.pop()
     assert "BR-7 (" in prefix and "<exemplars>" in prefix, "evidence and exemplars are cached"
+
+
+def test_tasks_name_the_criterion_by_id_and_rewrites_name_problems_briefly(
+        workspace: Workspace) -> None:
+    """The task is evaluated on every call: what the cached prefix holds is not repeated."""
+    def copying(schema, prompt):
+        if schema is CaseDraft and "previous case" not in prompt:
+            step = StepDraft(action="Write one test case: open <screen>", expected="Works")
+            return CaseDraft(steps=[step, step])
+        return good_answers(schema, prompt) if schema is not Additions else Additions(objectives=[])
+
+    model = ScriptedChatModel(script=copying)
+    story = workspace.jira.get_story("CC-101")
+    run_story(workspace, "CC-101", model, max_review_rounds=1)
+    tasks = [prompt.split("Task: write")[1] for prompt in model.asked("CaseDraft")]
+    assert not any(c.text in task for c in story.criteria for task in tasks)
+    rewrites = [task.split("without them: ")[1] for task in tasks if "previous case" in task]
+    assert rewrites and all(len(task.split("; ")) == FIX_PROBLEMS for task in rewrites)
+    assert brief("takes an exemplar's subject or data: backdate, history") == \
+        "takes an exemplar's subject or data", "no word list: the model copies it"
 
 
 def test_model_failures_fall_back_to_the_scaffold_with_open_findings(
