@@ -42,6 +42,7 @@ _PROMPT_ECHO = re.compile(
 """Words of the writer's instructions that a case copying them, not testing, contains."""
 _VAGUE = re.compile(r"^(it |the system |system )?(works|ok|okay|passes|is correct|as expected|"
                     r"correctly|successfully|fine|done)\.?$", re.IGNORECASE)
+_LETTERS = re.compile(r"^[a-z]+(?:'[a-z]+)?$")
 _ID_OR_NUMBER = re.compile(r"^([a-z]{1,5}\d+|[£\d][\d.,%]*)$")
 DUPLICATE_SIMILARITY = 0.7
 STEP_COPY_SIMILARITY = 0.6
@@ -53,6 +54,11 @@ KEY_TERMS_ENOUGH = 3
 def words(text: str) -> list[str]:
     """Return the lower-case words of a text."""
     return _WORD.findall(text.lower())
+
+
+def said_words(text: str) -> list[str]:
+    """Return the words made of letters only: what a sentence says, without ids or numbers."""
+    return [word for word in words(text) if _LETTERS.match(word)]
 
 
 def content_words(text: str) -> set[str]:
@@ -112,7 +118,7 @@ def degenerate_problems(case: TestCase, story: Story,
     if any(len(a.split()) < 2 or not e for a, e in zip(actions, expected, strict=True)):
         problems.append(Problem("thin-step", "a step's action is a single word or its expected "
                                 "result is missing"))
-    if any(_VAGUE.match(step.expected.strip()) or len(words(step.expected)) < 3
+    if any(_VAGUE.match(step.expected.strip()) or len(said_words(step.expected)) < 3
            for step in case.steps):
         problems.append(Problem("vague-expected", "an expected result is not observable"))
     if _PLACEHOLDER.search(_step_text(case)):

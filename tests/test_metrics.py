@@ -67,11 +67,13 @@ def test_degenerate_cases_are_named_by_their_problem() -> None:
     instructions = _case(6, "AC1", steps=[(
         "Write one negative test case for AC1: the option only shows when the arrears are £250",
         "The option only shows when the arrears are £250 or more")])
+    # as the bundled model wrote it in the benchmark, and the reviewer approved it
+    noise = _case(7, "AC1", steps=[("Grant the extension", "Debug 2019-03-28T14:57:56.31.32.00")])
     checks = {case.case_id: {p.check for p in degenerate_problems(case, STORY)}
-              for case in (repeated, placeholder, vague, echo, instructions)}
+              for case in (repeated, placeholder, vague, echo, instructions, noise)}
     assert checks == {"CC-7-TC01": {"repeated-steps"}, "CC-7-TC02": {"placeholder"},
                       "CC-7-TC03": {"vague-expected"}, "CC-7-TC04": {"repeated-steps"},
-                      "CC-7-TC06": {"prompt-echo"}}
+                      "CC-7-TC06": {"prompt-echo"}, "CC-7-TC07": {"vague-expected"}}
     assert degenerate_problems(_case(5, "AC1"), STORY) == []
 
 
