@@ -20,11 +20,14 @@ from casewright.approval import SCAFFOLD_LABEL
 from casewright.errors import ModelOutputError
 from casewright.models import Step, Story, TestCase
 from casewright.prompts import load_template
+from casewright.quality import key_terms
 from casewright.wording import headline, sentence
 
 FIX_PROBLEMS = 3
 """Most problems a rewrite task names (its prompt is evaluated for every rewrite)."""
 BRIEF_CHARACTERS = 80
+TASK_TERMS = 8
+"""Key terms of the criterion a task lists: what the case must name to count as testing it."""
 
 
 class StepDraft(BaseModel):
@@ -108,9 +111,10 @@ def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[s
         number = case_id(story, objectives, objective)
         fix = template["fix"].format(problems="; ".join(list(problems[number])[:FIX_PROBLEMS])) \
             if number in problems else ""
+        criterion = next(c for c in story.criteria if c.criterion_id == objective.criterion_id)
         task = template["task"].format(
             kind=objective.kind, criterion_id=objective.criterion_id, intent=objective.intent,
-            fix=fix,
+            terms=", ".join(key_terms(criterion)[:TASK_TERMS]), fix=fix,
             rules=", ".join(evidence.by_criterion.get(objective.criterion_id, [])) or "none")
         try:
             draft = ask_structured(context.chat_model, CaseDraft, shared=shared, task=task)

@@ -44,6 +44,7 @@ _VAGUE = re.compile(r"^(it |the system |system )?(works|ok|okay|passes|is correc
                     r"correctly|successfully|fine|done)\.?$", re.IGNORECASE)
 _LETTERS = re.compile(r"^[a-z]+(?:'[a-z]+)?$")
 _ID_OR_NUMBER = re.compile(r"^([a-z]{1,5}\d+|[£\d][\d.,%]*)$")
+_GHERKIN = frozenset({"given", "when", "then"})
 DUPLICATE_SIMILARITY = 0.7
 STEP_COPY_SIMILARITY = 0.6
 UNGROUNDED_SHARE = 0.34
@@ -83,6 +84,12 @@ def similarity(first: str, second: str) -> float:
     return len(one & two) / len(one | two) if one | two else 0.0
 
 
+def key_terms(criterion: AcceptanceCriterion) -> list[str]:
+    """Return a criterion's content words in the order it says them, each once."""
+    return [word for word in dict.fromkeys(words(criterion.text))
+            if word not in STOPWORDS | _GHERKIN and len(word) > 1]
+
+
 def names_key_terms(case: TestCase, criterion: AcceptanceCriterion) -> bool:
     """Whether a case names enough of a criterion's key terms to count as testing it.
 
@@ -90,7 +97,7 @@ def names_key_terms(case: TestCase, criterion: AcceptanceCriterion) -> bool:
     or objective, which code copies from the criterion. Enough is 30% of the criterion's
     content words, or three of them for a long criterion.
     """
-    terms = content_words(criterion.text) - {"given", "when", "then"}
+    terms = set(key_terms(criterion))
     if not terms:
         return True
     found = terms & content_words(" ".join([*case.preconditions, _step_text(case)]))

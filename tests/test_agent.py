@@ -18,12 +18,13 @@ from casewright.agents.graph import build_graph
 from casewright.agents.planner import Addition, Additions
 from casewright.agents.reviewer import Critique, check_case
 from casewright.agents.state import Evidence
-from casewright.agents.writer import FIX_PROBLEMS, CaseDraft, StepDraft, brief
+from casewright.agents.writer import FIX_PROBLEMS, TASK_TERMS, CaseDraft, StepDraft, brief
 from casewright.approval import approved_cases
 from casewright.config import load_settings
 from casewright.errors import ModelOutputError
 from casewright.memory.models import Chunk, Hit, SearchFilter
 from casewright.models import Provenance, Step, Suite, TestCase
+from casewright.quality import key_terms
 from casewright.tools.workspace import Workspace, bundled_sample
 
 _INTENT = re.compile(r"It must show: (.*)")
@@ -126,6 +127,9 @@ def test_tasks_name_the_criterion_by_id_and_rewrites_name_problems_briefly(
     run_story(workspace, "CC-101", model, max_review_rounds=1)
     tasks = [prompt.split("Task: write")[1] for prompt in model.asked("CaseDraft")]
     assert not any(c.text in task for c in story.criteria for task in tasks)
+    first = story.criteria[0]
+    assert f"Use its words: {', '.join(key_terms(first)[:TASK_TERMS])}\n" in tasks[0]
+    assert key_terms(first)[:4] == ["caller", "passed", "id&v", "account"]
     rewrites = [task.split("without them: ")[1] for task in tasks if "previous case" in task]
     assert rewrites and all(len(task.split("; ")) == FIX_PROBLEMS for task in rewrites)
     assert brief("takes an exemplar's subject or data: backdate, history") == \

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -58,7 +59,8 @@ def test_a_whole_story_covered_grounded_and_honest(tmp_path: Path, env: dict[str
     for case in suite.cases:
         if degenerate_problems(case, suite.story):
             assert case.case_id in flagged, case.case_id
-    assert suite.provenance.settings["model"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    assert re.fullmatch(r"SmolLM2-135M-Instruct-[0-9a-f]{16}\.Q8_0\.gguf",
+                        suite.provenance.settings["model"])
 
 
 def test_kill_between_stories_then_resume(tmp_path: Path, env: dict[str, str]) -> None:

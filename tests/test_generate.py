@@ -115,7 +115,8 @@ def test_the_bundled_model_writes_a_small_story() -> None:
     """CC-205 on the real GGUF and the real embedded memory, with small agent limits."""
     (suite,) = generate(["CC-205"], settings=load_settings(bundled_sample(), **QUICK))
     assert covers_every_criterion(suite)
-    assert suite.provenance.settings["model"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    assert re.fullmatch(r"SmolLM2-135M-Instruct-[0-9a-f]{16}\.Q8_0\.gguf",
+                        suite.provenance.settings["model"])
     assert all(case.steps and case.story_key == "CC-205" for case in suite.cases)
 
 
