@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
+import sys
 import time
 from io import StringIO
 from pathlib import Path
@@ -37,8 +37,8 @@ class Terminal:
 
     def __init__(self, *args: str, cwd: Path) -> None:
         self.log = StringIO()
-        self.child = pexpect.spawn(shutil.which("casewright"), ["chat", *args], cwd=str(cwd),
-                                   env={**os.environ, **QUICK}, encoding="utf-8",
+        self.child = pexpect.spawn(sys.executable, ["-m", "casewright", "chat", *args],
+                                   cwd=str(cwd), env={**os.environ, **QUICK}, encoding="utf-8",
                                    dimensions=(50, 200), timeout=STEP_TIMEOUT)
         self.child.logfile_read = self.log
         self.mark = 0
@@ -127,8 +127,8 @@ def test_a_person_writes_amends_approves_exports_and_resumes(sample_copy: Path,
     kept = json.loads((state / "approved" / "CC-205.json").read_text(encoding="utf-8"))
     assert [case["case_id"] for case in kept] == ["CC-205-TC01", "CC-205-TC02", "CC-205-TC03"]
     assert "write UAT cases for CC-205" in (state / "chat-history").read_text(encoding="utf-8")
-    listing = subprocess.run(["casewright", "sessions", "-w", str(sample_copy)], cwd=desk,
-                             capture_output=True, text=True, timeout=60, check=True)
+    listing = subprocess.run([sys.executable, "-m", "casewright", "sessions", "-w",
+                              str(sample_copy)], cwd=desk, capture_output=True, text=True, timeout=60, check=True)
     assert re.search(rf"{session_id} +CC-205 +CC-205 +20", listing.stdout), listing.stdout
 
     term = Terminal("--session", session_id, "-w", str(sample_copy), cwd=desk)
