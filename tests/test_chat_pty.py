@@ -128,7 +128,8 @@ def test_a_person_writes_amends_approves_exports_and_resumes(sample_copy: Path,
     assert [case["case_id"] for case in kept] == ["CC-205-TC01", "CC-205-TC02", "CC-205-TC03"]
     assert "write UAT cases for CC-205" in (state / "chat-history").read_text(encoding="utf-8")
     listing = subprocess.run([sys.executable, "-m", "casewright", "sessions", "-w",
-                              str(sample_copy)], cwd=desk, capture_output=True, text=True, timeout=60, check=True)
+                              str(sample_copy)], cwd=desk, capture_output=True, text=True,
+                             timeout=60, check=True)
     assert re.search(rf"{session_id} +CC-205 +CC-205 +20", listing.stdout), listing.stdout
 
     term = Terminal("--session", session_id, "-w", str(sample_copy), cwd=desk)
