@@ -9,6 +9,7 @@ writer, at most `max_review_rounds` times; then the suite ends with its findings
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import Literal
 
 from langgraph.runtime import Runtime
@@ -17,6 +18,7 @@ from pydantic import BaseModel, Field
 from casewright.agents.context import AgentContext
 from casewright.agents.prompting import ask_structured, story_context
 from casewright.agents.state import AgentState, Evidence, Review
+from casewright.agents.writer import brief
 from casewright.errors import ModelOutputError
 from casewright.models import Finding, Story, TestCase
 from casewright.prompts import load_template
@@ -25,6 +27,7 @@ from casewright.quality import (
     borrowed_words,
     degenerate_problems,
     duplicate_of,
+    echoes,
     is_ungrounded,
     names_key_terms,
     ungrounded_words,
@@ -58,14 +61,17 @@ def own_sources(case: TestCase, story: Story, evidence: Evidence) -> str:
 
 
 def check_case(case: TestCase, story: Story, evidence: Evidence,
-               existing: list[TestCase]) -> list[Finding]:
-    """Return the deterministic findings on one case."""
+               existing: list[TestCase], shown: Iterable[str] = ()) -> list[Finding]:
+    """Return the deterministic findings on one case; shown: the problems its task named."""
     def finding(check: str, message: str) -> Finding:
         return Finding(check=check, message=message, severity="error", case_id=case.case_id,
                        criterion_id=case.criterion_ids[0] if case.criterion_ids else None)
 
     findings = [finding(p.check, p.message)
                 for p in degenerate_problems(case, story, evidence.exemplars)]
+    if echoes(case, shown):
+        findings.append(finding("prompt-echo", "steps repeat the review's findings instead of "
+                                "testing the story"))
     criteria = [c for c in story.criteria if c.criterion_id in case.criterion_ids]
     if criteria and not any(names_key_terms(case, criterion) for criterion in criteria):
         findings.append(finding("off-objective", f"never names what {criteria[0].criterion_id} "
@@ -126,7 +132,11 @@ def review(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Revie
     cases = state["cases"]
     round_number = state["review"].round + 1 if state.get("review") else 1
     existing = list(evidence.candidates)
-    findings = [f for case in cases.values() for f in check_case(case, story, evidence, existing)]
+    shown: dict[str | None, list[str]] = {}
+    for earlier in state["review"].findings if state.get("review") else []:
+        shown.setdefault(earlier.case_id, []).append(brief(earlier.message))
+    findings = [f for case in cases.values()
+                for f in check_case(case, story, evidence, existing, shown.get(case.case_id, []))]
     covered = {cid for case in cases.values() for cid in case.criterion_ids}
     findings += [Finding(check="uncovered", message=f"{c.criterion_id} has no case",
                          severity="error", criterion_id=c.criterion_id)

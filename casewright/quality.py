@@ -45,6 +45,7 @@ _VAGUE = re.compile(r"^(it |the system |system )?(works|ok|okay|passes|is correc
 _LETTERS = re.compile(r"^[a-z]+(?:'[a-z]+)?$")
 _ID_OR_NUMBER = re.compile(r"^([a-z]{1,5}\d+|[£\d][\d.,%]*)$")
 _GHERKIN = frozenset({"given", "when", "then"})
+ECHO_WORDS = 4
 DUPLICATE_SIMILARITY = 0.7
 STEP_COPY_SIMILARITY = 0.6
 UNGROUNDED_SHARE = 0.34
@@ -140,6 +141,20 @@ def degenerate_problems(case: TestCase, story: Story,
             problems.append(Problem("exemplar-copy", f"steps copy exemplar {exemplar.case_id}"))
             break
     return problems
+
+
+def echoes(case: TestCase, shown: Iterable[str]) -> bool:
+    """Whether a case's steps repeat ECHO_WORDS words in a row of a text the writer was shown.
+
+    The bundled model, told "a step's action is a single word or its expected result is
+    missing", wrote the expected result "A single word or its expected result is missing".
+    """
+    def runs(text: str) -> set[tuple[str, ...]]:
+        said = words(text)
+        return {tuple(said[i:i + ECHO_WORDS]) for i in range(len(said) - ECHO_WORDS + 1)}
+
+    steps = runs(" ".join([*case.preconditions, _step_text(case)]))
+    return any(steps & runs(text) for text in shown)
 
 
 def copies_steps(case: TestCase, exemplar: TestCase) -> bool:

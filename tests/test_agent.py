@@ -136,6 +136,24 @@ def test_tasks_name_the_criterion_by_id_and_rewrites_name_problems_briefly(
         "takes an exemplar's subject or data", "no word list: the model copies it"
 
 
+def test_a_rewrite_that_repeats_the_problems_it_was_shown_is_caught(workspace: Workspace) -> None:
+    def parroting(schema, prompt):
+        if schema is CaseDraft and "without them: " in prompt:
+            problem = prompt.split("without them: ")[1].split(";")[0].strip()
+            draft = good_answers(schema, prompt)
+            draft.steps[0].expected = problem
+            return draft
+        if schema is CaseDraft:
+            return CaseDraft(steps=[StepDraft(action="Business rules", expected="Business rules")])
+        return good_answers(schema, prompt) if schema is not Additions else Additions(objectives=[])
+
+    suite = run_story(workspace, "CC-102", ScriptedChatModel(script=parroting),
+                      max_review_rounds=1)["suite"]
+    echoed = [f for f in suite.findings if f.check == "fallback" and "review's findings" in
+              f.message]
+    assert echoed and len(echoed) == len(suite.cases)
+
+
 def test_model_failures_fall_back_to_the_scaffold_with_open_findings(
         workspace: Workspace) -> None:
     def failing(schema, prompt):

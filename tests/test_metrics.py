@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from casewright.metrics import score_suite, scorecard
 from casewright.models import AcceptanceCriterion, Provenance, Step, Story, Suite, TestCase
-from casewright.quality import degenerate_problems, duplicate_of, is_ungrounded
+from casewright.quality import degenerate_problems, duplicate_of, echoes, is_ungrounded
 
 STORY = Story(key="CC-7", summary="Payment extensions", project="CC", criteria=[
     AcceptanceCriterion(criterion_id="AC1", text="Agent grants a payment extension of 14 days",
@@ -75,6 +75,16 @@ def test_degenerate_cases_are_named_by_their_problem() -> None:
                       "CC-7-TC03": {"vague-expected"}, "CC-7-TC04": {"repeated-steps"},
                       "CC-7-TC06": {"prompt-echo"}, "CC-7-TC07": {"vague-expected"}}
     assert degenerate_problems(_case(5, "AC1"), STORY) == []
+
+
+def test_a_case_repeating_the_problems_its_task_named_echoes_them() -> None:
+    # as the bundled model wrote it in the benchmark, after its task named a thin step
+    echo = _case(8, "AC1", steps=[("Choose Payment Card",
+                                   "A single word or its expected result is missing")])
+    shown = ["a step's action is a single word or its expected result is missing"]
+    assert echoes(echo, shown)
+    assert not echoes(echo, ["two steps repeat the same text"])
+    assert not echoes(_case(5, "AC1"), shown)
 
 
 def test_exemplar_copies_and_duplicates_of_existing_tests() -> None:
