@@ -37,8 +37,8 @@ def good_answers(schema, prompt):
         return CaseDraft(preconditions=["The caller has passed ID&V"], steps=[
             StepDraft(action="Open the account screen for the caller",
                       expected="The account screen shows the overdue balance"),
-            StepDraft(action=f"Check that {intent[:120]}", data="£180.00",
-                      expected=f"The agent sees: {intent[:140]}")])
+            StepDraft(action=f"Check that {intent[:100]}", data="£180.00",
+                      expected=f"The agent sees: {intent[:120]}")])
     if schema is Additions:
         return Additions(objectives=[
             Addition(criterion_id="AC4", kind="data", intent="Enter a new due date in a bad "
