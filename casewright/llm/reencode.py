@@ -1,4 +1,4 @@
-"""The bundled model re-encoded once from Q4_1 to Q8_0, the encoding llama.cpp runs fastest.
+"""The bundled model re-encoded once from Q4_1 to Q8_0, which llama.cpp runs much faster.
 
 llama.cpp's CPU kernels for Q4_1 are slow next to Q8_0's: on two cores prompt evaluation ran
 1.65x and decoding 1.06x faster with the same weights as Q8_0 (benchmarks/agent.py, measured
