@@ -126,3 +126,26 @@ def test_a_prompt_longer_than_the_context_names_the_context_setting():
     assert caught.value.one_line().startswith(
         "CASEWRIGHT_MODEL_CONTEXT: the prompt does not fit (Requested tokens (")
     assert "raise CASEWRIGHT_MODEL_CONTEXT" in caught.value.one_line()
+
+
+def test_a_batch_asks_again_only_for_the_replies_that_did_not_validate(scripted):
+    model, llama = scripted('{"action": "Open"}', VALID, VALID)
+
+    steps = model.with_structured_output(Step).batch(
+        [PROMPT, [*PROMPT[:1], HumanMessage("Another step.")]], {"max_concurrency": 1})
+
+    assert steps == [Step.model_validate_json(VALID)] * 2
+    assert len(llama.calls) == 3
+    retry = llama.calls[2]["messages"]
+    assert retry[-2] == {"role": "assistant", "content": '{"action": "Open"}'}
+    assert "expected" in retry[-1]["content"]
+
+
+def test_a_batch_returns_each_failure_in_its_place_when_asked(scripted):
+    model, _ = scripted("not json", VALID, "still not json")
+
+    first, second = model.with_structured_output(Step).batch(
+        [PROMPT, PROMPT], {"max_concurrency": 1}, return_exceptions=True)
+
+    assert isinstance(first, ModelOutputError) and first.raw_output == "still not json"
+    assert second == Step.model_validate_json(VALID)

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import functools
+from collections import deque
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
-from langchain_core.runnables import Runnable
-from pydantic import Field, field_validator
+from langchain_core.runnables import Runnable, RunnableConfig
+from pydantic import Field, PrivateAttr, field_validator
 
 from casewright.errors import ConfigError
 from casewright.llm.gguf import check_gguf
 from casewright.llm.grammar import Bounds, bounded_schema, schema_grammar
 from casewright.llm.runtime import LlamaKey, LoadedModel, get_model, machine_threads
-from casewright.llm.structured import output_model, structured_output
+from casewright.llm.structured import output_model, structured_output, to_messages
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama, LlamaGrammar
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    from casewright.llm.batching import Sampler
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+_BATCH_OPTIONS = {"grammar", "temperature", "max_tokens", "repeat_penalty", "stop"}
+"""What a batch decoded together may set; with anything else, prompts go one at a time."""
 
 
 class LlamaCppChatModel(BaseChatModel):
@@ -39,6 +49,8 @@ class LlamaCppChatModel(BaseChatModel):
     repeat_penalty: float = Field(default=1.1, description="Damps the small model's loops.")
     bounds: Bounds = Field(default_factory=Bounds,
                            description="String and array bounds for structured output.")
+    _prepared: dict[tuple[Any, ...], deque[ChatResult]] = PrivateAttr(default_factory=dict)
+    """Replies a batch decoded together, waiting for its per-prompt calls to take them."""
 
     @field_validator("model_path")
     @classmethod
@@ -58,6 +70,11 @@ class LlamaCppChatModel(BaseChatModel):
         """Return the process's llama.cpp instance for this file, loading it on first use."""
         return get_model(LlamaKey(self.model_path.resolve(), self.n_ctx, self.n_threads))
 
+    def _options(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Return one call's sampling options: the fields, overridden by bound kwargs."""
+        return {"temperature": self.temperature, "max_tokens": self.max_tokens,
+                "repeat_penalty": self.repeat_penalty, **kwargs}
+
     def _generate(
         self,
         messages: list[BaseMessage],
@@ -65,32 +82,77 @@ class LlamaCppChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        from llama_cpp import LlamaGrammar
-
+        chats = [_llama_message(message) for message in messages]
+        prepared = self._prepared.get(_request_key(chats, stop, kwargs))
+        if prepared:
+            return prepared.popleft()
         grammar = kwargs.pop("grammar", None)
-        options = {"temperature": self.temperature, "max_tokens": self.max_tokens,
-                   "repeat_penalty": self.repeat_penalty, **kwargs}
         model = self.loaded()
         try:
             with model.lock:
                 response = model.llama.create_chat_completion(
-                    messages=[_llama_message(message) for message in messages],
-                    stop=stop or [], seed=self.seed,
-                    grammar=LlamaGrammar.from_string(grammar) if grammar else None, **options)
+                    messages=chats, stop=stop or [], seed=self.seed,
+                    grammar=_grammar(grammar), **self._options(kwargs))
         except ValueError as error:
-            if "exceed context window" not in str(error):
-                raise
-            raise ConfigError(f"CASEWRIGHT_MODEL_CONTEXT: the prompt does not fit ({error})",
-                              hint="raise CASEWRIGHT_MODEL_CONTEXT, as far as the model allows, "
-                              "or send less evidence") from error
+            raise _context_error(error) from error
         choice, usage = response["choices"][0], response["usage"]
+        return self._result(choice["message"]["content"] or "", choice["finish_reason"],
+                            usage["prompt_tokens"], usage["completion_tokens"])
+
+    def batch(self, inputs: list[LanguageModelInput],
+              config: RunnableConfig | list[RunnableConfig] | None = None, *,
+              return_exceptions: bool = False, **kwargs: Any) -> list[BaseMessage]:
+        """Answer several prompts, decoding them together (`casewright.llm.batching`).
+
+        The replies are decoded first, in one batch over the prompts' shared prefix; then
+        LangChain's own batch answers each prompt from them, so callbacks and usage metadata
+        report every reply as for a single call. With `stop` strings, or a GGUF without its
+        own chat template, or sampling options beyond temperature, max_tokens and
+        repeat_penalty, the prompts are answered one at a time.
+        """
+        from casewright.llm.batching import Request, decode_together
+
+        model, keys = self.loaded(), []
+        stop = kwargs.get("stop")
+        if len(inputs) > 1 and not stop and set(kwargs) <= _BATCH_OPTIONS \
+                and _own_template(model.llama):
+            chats = [[_llama_message(m) for m in to_messages(i)] for i in inputs]
+            options = self._options({k: v for k, v in kwargs.items() if k != "grammar"})
+            grammar = kwargs.get("grammar")
+            with model.lock:
+                llama = model.llama
+                requests = [Request(prompt=chat_tokens(llama, chat), max_tokens=options[
+                    "max_tokens"], sampler=self._sampler(llama, grammar, options))
+                    for chat in chats]
+                try:
+                    completions = decode_together(llama, requests)
+                except ValueError as error:
+                    raise _context_error(error) from error
+                for chat, request, completion in zip(chats, requests, completions, strict=True):
+                    text = llama.detokenize(completion.tokens).decode("utf-8", errors="ignore")
+                    keys.append(_request_key(chat, None, kwargs))
+                    self._prepared.setdefault(keys[-1], deque()).append(
+                        self._result(text, completion.finish_reason, len(request.prompt),
+                                     len(completion.tokens)))
+        try:
+            return super().batch(inputs, config, return_exceptions=return_exceptions, **kwargs)
+        finally:
+            for key in keys:
+                self._prepared.pop(key, None)
+
+    def _sampler(self, llama: Llama, grammar: str | None, options: dict[str, Any]) -> Sampler:
+        llama.set_seed(self.seed)
+        return llama._init_sampler(temp=options["temperature"], top_k=40, top_p=0.95,
+                                   min_p=0.05, repeat_penalty=options["repeat_penalty"],
+                                   grammar=_grammar(grammar))
+
+    def _result(self, text: str, finish_reason: str, prompt_tokens: int,
+                completion_tokens: int) -> ChatResult:
         reply = AIMessage(
-            content=choice["message"]["content"] or "",
-            response_metadata={"finish_reason": choice["finish_reason"],
-                               "model_name": self.model_path.name},
-            usage_metadata={"input_tokens": usage["prompt_tokens"],
-                            "output_tokens": usage["completion_tokens"],
-                            "total_tokens": usage["total_tokens"]})
+            content=text,
+            response_metadata={"finish_reason": finish_reason, "model_name": self.model_path.name},
+            usage_metadata={"input_tokens": prompt_tokens, "output_tokens": completion_tokens,
+                            "total_tokens": prompt_tokens + completion_tokens})
         return ChatResult(generations=[ChatGeneration(message=reply)])
 
     def with_structured_output(
@@ -104,6 +166,53 @@ class LlamaCppChatModel(BaseChatModel):
         output_type = output_model(schema, include_raw=include_raw, options=kwargs)
         grammar = schema_grammar(bounded_schema(output_type, self.bounds))
         return structured_output(self.bind(grammar=grammar), output_type)
+
+
+def _grammar(grammar: str | None) -> LlamaGrammar | None:
+    from llama_cpp import LlamaGrammar
+
+    return LlamaGrammar.from_string(grammar, verbose=False) if grammar else None
+
+
+def _context_error(error: ValueError) -> Exception:
+    """Turn llama-cpp-python's context overflow into a ConfigError; re-raise anything else."""
+    if "exceed context window" not in str(error):
+        raise error
+    return ConfigError(f"CASEWRIGHT_MODEL_CONTEXT: the prompt does not fit ({error})",
+                       hint="raise CASEWRIGHT_MODEL_CONTEXT, as far as the model allows, "
+                       "or send less evidence")
+
+
+def _own_template(llama: Llama) -> bool:
+    """Whether llama formats chats with its GGUF's own template, as `chat_tokens` does."""
+    return getattr(llama, "chat_format", None) == "chat_template.default"
+
+
+def _request_key(chat: list[dict[str, str]], stop: list[str] | None,
+                 kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """Identify a call by what decides its reply: messages, stop strings, options."""
+    return (tuple((m["role"], m["content"]) for m in chat), tuple(stop or ()),
+            tuple(sorted((k, v) for k, v in kwargs.items() if k != "stop")))
+
+
+def chat_tokens(llama: Llama, chat: list[dict[str, str]]) -> list[int]:
+    """Return the prompt tokens llama-cpp-python's GGUF chat template makes of chat."""
+    def text(token: int) -> str:
+        return llama._model.token_get_text(token) if token != -1 else ""
+
+    formatter = _formatter(llama.metadata["tokenizer.chat_template"], text(llama.token_eos()),
+                           text(llama.token_bos()), llama.token_eos())
+    result = formatter(messages=chat)
+    return llama.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special,
+                          special=True)
+
+
+@functools.cache
+def _formatter(template: str, eos: str, bos: str, eos_id: int) -> Jinja2ChatFormatter:
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    return Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos,
+                               stop_token_ids=[eos_id])
 
 
 def _llama_message(message: BaseMessage) -> dict[str, str]:

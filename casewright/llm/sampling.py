@@ -21,6 +21,8 @@ import numpy as np
 from llama_cpp import Llama
 from llama_cpp import _internals as internals
 
+from casewright.llm.batching import SEQUENCES
+
 if TYPE_CHECKING:
     from llama_cpp import LlamaGrammar
 
@@ -108,7 +110,22 @@ class GrammarCheckedSampler:
 
 
 class GrammarCheckingLlama(Llama):
-    """`Llama` whose grammar-constrained generation uses `GrammarCheckedSampler`."""
+    """`Llama` whose grammar-constrained generation uses `GrammarCheckedSampler`.
+
+    Its context also holds `batching.SEQUENCES` sequences in one unified KV cache, so
+    `batching.decode_together` can decode several prompts at once over their shared prefix;
+    `Llama` takes no such option, so the parameters are set as `Llama` assigns them.
+    """
+
+    @property
+    def context_params(self) -> llama_cpp.llama_context_params:
+        """llama.cpp's context parameters, with room for parallel sequences."""
+        return self._context_params
+
+    @context_params.setter
+    def context_params(self, params: llama_cpp.llama_context_params) -> None:
+        params.n_seq_max, params.kv_unified = SEQUENCES, True
+        self._context_params = params
 
     def _init_sampler(self, *args: Any, grammar: LlamaGrammar | None = None,
                       **kwargs: Any) -> internals.LlamaSampler | GrammarCheckedSampler:

@@ -9,13 +9,12 @@ text. The retry only appends messages, so a local model reuses the cached prompt
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, convert_to_messages
 from langchain_core.prompt_values import PromptValue
-from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
+from langchain_core.runnables import Runnable, RunnableConfig, get_config_list
 from pydantic import BaseModel, ValidationError
 
 from casewright.errors import ModelOutputError
@@ -63,26 +62,65 @@ def structured_output(
     model: Runnable[LanguageModelInput, BaseMessage], output_type: type[OutputT]
 ) -> Runnable[LanguageModelInput, OutputT]:
     """Wrap a model already bound to output_type's schema so that it returns output_type."""
+    return StructuredOutput(model, output_type)
 
-    def invoke(model_input: LanguageModelInput, config: RunnableConfig) -> OutputT:
-        messages: Sequence[BaseMessage] = to_messages(model_input)
-        attempts = 0
-        while True:
-            attempts += 1
-            reply = model.invoke(messages, config)
-            try:
-                return parse_reply(reply.text, output_type)
-            except ValueError as error:
-                problem = describe_problem(error, reply)
-            if attempts == ATTEMPTS:
-                raise ModelOutputError(
-                    f"the model's reply is not a valid {output_type.__name__} after {attempts} "
-                    f"attempts: {problem}", raw_output=reply.text, attempts=attempts,
-                    hint=_MODEL_HINT)
-            messages = [*messages, AIMessage(reply.text), HumanMessage(
-                RETRY_PROMPT.format(name=output_type.__name__, problem=problem))]
 
-    return RunnableLambda(invoke, name=f"{output_type.__name__}Output")
+class StructuredOutput(Runnable[LanguageModelInput, OutputT]):
+    """Replies parsed into a pydantic model; an invalid one is asked for again, once.
+
+    `batch` hands all prompts to the model's own `batch` (the local model decodes them
+    together), then asks again, together, for the replies that did not validate.
+    """
+
+    def __init__(self, model: Runnable[LanguageModelInput, BaseMessage],
+                 output_type: type[OutputT]) -> None:
+        self.model, self.output_type = model, output_type
+        self.name = f"{output_type.__name__}Output"
+
+    def invoke(self, input: LanguageModelInput, config: RunnableConfig | None = None,
+               **kwargs: Any) -> OutputT:
+        """Return one parsed reply, or raise `ModelOutputError`."""
+        return self.batch([input], config, **kwargs)[0]
+
+    def batch(self, inputs: list[LanguageModelInput],
+              config: RunnableConfig | list[RunnableConfig] | None = None, *,
+              return_exceptions: bool = False, **kwargs: Any) -> list[OutputT]:
+        """Return a parsed reply for every input (or its exception, with return_exceptions)."""
+        conversations = [list(to_messages(model_input)) for model_input in inputs]
+        configs = get_config_list(config, len(inputs))
+        results: list[Any] = [None] * len(inputs)
+        todo = list(range(len(inputs)))
+        for attempt in range(1, ATTEMPTS + 1):
+            replies = self.model.batch([conversations[i] for i in todo],
+                                       [configs[i] for i in todo], return_exceptions=True)
+            again = []
+            for i, reply in zip(todo, replies, strict=True):
+                results[i], retry = self._parse(reply, attempt)
+                if retry is not None:
+                    conversations[i] += retry
+                    again.append(i)
+            todo = again
+        for result in results:
+            if isinstance(result, Exception) and not return_exceptions:
+                raise result
+        return results
+
+    def _parse(self, reply: BaseMessage | Exception,
+               attempt: int) -> tuple[OutputT | Exception | None, list[BaseMessage] | None]:
+        """Return the parsed reply, or its error, or the messages that ask again."""
+        if isinstance(reply, Exception):
+            return reply, None
+        try:
+            return parse_reply(reply.text, self.output_type), None
+        except ValueError as error:
+            problem = describe_problem(error, reply)
+        name = self.output_type.__name__
+        if attempt == ATTEMPTS:
+            return ModelOutputError(
+                f"the model's reply is not a valid {name} after {attempt} attempts: {problem}",
+                raw_output=reply.text, attempts=attempt, hint=_MODEL_HINT), None
+        return None, [AIMessage(reply.text),
+                      HumanMessage(RETRY_PROMPT.format(name=name, problem=problem))]
 
 
 def output_model(
