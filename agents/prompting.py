@@ -8,7 +8,7 @@ prefix and evaluates only the task.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from langchain_core.exceptions import OutputParserException
@@ -61,14 +61,40 @@ def ask_structured(model: BaseChatModel, schema: type[Schema], *, shared: Mappin
                    task: str) -> Schema:
     """Ask for one structured answer: system text and shared sections first, the task last.
 
-    Any chat model works: a reply that does not parse or validate becomes `ModelOutputError`
-    (casewright's own models raise it themselves after their retry), so the writer falls
-    back to the template instead of the run failing.
+    Raises:
+        ModelOutputError: the reply did not parse or validate (see `ask_structured_many`).
     """
-    messages = prefix_stable_messages(load_template("system")["text"], shared, task)
+    reply = ask_structured_many(model, schema, shared=shared, tasks=[task])[0]
+    if isinstance(reply, ModelOutputError):
+        raise reply
+    return reply
+
+
+def ask_structured_many(model: BaseChatModel, schema: type[Schema], *,
+                        shared: Mapping[str, str],
+                        tasks: Sequence[str]) -> list[Schema | ModelOutputError]:
+    """Ask for one structured answer per task, all over the same shared sections, in one batch.
+
+    casewright's local model decodes the batch together; other chat models answer one task
+    at a time. Any chat model works: a reply that does not parse or validate becomes
+    `ModelOutputError` in its place (casewright's own models give it themselves after their
+    retry), so the writer falls back to the template for that task instead of failing.
+    """
+    system = load_template("system")["text"]
+    replies = model.with_structured_output(schema).batch(
+        [prefix_stable_messages(system, shared, task) for task in tasks],
+        {"max_concurrency": 1}, return_exceptions=True)
+    return [_checked(schema, reply) for reply in replies]
+
+
+def _checked(schema: type[Schema], reply: object) -> Schema | ModelOutputError:
+    if isinstance(reply, ModelOutputError):
+        return reply
     try:
-        return schema.model_validate(model.with_structured_output(schema).invoke(messages))
+        if isinstance(reply, Exception):
+            raise reply
+        return schema.model_validate(reply)
     except (OutputParserException, ValidationError) as error:
-        raise ModelOutputError(f"the model's {schema.__name__} did not validate: {error}",
-                               raw_output=str(getattr(error, "llm_output", "") or ""),
-                               attempts=1) from error
+        return ModelOutputError(f"the model's {schema.__name__} did not validate: {error}",
+                                raw_output=str(getattr(error, "llm_output", "") or ""),
+                                attempts=1)

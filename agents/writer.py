@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from casewright.agents.context import AgentContext
 from casewright.agents.fixed_pipeline import priority, template_case
-from casewright.agents.prompting import ask_structured, story_context
+from casewright.agents.prompting import ask_structured_many, story_context
 from casewright.agents.state import AgentState, Objective
 from casewright.approval import SCAFFOLD_LABEL
 from casewright.errors import ModelOutputError
@@ -103,30 +103,31 @@ def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[s
     """Write the plan's cases, or rewrite the ones the last review sent back."""
     context, story, evidence = runtime.context, state["story"], state["evidence"]
     objectives = state["plan"].objectives
-    review = state.get("review")
+    started, review = time.perf_counter(), state.get("review")
     todo = [o for o in objectives if review is None or o.objective_id in review.revise]
     problems: dict[str | None, dict[str, None]] = {}  # per case, distinct, in review order
     if review is not None:
         for finding in review.findings:
             problems.setdefault(finding.case_id, {})[brief(finding.message)] = None
     template = load_template("writer")
-    shared = story_context(story, evidence)
-    written: dict[str, TestCase] = {}
-    for count, objective in enumerate(todo, start=1):
-        started = time.perf_counter()
+    tasks = []
+    for objective in todo:
         number = case_id(story, objectives, objective)
         fix = template["fix"].format(problems="; ".join(list(problems[number])[:FIX_PROBLEMS])) \
             if number in problems else ""
         criterion = next(c for c in story.criteria if c.criterion_id == objective.criterion_id)
-        task = template["task"].format(
+        tasks.append(template["task"].format(
             kind=objective.kind, criterion_id=objective.criterion_id, intent=objective.intent,
             terms=", ".join(key_terms(criterion)[:TASK_TERMS]), fix=fix,
-            rules=", ".join(evidence.by_criterion.get(objective.criterion_id, [])) or "none")
-        try:
-            draft = ask_structured(context.chat_model, CaseDraft, shared=shared, task=task)
-            written[objective.objective_id] = draft_case(story, objective, draft, number)
-        except ModelOutputError:
-            written[objective.objective_id] = scaffold_case(story, objective, number)
-        context.progress(f"writer {count}/{len(todo)}: {number} {objective.objective_id} "
-                         f"({time.perf_counter() - started:.1f} s)")
+            rules=", ".join(evidence.by_criterion.get(objective.criterion_id, [])) or "none"))
+    drafts = ask_structured_many(context.chat_model, CaseDraft,
+                                 shared=story_context(story, evidence), tasks=tasks)
+    written: dict[str, TestCase] = {}
+    for count, (objective, draft) in enumerate(zip(todo, drafts, strict=True), start=1):
+        number = case_id(story, objectives, objective)
+        written[objective.objective_id] = scaffold_case(story, objective, number) \
+            if isinstance(draft, ModelOutputError) else draft_case(story, objective, draft, number)
+        context.progress(f"writer {count}/{len(todo)}: {number} {objective.objective_id}"
+                         + (" (template wording)" if isinstance(draft, ModelOutputError) else ""))
+    context.progress(f"writer: {len(todo)} cases in {time.perf_counter() - started:.1f} s")
     return {"cases": written}
