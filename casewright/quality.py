@@ -36,6 +36,8 @@ test data step steps expected outcome valid invalid accepted rejected refused al
 _PLACEHOLDER = re.compile(
     r"\b(tbd|tbc|todo|fixme|lorem|ipsum|xxx+|placeholder|n/a|etc)\b|<[^>]*>|\{[^}]*\}|\[[^\]]*\]",
     re.IGNORECASE)
+_MARKUP = re.compile(r'[{}]|"\s*[:,]\s*"')
+"""JSON left in a text: the model closed a string too late and wrote its syntax into it."""
 _PROMPT_ECHO = re.compile(
     r"\b(test cases?|(this|the) task|task description|json|exemplars?|previous case|"
     r"write (one|a)\b|(positive|negative|boundary) test)", re.IGNORECASE)
@@ -131,6 +133,8 @@ def degenerate_problems(case: TestCase, story: Story,
         problems.append(Problem("vague-expected", "an expected result is not observable"))
     if _PLACEHOLDER.search(_step_text(case)):
         problems.append(Problem("placeholder", "steps hold placeholder text"))
+    elif _MARKUP.search(" ".join([*case.preconditions, _step_text(case)])):
+        problems.append(Problem("markup", "steps hold JSON syntax, not words"))
     if _PROMPT_ECHO.search(" ".join([*case.preconditions, _step_text(case)])):
         problems.append(Problem("prompt-echo", "steps repeat the instructions instead of "
                                 "testing the story"))

@@ -69,11 +69,15 @@ def test_degenerate_cases_are_named_by_their_problem() -> None:
         "The option only shows when the arrears are £250 or more")])
     # as the bundled model wrote it in the benchmark, and the reviewer approved it
     noise = _case(7, "AC1", steps=[("Grant the extension", "Debug 2019-03-28T14:57:56.31.32.00")])
+    # as the bundled model wrote it in the benchmark: JSON syntax inside the expected result
+    syntax = _case(8, "AC1", steps=[("Open Payment plan option", "Payment plan is available "
+                                     "when the arrears are £500 or more (BR-4) },\n    {")])
     checks = {case.case_id: {p.check for p in degenerate_problems(case, STORY)}
-              for case in (repeated, placeholder, vague, echo, instructions, noise)}
+              for case in (repeated, placeholder, vague, echo, instructions, noise, syntax)}
     assert checks == {"CC-7-TC01": {"repeated-steps"}, "CC-7-TC02": {"placeholder"},
                       "CC-7-TC03": {"vague-expected"}, "CC-7-TC04": {"repeated-steps"},
-                      "CC-7-TC06": {"prompt-echo"}, "CC-7-TC07": {"vague-expected"}}
+                      "CC-7-TC06": {"prompt-echo"}, "CC-7-TC07": {"vague-expected"},
+                      "CC-7-TC08": {"markup"}}
     assert degenerate_problems(_case(5, "AC1"), STORY) == []
 
 
