@@ -7,7 +7,8 @@ machine is noisy; the limit uses their mean): free text after a short prompt (th
 limit), free text after a prompt as long as the writer's (every writer call decodes with the
 story, its rules and exemplars in context, and attention over them costs per token), and JSON
 under the writer's grammar. The ratio against the second is what prompt evaluation and
-everything else add to the decoding the agent cannot avoid.
+everything else add to the decoding the agent cannot avoid; the writer decodes a round's
+cases together (casewright.llm.batching), which can bring it below 1.
 Run: python benchmarks/agent.py [--epic CC-1] [--stories CC-101,CC-102]
 """
 
