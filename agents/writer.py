@@ -120,6 +120,7 @@ def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[s
             kind=objective.kind, criterion_id=objective.criterion_id, intent=objective.intent,
             terms=", ".join(key_terms(criterion)[:TASK_TERMS]), fix=fix,
             rules=", ".join(evidence.by_criterion.get(objective.criterion_id, [])) or "none"))
+    context.progress(f"writer: {len(todo)} to write")
     drafts = ask_structured_many(context.chat_model, CaseDraft,
                                  shared=story_context(story, evidence), tasks=tasks)
     written: dict[str, TestCase] = {}

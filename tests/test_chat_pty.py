@@ -140,8 +140,7 @@ def test_a_person_writes_amends_approves_exports_and_resumes(sample_copy: Path,
 
     term.child.sendline("add a boundary case for AC1 at 2 seconds")
     term.wait("→ add a boundary case for AC1 \\(2 seconds\\)")
-    term.wait("model: ")  # then memory, then a writer call of several seconds: stop it
-    time.sleep(1)
+    term.wait("writer: 1 to write")  # its model call evaluates the story prompt: stop it
     term.child.sendcontrol("c")
     assert "stopped; what finished is kept" in term.until("stopped")
     shown = term.type("/show 4", then="error: ")
