@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -32,6 +33,15 @@ QUICK = {"CASEWRIGHT_AGENT_OBJECTIVES_PER_CRITERION": "1", "CASEWRIGHT_AGENT_REV
 _ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
 
 
+def _default_ctrl_c() -> None:
+    """Let Ctrl-C interrupt the program even when the tests run as a background job.
+
+    A shell without job control starts background jobs with SIGINT ignored, and children
+    inherit that: the program would never see the Ctrl-C this test presses.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Terminal:
     """`casewright chat` in a pseudo-terminal, with what it has shown as plain text."""
 
@@ -39,7 +49,8 @@ class Terminal:
         self.log = StringIO()
         self.child = pexpect.spawn(sys.executable, ["-m", "casewright", "chat", *args],
                                    cwd=str(cwd), env={**os.environ, **QUICK}, encoding="utf-8",
-                                   dimensions=(50, 200), timeout=STEP_TIMEOUT)
+                                   dimensions=(50, 200), timeout=STEP_TIMEOUT,
+                                   preexec_fn=_default_ctrl_c)
         self.child.logfile_read = self.log
         self.mark = 0
 
