@@ -6,7 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from casewright.models import Rule, TestCase
+from casewright.models import Rule, Story, TestCase
+from casewright.prompts import system_prompt
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -40,10 +41,13 @@ class AgentContext:
     """The workspace's existing cases: exemplars and duplicate candidates."""
     max_review_rounds: int = 2
     """How often the reviewer may send cases back before the suite ends with open findings."""
-    max_objectives_per_criterion: int = 4
+    max_objectives_per_criterion: int = 8
     """Upper bound on the cases written for one criterion."""
-    model_objectives: int = 3
-    """How many extra objectives the planner asks the model for, per story (0: none)."""
+    reword: bool = True
+    """Whether the writer asks the model to reword the engine's cases in the team's style."""
+    product: str | None = None
+    """What the stories are about, named in the system prompt (default: the Jira project's
+    name)."""
     critique: bool = True
     """Whether the reviewer asks the model for a critique after its own checks."""
     human_approval: bool = False
@@ -54,3 +58,7 @@ class AgentContext:
     """What made the suites (model file and hash, seed, settings), recorded in each one."""
     progress: Callable[[str], None] = field(default=_quiet)
     """Receives one line per step of work (shown on stderr by the CLI)."""
+
+    def system_for(self, story: Story) -> str:
+        """Return the system text every model call about a story shares."""
+        return system_prompt(self.product or story.project_name or story.project)

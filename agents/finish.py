@@ -1,4 +1,4 @@
-"""The last node: the suite, with template wording where the model never got a case right."""
+"""The last node: the suite, with the engine's wording where the model's did not hold."""
 
 from __future__ import annotations
 
@@ -8,41 +8,38 @@ from langgraph.runtime import Runtime
 
 from casewright import __version__
 from casewright.agents.context import AgentContext
-from casewright.agents.reviewer import check_case
+from casewright.agents.reviewer import check_case, suite_findings
 from casewright.agents.state import AgentState
-from casewright.agents.writer import scaffold_case
-from casewright.approval import SCAFFOLD_LABEL
-from casewright.models import Finding, Provenance, Suite, TestCase
+from casewright.agents.writer import MODEL_LABEL, engine_case
+from casewright.models import Provenance, Suite, TestCase
 from casewright.prompts import load_template
 
-PROMPTS = ("system", "planner", "writer", "reviewer", "fixed_pipeline")
+PROMPTS = ("system", "writer", "reviewer", "fixed_pipeline")
 
 
 def finish(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Suite]:
-    """Assemble the suite; cases still failing a check fall back to the scaffold's wording."""
+    """Assemble the suite; a reworded case still failing a check gets the engine's wording."""
     context, story, evidence = runtime.context, state["story"], state["evidence"]
-    review = state["review"]
+    review, plan = state["review"], state["plan"]
     failing = {f.case_id for f in review.findings if f.severity == "error"}
     cases: list[TestCase] = []
-    findings = [f for f in review.findings if f.case_id not in failing]
-    for objective in state["plan"].objectives:
+    for objective in plan.objectives:
         case = state["cases"][objective.objective_id]
-        if case.case_id in failing and SCAFFOLD_LABEL not in case.labels:
-            problems = "; ".join(f.message for f in review.findings if f.case_id == case.case_id)
-            case = scaffold_case(story, objective, case.case_id)
-            findings.append(Finding(
-                check="fallback", severity="warning", case_id=case.case_id,
-                criterion_id=objective.criterion_id,
-                message=f"kept the template wording after {review.round} reviews "
-                        f"({problems})"))
-        if case.case_id in failing:
-            findings += check_case(case, story, evidence, list(evidence.candidates))
+        if case.case_id in failing and MODEL_LABEL in case.labels:
+            case = engine_case(story, objective, case.case_id)
         cases.append(case)
+    replaced = {case.case_id for case in cases} & failing
+    findings = [f for f in review.findings if f.case_id not in replaced]
+    for case in cases:
+        if case.case_id in replaced:
+            findings += check_case(case, story, evidence, list(evidence.candidates))
+    findings += [f for f in suite_findings(cases) if f.case_id in replaced]
     settings = {**context.provenance, "max_review_rounds": context.max_review_rounds,
-                "review_rounds": review.round,
+                "review_rounds": review.round, "product": context.product,
+                "reword": context.reword,
                 **{f"prompt_{name}": load_template(name)["version"] for name in PROMPTS}}
-    return {"suite": Suite(story=story, cases=cases, findings=findings, sources=evidence.sources,
-                           provenance=Provenance(
+    return {"suite": Suite(story=story, cases=cases, findings=[*plan.findings, *findings],
+                           sources=evidence.sources, provenance=Provenance(
                                tool_version=__version__, pipeline="agent", settings=settings,
                                workspace=context.workspace,
                                started_at=state["started_at"], finished_at=datetime.now(UTC)))}

@@ -1,116 +1,127 @@
-"""The planner node: objectives per criterion, built on the fixed pipeline's scaffold.
+"""The planner node: criterion analysis and test design, one objective per configuration.
 
-Every criterion keeps its scaffold objective (the criterion as written), so no criterion can
-be dropped. The criterion's wording and the rules it names add the angles it implies (a
-rejection, a limit, a role, a data format); the model may add a few more, which are kept only
-when they name a real criterion, a new angle and words from that criterion.
+Each criterion is analysed into a `Behaviour`, and the test-design techniques it calls for
+(decision table, boundary values, equivalence classes, roles, states) give the
+configurations to test, each an objective. No criterion is dropped: one the analysis cannot
+read keeps the template case with an open finding saying why; one with no testable outcome
+gets an ambiguity finding with the question to put to the product owner instead of a case
+that could not fail.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import UTC, datetime
-from typing import Literal
 
 from langgraph.runtime import Runtime
-from pydantic import BaseModel, Field
 
+from casewright.agents.analysis import analyse
+from casewright.agents.behaviour import Behaviour, Configuration
 from casewright.agents.context import AgentContext
-from casewright.agents.fixed_pipeline import case_kind
-from casewright.agents.prompting import ask_structured, story_text
+from casewright.agents.language import negate
+from casewright.agents.rendering import objective as describe
 from casewright.agents.state import AgentState, Objective, Plan
-from casewright.errors import ModelOutputError
-from casewright.models import AcceptanceCriterion, CaseKind, Story
-from casewright.prompts import load_template
-from casewright.quality import content_words
+from casewright.agents.techniques import design
+from casewright.models import AcceptanceCriterion, Finding, Story
 from casewright.wording import headline
 
-IMPLIED: tuple[tuple[CaseKind, re.Pattern[str]], ...] = (
-    ("negative", re.compile(
-        r"\b(only|must|unless|without|requires?|needs?|cannot|refus\w*|block\w*|reject\w*|"
-        r"declin\w*|disabled|verif\w*|limit\w*|not allowed)\b", re.IGNORECASE)),
-    ("boundary", re.compile(
-        r"£\s?\d[\d,.]*|\b\d+(?:\.\d+)?\s*(?:working days?|days?|months?|minutes?|hours?|"
-        r"years?|digits?|%|calls?|times|extensions?|waivers?)\b|\b(at most|at least|up to|"
-        r"maximum|minimum|more than|less than|within)\b", re.IGNORECASE)),
-    ("role", re.compile(
-        r"\b(team leaders?|supervisors?|managers?|approv\w*|permissions?|authori[sz]\w*|"
-        r"back office)\b", re.IGNORECASE)),
-    ("data", re.compile(
-        r"\b(e-?mail address|e-?mail|phone number|mobile number|postcode|date of birth|"
-        r"sort code|account number|card number|reference number|reference|format)\b",
-        re.IGNORECASE)),
-)
+MAX_CRITERION = 2000
+"""Longest criterion analysed, in characters; a longer one keeps its own wording."""
 
 
-class Addition(BaseModel):
-    """One objective the model proposes."""
-
-    criterion_id: str = Field(description="The id of an existing criterion, such as 'AC2'.",
-                              max_length=5)
-    kind: Literal["negative", "boundary", "role", "data"]
-    intent: str = Field(description="What the case must show, in one sentence.",
-                        min_length=10, max_length=140)
-
-
-class Additions(BaseModel):
-    """Objectives the model adds to the plan."""
-
-    objectives: list[Addition] = Field(max_length=4)
+def objective_for(criterion: AcceptanceCriterion, configuration: Configuration,
+                  taken: set[str]) -> Objective:
+    """Return the objective of one configuration, with an id no other objective has."""
+    base = objective_id = f"{criterion.criterion_id}-{configuration.kind}"
+    number = 1
+    while objective_id in taken:
+        number += 1
+        objective_id = f"{base}-{number}"
+    taken.add(objective_id)
+    return Objective(objective_id=objective_id, criterion_id=criterion.criterion_id,
+                     kind=configuration.kind, intent=describe(configuration),
+                     rule_ids=criterion.rule_ids, origin="engine", configuration=configuration)
 
 
-def implied_kinds(criterion: AcceptanceCriterion) -> list[tuple[CaseKind, str]]:
-    """Return the kinds a criterion's wording implies, each with the phrase that implied it."""
-    found = []
-    for kind, pattern in IMPLIED:
-        if match := pattern.search(criterion.text):
-            found.append((kind, match.group(0)))
-    return found
+def scaffold_objective(criterion: AcceptanceCriterion) -> Objective:
+    """Return the objective of a criterion the analysis could not read: the criterion itself."""
+    return Objective(objective_id=f"{criterion.criterion_id}-positive",
+                     criterion_id=criterion.criterion_id, kind="positive",
+                     intent=headline(criterion.title or criterion.text, 120),
+                     rule_ids=criterion.rule_ids, origin="scaffold")
 
 
-def scaffold_objectives(story: Story, limit: int) -> list[Objective]:
-    """Return the scaffold objective of every criterion and the angles its wording implies."""
-    template = load_template("planner")
-    objectives = []
+def analysed(criterion: AcceptanceCriterion) -> tuple[list[Behaviour], str | None]:
+    """Return a criterion's behaviours, or none and why it could not be read."""
+    if len(criterion.text) > MAX_CRITERION:
+        return [], f"too long to analyse ({len(criterion.text)} characters)"
+    try:
+        return analyse(criterion), None
+    except (ValueError, IndexError, StopIteration) as error:
+        return [], f"the analysis failed ({type(error).__name__}: {error})"
+
+
+def assumed_outcome(behaviour: Behaviour) -> str | None:
+    """Return the question behind a negative case whose outcome the criterion does not state.
+
+    "If X then Y" says nothing of what happens without X; like CiRA, the negative cases
+    expect Y not to happen. A tester confirms that with the product owner.
+    """
+    if not behaviour.conditions or behaviour.exclusive or behaviour.otherwise or \
+            behaviour.unparsed or not behaviour.effects:
+        return None
+    conditions = "; ".join(c.text for c in behaviour.conditions)
+    return (f"{behaviour.criterion_id} does not say what happens unless {conditions}: its "
+            f"negative cases expect '{negate(behaviour.effects[0].text)}'. Confirm with the "
+            "product owner")
+
+
+def configurations_for(behaviours: list[Behaviour], limit: int) -> list[Configuration]:
+    """Return the distinct configurations of a criterion's rules, at most `limit`."""
+    seen: set[tuple[str, ...]] = set()
+    chosen = []
+    for behaviour in behaviours:
+        if behaviour.unparsed:
+            continue
+        for configuration in design(behaviour):
+            if configuration.key() not in seen:
+                seen.add(configuration.key())
+                chosen.append(configuration)
+    return chosen[:limit]
+
+
+def plan_story(story: Story, limit: int) -> Plan:
+    """Return the objectives, behaviours and analysis findings of a story."""
+    objectives: list[Objective] = []
+    behaviours: dict[str, list[Behaviour]] = {}
+    findings: list[Finding] = []
+    taken: set[str] = set()
     for criterion in story.criteria:
-        name = headline(criterion.title or criterion.text, 120)
-        first = case_kind(criterion)
-        angles: list[tuple[CaseKind, str]] = [(first, "")]
-        if first == "negative":
-            angles.append(("positive", ""))
-        angles += [(kind, detail) for kind, detail in implied_kinds(criterion)
-                   if kind not in {first, "positive"}]
-        for number, (kind, detail) in enumerate(angles[:limit]):
-            wording = template["positive" if number == 0 else
-                               "counterpart" if kind == "positive" else kind]
-            objectives.append(Objective(
-                objective_id=f"{criterion.criterion_id}-{kind}",
-                criterion_id=criterion.criterion_id,
-                kind=kind, intent=wording.format(criterion=name, detail=detail),
-                rule_ids=criterion.rule_ids, origin="scaffold" if number == 0 else "wording"))
-    return objectives
-
-
-def accept_additions(story: Story, objectives: list[Objective], additions: Additions,
-                     limit: int) -> list[Objective]:
-    """Keep the model's objectives that name a real criterion, a new angle and its words."""
-    criteria = {c.criterion_id: c for c in story.criteria}
-    taken = {o.objective_id for o in objectives}
-    kept = []
-    for addition in additions.objectives:
-        criterion = criteria.get(addition.criterion_id)
-        objective_id = f"{addition.criterion_id}-{addition.kind}"
-        per_criterion = sum(o.criterion_id == addition.criterion_id for o in objectives + kept)
-        if criterion is None or objective_id in taken or per_criterion >= limit:
+        cid = criterion.criterion_id
+        found, problem = analysed(criterion)
+        behaviours[cid] = found
+        questions = [a.question for b in found for a in b.ambiguities]
+        findings += [Finding(check="ambiguity", criterion_id=cid, severity="warning",
+                             message=question) for question in questions]
+        findings += [Finding(check="assumption", criterion_id=cid, severity="warning",
+                             message=assumption) for b in found
+                     if (assumption := assumed_outcome(b)) is not None]
+        configurations = configurations_for(found, limit)
+        if not configurations and questions:
+            continue  # nothing testable until the product owner answers
+        if not configurations:
+            reason = problem or next((b.unparsed for b in found if b.unparsed),
+                                     "no configuration to test")
+            findings.append(Finding(check="analysis", criterion_id=cid, severity="warning",
+                                    message=f"{cid}: {reason}; kept the criterion's own "
+                                    "wording, rewrite it by hand"))
+            objectives.append(scaffold_objective(criterion))
+            taken.add(objectives[-1].objective_id)
             continue
-        if not content_words(addition.intent) & content_words(criterion.text):
-            continue
-        taken.add(objective_id)
-        kept.append(Objective(objective_id=objective_id, criterion_id=criterion.criterion_id,
-                              kind=addition.kind, intent=addition.intent.strip(),
-                              rule_ids=criterion.rule_ids, origin="model"))
-    return kept
+        objectives += [objective_for(criterion, c, taken) for c in configurations]
+    queries = {c.criterion_id: retrieval_query(c) for c in story.criteria}
+    return Plan(objectives=objectives, queries=queries, behaviours=behaviours,
+                findings=findings)
 
 
 def retrieval_query(criterion: AcceptanceCriterion) -> str:
@@ -123,24 +134,10 @@ def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Plan | 
     """Plan the objectives for the story."""
     started_at, started = datetime.now(UTC), time.perf_counter()
     context, story = runtime.context, state["story"]
-    limit = context.max_objectives_per_criterion
-    objectives = scaffold_objectives(story, limit)
-    if context.model_objectives and story.criteria:
-        template = load_template("planner")
-        try:
-            additions = ask_structured(
-                context.chat_model, Additions, shared={"story": story_text(story)},
-                task=template["task"].format(limit=context.model_objectives))
-            added = accept_additions(story, objectives, additions, limit)
-        except ModelOutputError:
-            added = []
-        objectives = sorted(objectives + added, key=lambda o: _criterion_order(story, o))
-    context.progress(f"planner: {len(objectives)} objectives for {len(story.criteria)} "
-                     f"criteria ({time.perf_counter() - started:.1f} s)")
-    queries = {c.criterion_id: retrieval_query(c) for c in story.criteria}
-    return {"plan": Plan(objectives=objectives, queries=queries), "started_at": started_at}
-
-
-def _criterion_order(story: Story, objective: Objective) -> int:
-    ids = [criterion.criterion_id for criterion in story.criteria]
-    return ids.index(objective.criterion_id)
+    result = plan_story(story, context.max_objectives_per_criterion)
+    techniques = sorted({o.configuration.technique for o in result.objectives
+                         if o.configuration is not None})
+    context.progress(f"planner: {len(result.objectives)} objectives for {len(story.criteria)} "
+                     f"criteria ({', '.join(techniques) or 'no technique'}; "
+                     f"{time.perf_counter() - started:.1f} s)")
+    return {"plan": result, "started_at": started_at}

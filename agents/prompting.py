@@ -57,20 +57,20 @@ def story_context(story: Story, evidence: Evidence) -> dict[str, str]:
             "guide": load_template("writer")["guide"]}
 
 
-def ask_structured(model: BaseChatModel, schema: type[Schema], *, shared: Mapping[str, str],
-                   task: str) -> Schema:
+def ask_structured(model: BaseChatModel, schema: type[Schema], *, system: str,
+                   shared: Mapping[str, str], task: str) -> Schema:
     """Ask for one structured answer: system text and shared sections first, the task last.
 
     Raises:
         ModelOutputError: the reply did not parse or validate (see `ask_structured_many`).
     """
-    reply = ask_structured_many(model, schema, shared=shared, tasks=[task])[0]
+    reply = ask_structured_many(model, schema, system=system, shared=shared, tasks=[task])[0]
     if isinstance(reply, ModelOutputError):
         raise reply
     return reply
 
 
-def ask_structured_many(model: BaseChatModel, schema: type[Schema], *,
+def ask_structured_many(model: BaseChatModel, schema: type[Schema], *, system: str,
                         shared: Mapping[str, str],
                         tasks: Sequence[str]) -> list[Schema | ModelOutputError]:
     """Ask for one structured answer per task, all over the same shared sections, in one batch.
@@ -80,7 +80,6 @@ def ask_structured_many(model: BaseChatModel, schema: type[Schema], *,
     `ModelOutputError` in its place (casewright's own models give it themselves after their
     retry), so the writer falls back to the template for that task instead of failing.
     """
-    system = load_template("system")["text"]
     replies = model.with_structured_output(schema).batch(
         [prefix_stable_messages(system, shared, task) for task in tasks],
         {"max_concurrency": 1}, return_exceptions=True)

@@ -67,7 +67,8 @@ def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Evi
         for source in found:
             sources.setdefault(source.source_id, source)
         by_criterion[criterion.criterion_id] = list(dict.fromkeys(s.source_id for s in found))
-    same_story = [case for case in context.existing_tests if case.story_key == story.key]
+    same_story = [case for case in context.existing_tests if case.story_key == story.key
+                  and "agent" not in case.labels]  # an earlier run's cases are not the team's
     evidence = Evidence(
         sources=list(sources.values()), by_criterion=by_criterion,
         exemplars=_similar_cases(context, story, EXEMPLARS),

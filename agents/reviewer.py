@@ -1,15 +1,17 @@
 """The reviewer node: deterministic checks first, then a short model critique.
 
-Checks: every criterion covered; steps present, distinct and observable; no placeholder,
-repeated or exemplar-copied text; cited rules present in evidence; step words grounded in the
-story and evidence; not a duplicate of an existing test. Cases with findings go back to the
-writer, at most `max_review_rounds` times; then the suite ends with its findings open.
+Checks: every criterion covered; no case that only restates its criterion; no negative case
+that expects what a positive case of its criterion expects; no two cases of a criterion that
+test one configuration; steps present, distinct and observable; no placeholder, repeated or
+exemplar-copied text; cited rules present in evidence; step words grounded in the story and
+evidence; not a duplicate of an existing test. Cases with findings go back to the writer
+(which gives a reworded case the engine's wording again), at most `max_review_rounds` times;
+then the suite ends with its findings open.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from typing import Literal
 
 from langgraph.runtime import Runtime
@@ -18,7 +20,7 @@ from pydantic import BaseModel, Field
 from casewright.agents.context import AgentContext
 from casewright.agents.prompting import ask_structured, story_context
 from casewright.agents.state import AgentState, Evidence, Review
-from casewright.agents.writer import brief
+from casewright.agents.writer import MODEL_LABEL
 from casewright.errors import ModelOutputError
 from casewright.models import Finding, Story, TestCase
 from casewright.prompts import load_template
@@ -27,9 +29,11 @@ from casewright.quality import (
     borrowed_words,
     degenerate_problems,
     duplicate_of,
-    echoes,
     is_ungrounded,
     names_key_terms,
+    negatives_asserting_positive,
+    restates,
+    signature,
     ungrounded_words,
 )
 
@@ -47,8 +51,7 @@ def sources_text(story: Story, evidence: Evidence) -> str:
     """Return every text a case may draw its words from: the story, evidence and templates."""
     parts = [story.summary, story.description, *(c.text for c in story.criteria)]
     parts += [f"{s.title} {s.text}" for s in evidence.sources]
-    parts += [str(text) for name in ("fixed_pipeline", "planner")
-              for text in load_template(name).values()]
+    parts += [str(text) for text in load_template("fixed_pipeline").values()]
     return "\n".join(parts)
 
 
@@ -61,18 +64,18 @@ def own_sources(case: TestCase, story: Story, evidence: Evidence) -> str:
 
 
 def check_case(case: TestCase, story: Story, evidence: Evidence,
-               existing: list[TestCase], shown: Iterable[str] = ()) -> list[Finding]:
-    """Return the deterministic findings on one case; shown: the problems its task named."""
+               existing: list[TestCase]) -> list[Finding]:
+    """Return the deterministic findings on one case."""
     def finding(check: str, message: str) -> Finding:
         return Finding(check=check, message=message, severity="error", case_id=case.case_id,
                        criterion_id=case.criterion_ids[0] if case.criterion_ids else None)
 
     findings = [finding(p.check, p.message)
                 for p in degenerate_problems(case, story, evidence.exemplars)]
-    if echoes(case, shown):
-        findings.append(finding("prompt-echo", "steps repeat the review's findings instead of "
-                                "testing the story"))
     criteria = [c for c in story.criteria if c.criterion_id in case.criterion_ids]
+    if criteria and all(restates(case, criterion) for criterion in criteria):
+        findings.append(finding("restating", "only restates its criterion: no test data, "
+                                "no set-up of its own, no concrete action"))
     if criteria and not any(names_key_terms(case, criterion) for criterion in criteria):
         findings.append(finding("off-objective", f"never names what {criteria[0].criterion_id} "
                                 "is about"))
@@ -92,13 +95,32 @@ def check_case(case: TestCase, story: Story, evidence: Evidence,
     return findings
 
 
+def suite_findings(cases: list[TestCase]) -> list[Finding]:
+    """Return the findings that compare a case with the other cases of its criterion."""
+    def finding(case: TestCase, check: str, message: str) -> Finding:
+        return Finding(check=check, message=message, severity="error", case_id=case.case_id,
+                       criterion_id=case.criterion_ids[0] if case.criterion_ids else None)
+
+    findings = [finding(case, "same-outcome", "a negative case that expects what the "
+                        "positive case expects") for case in negatives_asserting_positive(cases)]
+    seen: dict[tuple[str, object], str] = {}
+    for case in cases:
+        for cid in case.criterion_ids:
+            key = (cid, signature(case))
+            if key in seen:
+                findings.append(finding(case, "indistinct", f"tests the same configuration as "
+                                        f"{seen[key]}"))
+            seen.setdefault(key, case.case_id)
+    return findings
+
+
 def _critique(context: AgentContext, story: Story, evidence: Evidence,
               cases: list[TestCase]) -> list[Finding]:
     listing = "\n".join(f"{n}. {c.objective} | steps: " + "; ".join(s.action for s in c.steps)
                         for n, c in enumerate(cases, start=1))
     task = load_template("reviewer")["task"].format(cases=listing, limit=CRITIQUE_LIMIT)
     try:
-        critique = ask_structured(context.chat_model, Critique,
+        critique = ask_structured(context.chat_model, Critique, system=context.system_for(story),
                                   shared=story_context(story, evidence), task=task)
     except ModelOutputError:
         return []
@@ -107,52 +129,38 @@ def _critique(context: AgentContext, story: Story, evidence: Evidence,
             for n in dict.fromkeys(critique.case_numbers) if 1 <= n <= len(cases)]
 
 
-def stuck_cases(findings: list[Finding], before: list[Finding]) -> set[str]:
-    """Return the cases a rewrite did not help: a check failed again and none was fixed.
-
-    Writing such a case again costs a model call and, with a small model, fails the same
-    way; the finish node keeps the template wording for it with the findings open.
-    """
-    def checks(items: list[Finding]) -> dict[str, set[str]]:
-        by_case: dict[str, set[str]] = {}
-        for item in items:
-            if item.case_id:
-                by_case.setdefault(item.case_id, set()).add(item.check)
-        return by_case
-
-    now, then = checks(findings), checks(before)
-    return {case_id for case_id, failed in now.items()
-            if failed & then.get(case_id, set()) and not failed < then[case_id]}
-
-
 def review(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Review]:
-    """Check every case; name the ones to write again."""
+    """Check every case; send the model's rewordings that failed back for the engine's."""
     started = time.perf_counter()
     context, story, evidence = runtime.context, state["story"], state["evidence"]
     cases = state["cases"]
     round_number = state["review"].round + 1 if state.get("review") else 1
     existing = list(evidence.candidates)
-    shown: dict[str | None, list[str]] = {}
-    for earlier in state["review"].findings if state.get("review") else []:
-        shown.setdefault(earlier.case_id, []).append(brief(earlier.message))
-    findings = [f for case in cases.values()
-                for f in check_case(case, story, evidence, existing, shown.get(case.case_id, []))]
+    findings = [f for case in cases.values() for f in check_case(case, story, evidence, existing)]
+    findings += suite_findings(list(cases.values()))
     covered = {cid for case in cases.values() for cid in case.criterion_ids}
     findings += [Finding(check="uncovered", message=f"{c.criterion_id} has no case",
                          severity="error", criterion_id=c.criterion_id)
-                 for c in story.criteria if c.criterion_id not in covered]
+                 for c in story.criteria if c.criterion_id not in covered
+                 and c.criterion_id not in _asked(state)]
     flagged = {f.case_id for f in findings}
+    reworded = [case for case in cases.values() if MODEL_LABEL in case.labels]
     if context.critique:
-        clean = [case for case in cases.values() if case.case_id not in flagged]
+        clean = [case for case in reworded if case.case_id not in flagged]
         findings += _critique(context, story, evidence, clean) if clean else []
     by_case = {case.case_id: objective_id for objective_id, case in cases.items()}
-    stuck = stuck_cases(findings, state["review"].findings) if state.get("review") else set()
     revise = list(dict.fromkeys(by_case[f.case_id] for f in findings
-                                if f.case_id in by_case and f.case_id not in stuck))
+                                if f.case_id in {c.case_id for c in reworded}))
     context.progress(f"reviewer round {round_number}: {len(findings)} findings, "
-                     f"{len(revise)} cases to rewrite, {len(stuck)} not helped by rewriting "
+                     f"{len(revise)} rewordings sent back for the engine's wording "
                      f"({time.perf_counter() - started:.1f} s)")
     return {"review": Review(round=round_number, findings=findings, revise=revise)}
+
+
+def _asked(state: AgentState) -> set[str]:
+    """Return the criteria that have an open question instead of a case."""
+    return {f.criterion_id for f in state["plan"].findings
+            if f.check == "ambiguity" and f.criterion_id}
 
 
 def route_review(state: AgentState, runtime: Runtime[AgentContext]) -> Literal["writer", "finish"]:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from casewright.agents.behaviour import Behaviour, Configuration
 from casewright.models import CaseKind, Finding, Source, Story, Suite, TestCase
 
 
@@ -22,9 +23,12 @@ class Objective(_Model):
     kind: CaseKind
     intent: str = Field(description="What the case must show, in one sentence.")
     rule_ids: list[str] = Field(default_factory=list)
-    origin: Literal["scaffold", "wording", "model", "person"] = Field(
-        description="scaffold: the criterion as written; wording: implied by its text or "
-        "rules; model: added by the planner model; person: asked for in a chat session.")
+    origin: Literal["engine", "scaffold", "person"] = Field(
+        description="engine: a configuration of the test design; scaffold: the criterion as "
+        "written, when the analysis could not read it; person: asked for in a chat session.")
+    configuration: Configuration | None = Field(
+        default=None, description="The values, actions and outcome to test; None for the "
+        "scaffold.")
 
 
 class Plan(_Model):
@@ -32,6 +36,10 @@ class Plan(_Model):
 
     objectives: list[Objective]
     queries: dict[str, str] = Field(description="Criterion id -> retrieval query.")
+    behaviours: dict[str, list[Behaviour]] = Field(
+        default_factory=dict, description="Criterion id -> the rules its analysis found.")
+    findings: list[Finding] = Field(default_factory=list, description="Ambiguities and "
+                                    "criteria the analysis could not read.")
 
 
 class Evidence(_Model):

@@ -1,12 +1,16 @@
-"""The writer node: one test case per objective, one structured model call each.
+"""The writer node: the engine's case for each objective, reworded by the model where it holds.
 
-The model writes only what needs words (preconditions, steps, rule citations); the case id,
-title, kind, priority and traces are set by code from the objective, so they are always right.
-A call that fails to give valid output falls back to the scaffold's wording for that objective.
+The engine renders each configuration as a runnable case (`rendering.py`); that wording is
+the floor. The model is then asked, in one batch, to reword each case in the style of the
+team's exemplars, and code keeps a reworded case only if its values, outcome words and
+polarity survive (`keeps_meaning`). Ids, titles, kinds and traces are always set by code. A
+case the reviewer sends back gets the engine's wording: rewording is never retried.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from typing import Annotated
 
@@ -16,19 +20,23 @@ from pydantic import BaseModel, Field
 from casewright.agents.context import AgentContext
 from casewright.agents.fixed_pipeline import priority, template_case
 from casewright.agents.prompting import ask_structured_many, story_context
+from casewright.agents.rendering import render
 from casewright.agents.state import AgentState, Objective
 from casewright.approval import SCAFFOLD_LABEL
 from casewright.errors import ModelOutputError
 from casewright.models import Step, Story, TestCase
 from casewright.prompts import load_template
-from casewright.quality import key_terms
+from casewright.quality import case_text, content_words, degenerate_problems
 from casewright.wording import headline, sentence
 
-FIX_PROBLEMS = 3
-"""Most problems a rewrite task names (its prompt is evaluated for every rewrite)."""
-BRIEF_CHARACTERS = 80
-TASK_TERMS = 8
-"""Key terms of the criterion a task lists: what the case must name to count as testing it."""
+ENGINE_LABEL = "engine-wording"
+"""The label of a case worded by the test-design engine."""
+MODEL_LABEL = "model-wording"
+"""The label of a case the model reworded and code kept."""
+OUTCOME_KEPT = 0.6
+"""Share of each outcome's content words a reworded case must still say."""
+_NEGATION = re.compile(r"\b(not|no|never|cannot|none|refused|rejected|n't)\b|n't\b",
+                       re.IGNORECASE)
 
 
 class StepDraft(BaseModel):
@@ -45,23 +53,11 @@ class StepDraft(BaseModel):
 
 
 class CaseDraft(BaseModel):
-    """The parts of a test case the model writes."""
+    """The parts of a test case the model rewords."""
 
     preconditions: list[Annotated[str, Field(max_length=120)]] = Field(
-        default_factory=list, max_length=3, description="What must be true before the first step.")
+        default_factory=list, max_length=4, description="What must be true before the first step.")
     steps: list[StepDraft] = Field(min_length=1, max_length=4)
-    rule_ids: list[str] = Field(default_factory=list, max_length=3,
-                                description="Ids of the evidence rules the case checks.")
-
-
-def brief(message: str) -> str:
-    """Return a finding's message without the word list after its colon, for a rewrite task.
-
-    The bundled model copies what a task shows it: given "takes an exemplar's subject or
-    data: backdate, history" it wrote those words again, and it answered with the
-    messages themselves as expected results. The names of the problems are enough.
-    """
-    return message.split(":", 1)[0].strip()[:BRIEF_CHARACTERS]
 
 
 def case_id(story: Story, objectives: list[Objective], objective: Objective) -> str:
@@ -69,66 +65,96 @@ def case_id(story: Story, objectives: list[Objective], objective: Objective) -> 
     return f"{story.key}-TC{objectives.index(objective) + 1:02d}"
 
 
-def _labels(*extra: str) -> list[str]:
-    return ["casewright", "agent", *extra]
+def _title(objective: Objective) -> str:
+    return f"{objective.criterion_id} {objective.kind}: {headline(objective.intent, 70)}"
 
 
 def scaffold_case(story: Story, objective: Objective, number: str) -> TestCase:
-    """Return the template case for an objective, used when the model cannot write one."""
+    """Return the template case of a criterion the analysis could not read."""
     criterion = next(c for c in story.criteria if c.criterion_id == objective.criterion_id)
     base = template_case(story, criterion, 1)
-    steps = base.steps
-    if objective.origin != "scaffold":
-        steps = [Step(action=f"Set up the {objective.kind} condition: {objective.intent}",
-                      expected="The condition is in place before the check"), *steps]
     return base.model_copy(update={
-        "case_id": number, "title": f"{objective.criterion_id} {objective.kind}: "
-        f"{headline(objective.intent, 70)}", "objective": objective.intent,
-        "kind": objective.kind, "steps": steps, "labels": _labels(SCAFFOLD_LABEL)})
+        "case_id": number, "title": _title(objective), "objective": objective.intent,
+        "kind": objective.kind, "labels": ["casewright", "agent", SCAFFOLD_LABEL]})
 
 
-def draft_case(story: Story, objective: Objective, draft: CaseDraft, number: str) -> TestCase:
-    """Turn the model's draft into a case with code-set id, title, kind and traces."""
-    return TestCase(
-        case_id=number, title=f"{objective.criterion_id} {objective.kind}: "
-        f"{headline(objective.intent, 70)}", objective=objective.intent, kind=objective.kind,
-        priority=priority(story), preconditions=[sentence(p) for p in draft.preconditions if p],
-        steps=[Step(action=sentence(s.action), data=s.data.strip(), expected=sentence(s.expected))
-               for s in draft.steps],
-        story_key=story.key, criterion_ids=[objective.criterion_id],
-        rule_ids=list(dict.fromkeys([*objective.rule_ids, *draft.rule_ids])), labels=_labels())
+def engine_case(story: Story, objective: Objective, number: str) -> TestCase:
+    """Return the engine's case for an objective (the template for an unread criterion)."""
+    if objective.configuration is None:
+        return scaffold_case(story, objective, number)
+    case = render(story, objective.configuration, number, priority(story), objective.rule_ids)
+    return case.model_copy(update={"labels": [*case.labels, ENGINE_LABEL]})
+
+
+def reworded(engine: TestCase, draft: CaseDraft) -> TestCase:
+    """Return the engine's case with the model's preconditions and steps."""
+    return engine.model_copy(update={
+        "preconditions": [sentence(p) for p in draft.preconditions if p.strip()],
+        "steps": [Step(action=sentence(s.action), data=s.data.strip(),
+                       expected=sentence(s.expected)) for s in draft.steps],
+        "labels": [label for label in engine.labels if label != ENGINE_LABEL] + [MODEL_LABEL]})
+
+
+def keeps_meaning(story: Story, candidate: TestCase, outcome: list[str],
+                  values: list[str]) -> bool:
+    """Whether a reworded case still tests the same configuration.
+
+    Every test value must appear; each outcome must keep most of its words in the expected
+    results; the expected results must be negative exactly when the outcome is; and the
+    wording must pass the degenerate-case checks.
+    """
+    text = case_text(candidate)
+    if any(value and value not in text for value in values):
+        return False
+    expected = " ".join(step.expected for step in candidate.steps)
+    said = content_words(expected)
+    for item in outcome:
+        words = content_words(item)
+        if words and len(words & said) / len(words) < OUTCOME_KEPT:
+            return False
+    negative = any(_NEGATION.search(item) for item in outcome)
+    if negative != bool(_NEGATION.search(expected)):
+        return False
+    return not degenerate_problems(candidate, story)
+
+
+def reword_task(case: TestCase) -> str:
+    """Return the task asking the model to reword one engine case."""
+    shown = json.dumps(case.model_dump(include={"preconditions", "steps"}), ensure_ascii=False)
+    return load_template("writer")["task"].format(
+        kind=case.kind, criterion_id=case.criterion_ids[0], case=shown)
 
 
 def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[str, TestCase]]:
-    """Write the plan's cases, or rewrite the ones the last review sent back."""
-    context, story, evidence = runtime.context, state["story"], state["evidence"]
-    objectives = state["plan"].objectives
-    started, review = time.perf_counter(), state.get("review")
+    """Write the plan's cases, or give the engine's wording to the ones the review sent back."""
+    context, story, plan = runtime.context, state["story"], state["plan"]
+    objectives, review = plan.objectives, state.get("review")
+    started = time.perf_counter()
     todo = [o for o in objectives if review is None or o.objective_id in review.revise]
-    problems: dict[str | None, dict[str, None]] = {}  # per case, distinct, in review order
-    if review is not None:
-        for finding in review.findings:
-            problems.setdefault(finding.case_id, {})[brief(finding.message)] = None
-    template = load_template("writer")
-    tasks = []
-    for objective in todo:
-        number = case_id(story, objectives, objective)
-        fix = template["fix"].format(problems="; ".join(list(problems[number])[:FIX_PROBLEMS])) \
-            if number in problems else ""
-        criterion = next(c for c in story.criteria if c.criterion_id == objective.criterion_id)
-        tasks.append(template["task"].format(
-            kind=objective.kind, criterion_id=objective.criterion_id, intent=objective.intent,
-            terms=", ".join(key_terms(criterion)[:TASK_TERMS]), fix=fix,
-            rules=", ".join(evidence.by_criterion.get(objective.criterion_id, [])) or "none"))
-    context.progress(f"writer: {len(todo)} to write")
-    drafts = ask_structured_many(context.chat_model, CaseDraft,
-                                 shared=story_context(story, evidence), tasks=tasks)
-    written: dict[str, TestCase] = {}
-    for count, (objective, draft) in enumerate(zip(todo, drafts, strict=True), start=1):
-        number = case_id(story, objectives, objective)
-        written[objective.objective_id] = scaffold_case(story, objective, number) \
-            if isinstance(draft, ModelOutputError) else draft_case(story, objective, draft, number)
-        context.progress(f"writer {count}/{len(todo)}: {number} {objective.objective_id}"
-                         + (" (template wording)" if isinstance(draft, ModelOutputError) else ""))
+    written = {o.objective_id: engine_case(story, o, case_id(story, objectives, o))
+               for o in todo}
+    askable = [o for o in todo if o.configuration is not None] \
+        if review is None and context.reword else []
+    context.progress(f"writer: {len(todo)} cases, {len(askable)} to reword")
+    if askable:
+        drafts = ask_structured_many(
+            context.chat_model, CaseDraft, system=context.system_for(story),
+            shared=story_context(story, state["evidence"]),
+            tasks=[reword_task(written[o.objective_id]) for o in askable])
+        for objective, draft in zip(askable, drafts, strict=True):
+            engine = written[objective.objective_id]
+            if isinstance(draft, ModelOutputError) or objective.configuration is None:
+                continue
+            candidate = reworded(engine, draft)
+            configuration = objective.configuration
+            values = [configuration.data, *(s.value for s in configuration.settings)]
+            if keeps_meaning(story, candidate, configuration.outcome, values):
+                written[objective.objective_id] = candidate
+    for count, objective in enumerate(todo, start=1):
+        case = written[objective.objective_id]
+        wording = "model" if MODEL_LABEL in case.labels else \
+            "template" if SCAFFOLD_LABEL in case.labels else "engine"
+        context.progress(f"writer {count}/{len(todo)}: {case.case_id} {objective.objective_id} "
+                         f"({wording} wording)")
     context.progress(f"writer: {len(todo)} cases in {time.perf_counter() - started:.1f} s")
     return {"cases": written}

@@ -100,10 +100,14 @@ class Settings(BaseSettings):
         default="json_schema", description="How structured output is asked of the server: "
         "'json_schema' (OpenAI, llama.cpp server, vLLM, Ollama) or 'json_object' with a schema "
         "(llama-cpp-python's server).")
+    product: str | None = Field(
+        default=None, description="What the stories are about, as the model is told ('the "
+        "billing portal'); default: the Jira project's name.")
     agent_objectives_per_criterion: int = Field(
-        default=3, ge=1, le=5, description="Most cases the agent writes for one criterion.")
-    agent_model_objectives: int = Field(
-        default=3, ge=0, le=4, description="Extra objectives the planner asks the model for.")
+        default=8, ge=1, le=20, description="Most cases the agent writes for one criterion.")
+    agent_reword: bool = Field(
+        default=True, description="Whether the model rewords the engine's cases in the style "
+        "of the team's exemplars (kept only where values, outcome and polarity survive).")
     agent_review_rounds: int = Field(
         default=2, ge=0, le=5, description="Most times the reviewer sends cases back.")
     agent_critique: bool = Field(

@@ -66,6 +66,7 @@ class Story(_Model):
     description: str = Field(default="", description="Description as plain text.")
     issue_type: str = "Story"
     project: str = Field(description="Jira project key.")
+    project_name: str | None = Field(default=None, description="Jira project name, if given.")
     epic_key: str | None = None
     priority: str | None = Field(default=None, description="Jira priority name, if set.")
     labels: list[str] = Field(default_factory=list)

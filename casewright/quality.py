@@ -32,6 +32,8 @@ agent customer caller account log logs logged note notes sign signed search sear
 results value values error errors warning option options submit submits new existing
 attempt attempts try tries navigate navigates view views appears appear list lists status
 test data step steps expected outcome valid invalid accepted rejected refused allowed
+look limit limits lower upper inside outside below above just first time already once before
+again member someone least exists exist completes complete next start signed shown
 """.split())
 _PLACEHOLDER = re.compile(
     r"\b(tbd|tbc|todo|fixme|lorem|ipsum|xxx+|placeholder|n/a|etc)\b|<[^>]*>|\{[^}]*\}|\[[^\]]*\]",
@@ -47,7 +49,6 @@ _VAGUE = re.compile(r"^(it |the system |system )?(works|ok|okay|passes|is correc
 _LETTERS = re.compile(r"^[a-z]+(?:'[a-z]+)?$")
 _ID_OR_NUMBER = re.compile(r"^([a-z]{1,5}\d+|[£\d][\d.,%]*)$")
 _GHERKIN = frozenset({"given", "when", "then"})
-ECHO_WORDS = 4
 DUPLICATE_SIMILARITY = 0.7
 STEP_COPY_SIMILARITY = 0.6
 UNGROUNDED_SHARE = 0.34
@@ -147,20 +148,6 @@ def degenerate_problems(case: TestCase, story: Story,
     return problems
 
 
-def echoes(case: TestCase, shown: Iterable[str]) -> bool:
-    """Whether a case's steps repeat ECHO_WORDS words in a row of a text the writer was shown.
-
-    The bundled model, told "a step's action is a single word or its expected result is
-    missing", wrote the expected result "A single word or its expected result is missing".
-    """
-    def runs(text: str) -> set[tuple[str, ...]]:
-        said = words(text)
-        return {tuple(said[i:i + ECHO_WORDS]) for i in range(len(said) - ECHO_WORDS + 1)}
-
-    steps = runs(" ".join([*case.preconditions, _step_text(case)]))
-    return any(steps & runs(text) for text in shown)
-
-
 def copies_steps(case: TestCase, exemplar: TestCase) -> bool:
     """Whether a case copies an exemplar: a step repeated nearly word for word, or the whole."""
     if similarity(_step_text(case), _step_text(exemplar)) >= DUPLICATE_SIMILARITY:
@@ -192,6 +179,85 @@ def is_ungrounded(case: TestCase, sources: str) -> bool:
     step_words = content_words(_step_text(case))
     return bool(step_words) and len(ungrounded_words(case, sources)) / len(step_words) > \
         UNGROUNDED_SHARE
+
+
+RESTATE_SHARE = 0.6
+"""Share of a criterion's key terms one action must hold to be the criterion said again."""
+_GENERIC_ACTION = re.compile(r"^(check|look for|look at|verify|carry out|observe|confirm|"
+                             r"open the record or screen)\b", re.IGNORECASE)
+_SIGNED_IN = re.compile(r"^signed in as\b", re.IGNORECASE)
+
+
+def _normal(text: str) -> str:
+    return " ".join(words(text))
+
+
+def restates(case: TestCase, criterion: AcceptanceCriterion) -> bool:
+    """Whether a case only restates its criterion, adding nothing a tester could run.
+
+    It does when it has no test data, no precondition beyond the criterion's own Given
+    clauses, and each step's action either repeats most of the criterion's key terms
+    ("Carry out the behaviour described in AC1: ...") or only looks at the result.
+    """
+    given = {_normal(clause) for clause in criterion.given}
+    own = [p for p in case.preconditions if _normal(p) not in given and not _SIGNED_IN.match(p)]
+    if own or any(step.data.strip() for step in case.steps):
+        return False
+    terms = set(key_terms(criterion))
+    for step in case.steps:
+        held = len(terms & content_words(step.action)) / len(terms) if terms else 1.0
+        if held < RESTATE_SHARE and not _GENERIC_ACTION.match(step.action):
+            return False
+    return True
+
+
+def signature(case: TestCase) -> tuple[frozenset[str], ...]:
+    """Return what tells a case's configuration apart: set-up, actions, data and results.
+
+    Actions count: two triggers of one outcome ("authorised or declined") are two
+    configurations of the criterion, each a case.
+    """
+    return (frozenset(_normal(p) for p in case.preconditions if not _SIGNED_IN.match(p)),
+            frozenset(_normal(s.action) for s in case.steps),
+            frozenset(_normal(s.data) for s in case.steps if s.data.strip()),
+            frozenset(_normal(s.expected) for s in case.steps))
+
+
+def distinct_cases(cases: Sequence[TestCase]) -> list[TestCase]:
+    """Return the cases that differ from every other case of their criterion.
+
+    Two cases of one criterion with the same preconditions, actions, data and expected results
+    test one configuration: neither counts as a condition covered.
+    """
+    kept = []
+    for case in cases:
+        twins = [other for other in cases if other is not case
+                 and set(other.criterion_ids) & set(case.criterion_ids)
+                 and signature(other) == signature(case)]
+        if not twins:
+            kept.append(case)
+    return kept
+
+
+def expected_outcomes(case: TestCase) -> frozenset[str]:
+    """Return a case's expected results, normalised."""
+    return frozenset(_normal(step.expected) for step in case.steps)
+
+
+def negatives_asserting_positive(cases: Sequence[TestCase]) -> list[TestCase]:
+    """Return the negative cases whose expected results are those of a positive case.
+
+    A negative case must assert the refusal or the other outcome: one that expects what
+    the criterion's positive case expects tests nothing new.
+    """
+    positives: dict[str, list[frozenset[str]]] = {}
+    for case in cases:
+        if case.kind == "positive":
+            for cid in case.criterion_ids:
+                positives.setdefault(cid, []).append(expected_outcomes(case))
+    return [case for case in cases if case.kind == "negative" and any(
+        expected_outcomes(case) <= outcome for cid in case.criterion_ids
+        for outcome in positives.get(cid, []))]
 
 
 BORROWED_ENOUGH = 2

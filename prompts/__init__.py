@@ -8,6 +8,14 @@ from importlib import resources
 from typing import Any
 
 
+DEFAULT_PRODUCT = "the product under test"
+
+
+def system_prompt(product: str | None = None) -> str:
+    """Return the system text every model call shares, naming the product the stories are about."""
+    return load_template("system")["text"].format(product=product or DEFAULT_PRODUCT)
+
+
 @cache
 def load_template(name: str) -> dict[str, Any]:
     """Return the parsed `<name>.toml` template file of this package."""

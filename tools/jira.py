@@ -96,6 +96,7 @@ def story_from_issue(
         description=to_text(description),
         issue_type=issue_type(issue),
         project=str((fields.get("project") or {}).get("key") or key.rsplit("-", 1)[0]),
+        project_name=(fields.get("project") or {}).get("name") or None,
         epic_key=epic_key(issue, epic_link_field),
         priority=(fields.get("priority") or {}).get("name"),
         labels=[str(label) for label in fields.get("labels") or []],

@@ -33,11 +33,12 @@ class Guess(BaseModel):
     rule_id: str | None = Field(default=None, max_length=12)
 
 
-def classify(chat_model: BaseChatModel, line: str, story: Story | None) -> Intent | None:
+def classify(chat_model: BaseChatModel, line: str, story: Story | None,
+             system: str) -> Intent | None:
     """Return what the model reads in a line, or None when it fails or cannot say."""
     shared = {"story": story_text(story)} if story is not None else {}
     try:
-        guess = ask_structured(chat_model, Guess, shared=shared,
+        guess = ask_structured(chat_model, Guess, system=system, shared=shared,
                                task=load_template("chat")["classify"].format(
                                    request=tagged("request", line)))
     except ModelOutputError:

@@ -1,8 +1,9 @@
 """One case added or rewritten at a person's request: one writer call, the reviewer's checks.
 
-The request becomes an objective worded as the planner words its angles; the writer node
-writes it exactly as in a run (its revise list names only this objective), and the reviewer's
-deterministic checks judge it. The person sees the findings and decides; nothing is rewritten
+The request becomes a configuration of the test design (the person's condition, or the next
+one of the kind asked for) and so an objective; the writer node writes it exactly as in a run
+(its revise list names only this objective), and the reviewer's deterministic checks judge
+it. The person sees the findings and decides; nothing is rewritten
 behind their back.
 """
 
@@ -13,14 +14,13 @@ from dataclasses import dataclass
 from langgraph.runtime import Runtime
 
 from casewright.agents.context import AgentContext
-from casewright.agents.planner import implied_kinds
+from casewright.agents.planner import analysed, objective_for
 from casewright.agents.reviewer import check_case
 from casewright.agents.state import Evidence, Objective, Plan, Review
+from casewright.agents.techniques import requested
 from casewright.agents.writer import write
 from casewright.errors import InputError
 from casewright.models import CaseKind, Finding, Story, TestCase
-from casewright.prompts import load_template
-from casewright.wording import headline
 
 
 @dataclass(frozen=True)
@@ -33,32 +33,32 @@ class CaseEdit:
     findings: list[Finding]
 
 
-def requested_objective(story: Story, criterion_id: str, kind: CaseKind, condition: str | None,
-                        taken: set[str]) -> Objective:
+def requested_objective(story: Story, plan: Plan, criterion_id: str, kind: CaseKind,
+                        condition: str | None) -> Objective:
     """Return the objective for a requested case, with an id no other objective has.
 
+    With a condition, the case sets it up and expects what the criterion says for it (its
+    effects for a positive case, the refusal or other outcome otherwise); without one, it is
+    the first configuration of that kind the test design has that the plan does not.
+
     Raises:
-        InputError: the story has no such criterion.
+        InputError: the story has no such criterion, or nothing of that kind to test.
     """
     criterion = next((c for c in story.criteria if c.criterion_id == criterion_id), None)
     if criterion is None:
         known = ", ".join(c.criterion_id for c in story.criteria) or "none"
         raise InputError(f"{story.key} has no criterion {criterion_id}",
                          hint=f"its criteria are {known}")
-    wording = load_template("planner")[kind]
-    detail = dict(implied_kinds(criterion)).get(kind, "as the criterion states") \
-        if condition is None else condition
-    intent = wording.format(criterion=headline(criterion.title or criterion.text, 120),
-                            detail=detail)
-    if condition and "{detail}" not in wording:
-        intent = f"{intent} ({condition})"
-    base = objective_id = f"{criterion_id}-{kind}"
-    number = 1
-    while objective_id in taken:
-        number += 1
-        objective_id = f"{base}-{number}"
-    return Objective(objective_id=objective_id, criterion_id=criterion_id, kind=kind,
-                     intent=intent, rule_ids=criterion.rule_ids, origin="person")
+    behaviours = plan.behaviours.get(criterion_id) or analysed(criterion)[0]
+    planned = {o.configuration.key() for o in plan.objectives if o.configuration}
+    configuration = next((c for b in behaviours if not b.unparsed
+                          for c in [requested(b, kind, condition, planned)] if c), None)
+    if configuration is None:
+        raise InputError(f"{criterion_id} has no {kind} configuration left to test",
+                         hint="name the condition, as in 'add a negative case for "
+                         f"{criterion_id} where ...'")
+    objective = objective_for(criterion, configuration, {o.objective_id for o in plan.objectives})
+    return objective.model_copy(update={"origin": "person"})
 
 
 def write_requested(story: Story, evidence: Evidence, plan: Plan, objective: Objective,

@@ -37,6 +37,7 @@ from casewright.chat.session import ChatSession, open_chat
 from casewright.config import Settings
 from casewright.errors import CasewrightError
 from casewright.exports import EXPORTERS
+from casewright.prompts import system_prompt
 from casewright.runs import state_folder
 from casewright.tools.workspace import Workspace
 
@@ -143,7 +144,10 @@ def understand(session: ChatSession, line: str, out: Console) -> Intent | None:
     out.print("(no pattern matched; asking the model what you meant)", style="dim")
     key = session.current_key
     story = session.workspace.jira.get_story(key) if key is not None else None
-    intent = classify(session.agent.context().chat_model, line, story)
+    context = session.agent.context()
+    intent = classify(context.chat_model, line, story,
+                      context.system_for(story) if story is not None else system_prompt(
+                          context.product))
     if intent is not None:
         out.print(f"→ {intent.describe()} (the model's reading)")
     return intent

@@ -223,8 +223,7 @@ class ChatSession:
         values = self._values(key)
         suite = self.suite(key)
         plan = values["plan"]
-        objective = requested_objective(suite.story, criterion_id, kind, condition,
-                                        {o.objective_id for o in plan.objectives})
+        objective = requested_objective(suite.story, plan, criterion_id, kind, condition)
         edit = write_requested(suite.story, values["evidence"], plan, objective, position,
                                self.agent.context())
         cases = list(suite.cases)

