@@ -54,6 +54,10 @@ _BEFORE = re.compile(r"^(?P<who>.+?)\s+(?:must|has to|have to|needs to)\s+(?P<fi
 _NOT_ALLOWED = re.compile(r"^(?P<what>.+?)\s+(?:are|is)\s+not\s+(?:allowed|accepted|permitted)"
                           r"$", re.IGNORECASE)
 _SHOWN = re.compile(r"\b(shows?|lists?|displays?)\b", re.IGNORECASE)
+_VIEW_VERBS = frozenset({"view", "browse", "see", "search", "find", "list", "look", "read",
+                         "open", "visit", "filter", "sort"})
+_SEARCH = re.compile(r"^Search (?P<by>for|by) (?P<what>[\w\s-]+?)(?: by .+| from .+)?$")
+_NAVIGATE = re.compile(r"^(?:Navigate|Go) to (?:the )?(?P<where>.+)$")
 _RECEIVES = frozenset({"get", "receive", "see", "hear", "need", "want"})
 _EACH = re.compile(r"\b(?:each|every|all)\s+(?P<noun>(?:[a-z-]+\s){0,3}?[a-z-]+?)(?=\s+(?:with|"
                    r"that|which|on|in|for|and|,|$))", re.IGNORECASE)
@@ -254,7 +258,20 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
         if not behaviour.effects or vague_only:
             behaviour.unparsed = "no observable outcome: the criterion does not say what the " \
                 "tester should see"
+        elif not behaviour.actions and not behaviour.conditions and all(
+                _states_nothing(e.text) for e in behaviour.effects):
+            behaviour.unparsed = "it names a situation, not a behaviour"
+            behaviour.ambiguities.append(Ambiguity(word=text, question=(
+                f"{criterion.criterion_id} ('{_short(text)}') names a situation but no "
+                "behaviour: what should the user do, and what should they see?")))
     return behaviours
+
+
+def _states_nothing(text: str) -> bool:
+    """Whether a clause has no verb, or only says that something exists ('There are X')."""
+    doc = parse(text)
+    return not any(t.pos_ in {"VERB", "AUX"} for t in doc) or (
+        doc[0].lower_ == "there" and doc[1:2].text.lower() in {"is", "are"})
 
 
 def _read_sentence(sentence: str, behaviour: Behaviour) -> None:
@@ -392,8 +409,66 @@ def _from_gherkin(criterion: AcceptanceCriterion) -> Behaviour:
     return _finished(behaviour, clean(criterion.text))
 
 
+def _gerund_effect(behaviour: Behaviour) -> bool:
+    """Turn a criterion named by its act ('Downloading the CSV data') into action and result."""
+    first = behaviour.effects[0].text
+    refused = bool(re.match(r"^(not|never|cannot)\s+", first, re.IGNORECASE))
+    doc = parse(re.sub(r"^(not|never|cannot)\s+", "", first, flags=re.IGNORECASE))
+    if not doc or doc[0].tag_ != "VBG":
+        return False
+    action = f"{doc[0].lemma_.capitalize()}{doc[0].whitespace_}{doc[1:].text}".strip()
+    result = outcome_of(action)
+    if result is None:
+        return False
+    behaviour.actions = [action]
+    behaviour.effects[0] = Effect(text=negate(result) if refused else result)
+    behaviour.prohibited = refused
+    return True
+
+
+def outcome_of(action: str) -> str | None:
+    """Return the result an action leaves: what a search or a view shows, else its passive."""
+    if match := _SEARCH.match(action):
+        return f"Matching {match['what']} are shown" if match["by"] == "for" else \
+            f"Results matching the {match['what']} are shown"
+    if match := _NAVIGATE.match(action):
+        return f"{match['where']} is shown"
+    result = passive_result(action)
+    verb = parse(action)[0].lemma_.lower() if action else ""
+    if result and verb in _VIEW_VERBS:
+        result = re.sub(r" (is|are) \w+$", r" \1 shown", result)
+    return result
+
+
+def data_state(behaviour: Behaviour) -> None:
+    """Move what a viewed thing must be into a precondition: the test data's state.
+
+    "View a petition which will not be debated" becomes the precondition "There is a
+    petition which will not be debated" and the action "View the petition".
+    """
+    if len(behaviour.actions) != 1:
+        return
+    doc = parse(behaviour.actions[0])
+    target = next((t for t in doc if t.dep_ == "dobj" and t.head.i == 0), None)
+    if target is None or doc[0].lemma_.lower() not in _VIEW_VERBS:
+        return
+    modifiers = [t for t in target.children if t.dep_ in {"relcl", "acl", "prep"}
+                 and t.i > target.i]
+    if not modifiers:
+        return
+    core = doc[target.left_edge.i:target.i + 1]
+    words = [t.text for t in core if t.dep_ != "det"]
+    article = "an" if words[0][:1].lower() in "aeio" else "a"
+    behaviour.preconditions.append(f"There is {article} {' '.join(words)} "
+                                   f"{doc[modifiers[0].left_edge.i:target.right_edge.i + 1]}")
+    behaviour.actions = [f"{doc[:target.left_edge.i].text} the {' '.join(words)}"]
+    behaviour.effects[0] = Effect(text=f"The {' '.join(words)} is shown")
+
+
 def _person_effect(behaviour: Behaviour) -> None:
     """Turn 'Agent can waive a fee' into an action and its result; note refusals."""
+    if _gerund_effect(behaviour):
+        return
     first = behaviour.effects[0].text
     actor = _person_subject(first)
     if actor is None or parse(first)[0:].root.lemma_ in _RECEIVES:
@@ -410,8 +485,8 @@ def _person_effect(behaviour: Behaviour) -> None:
     if not action:
         return
     behaviour.actor, behaviour.actions = actor, [action]
-    result = passive_result(action)
-    if result and (prohibited or _ABILITY.search(first)):
+    result = outcome_of(action)
+    if result:  # the criterion is the act itself: what it leaves is what the tester checks
         behaviour.effects[0] = Effect(text=negate(result) if prohibited else result)
         behaviour.prohibited = prohibited
         if prohibited and behaviour.allowed_roles:
@@ -422,6 +497,8 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
     """Fill in the actor, the action, limits, roles, repeat rules and formats."""
     if not behaviour.actions and behaviour.effects:
         _person_effect(behaviour)
+        if not behaviour.prohibited:
+            data_state(behaviour)
     if behaviour.actor:
         for condition in behaviour.conditions:
             condition.text = _PRONOUN.sub(behaviour.actor, condition.text)

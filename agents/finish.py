@@ -10,7 +10,8 @@ from casewright import __version__
 from casewright.agents.context import AgentContext
 from casewright.agents.reviewer import check_case, suite_findings
 from casewright.agents.state import AgentState
-from casewright.agents.writer import MODEL_LABEL, engine_case
+from casewright.agents.writer import engine_case
+from casewright.approval import MODEL_LABEL
 from casewright.models import Provenance, Suite, TestCase
 from casewright.prompts import load_template
 

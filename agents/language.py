@@ -21,13 +21,13 @@ PERSON_WORDS = frozenset("""
 agent user customer caller admin administrator moderator manager leader supervisor tester
 member staff operator clerk approver owner visitor reviewer editor person people someone
 anyone citizen resident signer sponsor creator applicant officer analyst adviser advisor
-advisers advisors i we you he she they me us
+advisers advisors sysadmin i we you he she they me us
 """.split())
 _MODALS = frozenset({"can", "could", "may", "might", "must", "shall", "should", "will", "would",
                      "ca", "wo"})
 _CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
 _FINITE = frozenset({"MD", "VBZ", "VBP", "VBD"})
-_DETERMINERS = frozenset({"one", "a", "an", "any", "each", "every", "some", "their", "his",
+_DETERMINERS = frozenset({"one", "a", "an", "any", "each", "every", "some", "all", "their", "his",
                           "her", "its", "our", "your", "my"})
 _SPACE = re.compile(r"\s+")
 
@@ -61,7 +61,9 @@ def is_person(token: Token) -> bool:
     """Whether a subject token names someone who acts (a role, a pronoun or a name)."""
     words = [token.lower_, token.lemma_.lower()]
     return any(word in PERSON_WORDS for word in words) or (
-        token.pos_ == "PROPN" and token.i == token.sent.start and token.text.istitle())
+        token.pos_ in {"PROPN", "NOUN"} and token.i == token.sent.start and token.text.istitle()
+        and token.dep_ == "nsubj" and not any(t.dep_ in {"det", "compound", "amod"}
+                                              for t in token.children))
 
 
 def _finite(doc: Doc) -> Token | None:
@@ -169,7 +171,7 @@ def passive_result(action: str) -> str | None:
         if token.is_punct or token.pos_ in {"CCONJ", "SCONJ", "VERB", "AUX", "PART"} or (
                 token.pos_ == "ADP" and (token.lower_ != "of" or following is None
                                          or following.pos_ == "NUM")) or (
-                named and token.pos_ == "NUM"):
+                named and token.pos_ in {"NUM", "DET", "PRON"}):
             break
         phrase.append(token)
     if not phrase or all(t.pos_ in {"DET", "NUM", "ADJ"} for t in phrase):

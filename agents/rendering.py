@@ -71,7 +71,7 @@ def _actor_precondition(actor: str | None) -> list[str]:
         return [f"Signed in as {role}"]
     if role.lower().endswith("team"):
         return [f"Signed in as a member of the {role}"]
-    article = "an" if role[:1].lower() in "aeiou" else "a"
+    article = "an" if re.match(r"[aeio]|u(?![a-z][aeiou])", role.lower()) else "a"
     role = role[:-1] if role.endswith("s") and not role.endswith("ss") else role
     return [f"Signed in as {article} {role.lower() if role[1:].islower() else role}"]
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from casewright.agents.context import AgentContext
 from casewright.agents.prompting import ask_structured, story_context
 from casewright.agents.state import AgentState, Evidence, Review
-from casewright.agents.writer import MODEL_LABEL
+from casewright.approval import MODEL_LABEL
 from casewright.errors import ModelOutputError
 from casewright.models import Finding, Story, TestCase
 from casewright.prompts import load_template
@@ -70,8 +70,9 @@ def check_case(case: TestCase, story: Story, evidence: Evidence,
         return Finding(check=check, message=message, severity="error", case_id=case.case_id,
                        criterion_id=case.criterion_ids[0] if case.criterion_ids else None)
 
+    reworded = MODEL_LABEL in case.labels
     findings = [finding(p.check, p.message)
-                for p in degenerate_problems(case, story, evidence.exemplars)]
+                for p in degenerate_problems(case, story, evidence.exemplars, reworded)]
     criteria = [c for c in story.criteria if c.criterion_id in case.criterion_ids]
     if criteria and all(restates(case, criterion) for criterion in criteria):
         findings.append(finding("restating", "only restates its criterion: no test data, "
@@ -79,7 +80,8 @@ def check_case(case: TestCase, story: Story, evidence: Evidence,
     if criteria and not any(names_key_terms(case, criterion) for criterion in criteria):
         findings.append(finding("off-objective", f"never names what {criteria[0].criterion_id} "
                                 "is about"))
-    taken = borrowed_words(case, own_sources(case, story, evidence), evidence.exemplars)
+    taken = borrowed_words(case, own_sources(case, story, evidence), evidence.exemplars) \
+        if reworded else set()
     if len(taken) >= BORROWED_ENOUGH:
         findings.append(finding("off-subject", "takes an exemplar's subject or data: "
                                 + ", ".join(sorted(taken)[:5])))

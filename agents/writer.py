@@ -22,17 +22,13 @@ from casewright.agents.fixed_pipeline import priority, template_case
 from casewright.agents.prompting import ask_structured_many, story_context
 from casewright.agents.rendering import render
 from casewright.agents.state import AgentState, Objective
-from casewright.approval import SCAFFOLD_LABEL
+from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.errors import ModelOutputError
 from casewright.models import Step, Story, TestCase
 from casewright.prompts import load_template
 from casewright.quality import case_text, content_words, degenerate_problems
 from casewright.wording import headline, sentence
 
-ENGINE_LABEL = "engine-wording"
-"""The label of a case worded by the test-design engine."""
-MODEL_LABEL = "model-wording"
-"""The label of a case the model reworded and code kept."""
 OUTCOME_KEPT = 0.6
 """Share of each outcome's content words a reworded case must still say."""
 _NEGATION = re.compile(r"\b(not|no|never|cannot|none|refused|rejected|n't)\b|n't\b",

@@ -12,6 +12,10 @@ from casewright.models import Suite, TestCase
 
 SCAFFOLD_LABEL = "scaffold"
 """The label of a case that kept the template wording because the model never got it right."""
+ENGINE_LABEL = "engine-wording"
+"""The label of a case worded by the test-design engine."""
+MODEL_LABEL = "model-wording"
+"""The label of a case the model reworded and code kept."""
 APPROVED_LABEL = "approved"
 """The label a person's approval puts on a case."""
 REJECTED_LABEL = "rejected"

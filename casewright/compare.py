@@ -17,6 +17,8 @@ ROWS = (
     ("  boundary", "conditions_boundary"), ("  role", "conditions_role"),
     ("  data", "conditions_data"), ("cited rules that exist", "rule_validity"),
     ("rule-bearing criteria cited", "rule_bearing_cited"),
+    ("cases restating their criterion", "restating"),
+    ("negatives expecting the positive", "negatives_as_positive"),
     ("degenerate cases", "degenerate"), ("duplicates of existing tests", "duplicates"),
     ("seconds per story", "seconds_per_story"),
 )

@@ -2,7 +2,12 @@
 
 Definitions (DESIGN.md "Quality metrics"):
 - criterion coverage: share of criteria with a case that traces to it and names its key terms;
-- conditions: distinct (criterion, kind) pairs, counted by kind;
+- conditions: distinct (criterion, kind) pairs, counted by kind, where a case counts only
+  when it differs from its criterion's other cases in set-up, actions, data or expected
+  results (`quality.distinct_cases`): a copy of the positive case with another label is no
+  condition covered;
+- restating cases: cases that only say their criterion again (`quality.restates`);
+- negatives asserting the positive outcome (`quality.negatives_asserting_positive`);
 - rule grounding: share of cited rule ids that exist in the workspace's pages, and share of
   rule-bearing criteria (criteria naming a rule id) with a case citing one of their rules;
 - degenerate cases (repeats, placeholders, vague results), duplicates of existing tests;
@@ -16,8 +21,16 @@ from collections.abc import Collection, Sequence
 
 from pydantic import BaseModel, Field
 
+from casewright.approval import MODEL_LABEL
 from casewright.models import CaseKind, Suite, TestCase
-from casewright.quality import degenerate_problems, duplicate_of, names_key_terms
+from casewright.quality import (
+    degenerate_problems,
+    distinct_cases,
+    duplicate_of,
+    names_key_terms,
+    negatives_asserting_positive,
+    restates,
+)
 
 KINDS: tuple[CaseKind, ...] = ("positive", "negative", "boundary", "role", "data")
 
@@ -30,6 +43,9 @@ class StoryScore(BaseModel):
     covered: int
     conditions: dict[str, int] = Field(description="Distinct (criterion, kind) pairs by kind.")
     cases: int
+    restating: int = Field(description="Cases that only restate their criterion.")
+    negatives_as_positive: int = Field(description="Negative cases that expect what a "
+                                       "positive case of their criterion expects.")
     cited_rules: int = Field(description="Distinct rule ids the cases cite.")
     valid_rules: int = Field(description="Of those, how many the workspace's pages define.")
     rule_bearing: int = Field(description="Criteria that name a rule id.")
@@ -86,6 +102,8 @@ class Scorecard(BaseModel):
                 "conditions": sum(self.conditions.values()),
                 "rule_validity": round(self.rule_validity, 3),
                 "rule_bearing_cited": round(self.rule_bearing_cited, 3),
+                "restating": self._sum("restating"),
+                "negatives_as_positive": self._sum("negatives_as_positive"),
                 "degenerate": self._sum("degenerate"), "duplicates": self._sum("duplicates"),
                 "seconds_per_story": round(self.seconds_per_story, 2)}
 
@@ -96,7 +114,9 @@ def score_suite(suite: Suite, *, existing: Sequence[TestCase],
     story = suite.story
     covered = [c for c in story.criteria
                if any(names_key_terms(case, c) for case in suite.cases_for(c.criterion_id))]
-    pairs = {(cid, case.kind) for case in suite.cases for cid in case.criterion_ids}
+    pairs = {(cid, case.kind) for case in distinct_cases(suite.cases)
+             for cid in case.criterion_ids}
+    criteria = {c.criterion_id: c for c in story.criteria}
     cited = {rule for case in suite.cases for rule in case.rule_ids}
     bearing = [c for c in story.criteria if c.rule_ids]
     bearing_cited = [c for c in bearing if any(
@@ -105,9 +125,13 @@ def score_suite(suite: Suite, *, existing: Sequence[TestCase],
     return StoryScore(
         story_key=story.key, criteria=len(story.criteria), covered=len(covered),
         conditions=dict(Counter(kind for _, kind in pairs)), cases=len(suite.cases),
+        restating=sum(any(restates(case, criteria[cid]) for cid in case.criterion_ids
+                          if cid in criteria) for case in suite.cases),
+        negatives_as_positive=len(negatives_asserting_positive(suite.cases)),
         cited_rules=len(cited), valid_rules=len(cited & set(known_rule_ids)),
         rule_bearing=len(bearing), rule_bearing_cited=len(bearing_cited),
-        degenerate=sum(bool(degenerate_problems(case, story)) for case in suite.cases),
+        degenerate=sum(bool(degenerate_problems(
+            case, story, model_written=MODEL_LABEL in case.labels)) for case in suite.cases),
         duplicates=sum(duplicate_of(case, existing) is not None for case in suite.cases),
         seconds=(provenance.finished_at - provenance.started_at).total_seconds())
 
