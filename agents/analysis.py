@@ -61,7 +61,7 @@ _NAVIGATE = re.compile(r"^(?:Navigate|Go) to (?:the )?(?P<where>.+)$")
 _RECEIVES = frozenset({"get", "receive", "see", "hear", "need", "want"})
 _EACH = re.compile(r"\b(?:each|every|all)\s+(?P<noun>(?:[a-z-]+\s){0,3}?[a-z-]+?)(?=\s+(?:with|"
                    r"that|which|on|in|for|and|,|$))", re.IGNORECASE)
-_ONLY_ROLE = re.compile(r"\bonly\s+(?:an?\s+|the\s+)?(?P<role>[A-Za-z][A-Za-z &-]{2,40}?)\s+"
+_ONLY_ROLE = re.compile(r"\bonly\s+(?:an?\s+|the\s+)?(?P<role>[A-Za-z][A-Za-z &-]{2,60}?)\s+"
                         r"(?:can|may|is allowed|are allowed|is able|are able|has access)\b",
                         re.IGNORECASE)
 _FORMATS = re.compile(r"\b(e-?mail address(?:es)?|phone number|mobile number|postcode|post code|"
@@ -78,7 +78,8 @@ VAGUE_WORDS = ("quick", "quickly", "fast", "easy", "easily", "simple", "simply",
                "as expected", "adequate", "reasonable", "timely", "efficient", "efficiently",
                "properly", "suitable", "sufficient", "seamless", "seamlessly", "nice",
                "clear", "clearly", "flexible", "robust", "in a timely manner", "as needed",
-               "where possible", "if possible", "etc")
+               "where possible", "if possible", "etc", "happy", "too much", "too many",
+               "acceptable", "good", "better", "improved", "minimal", "modern", "clean")
 _VAGUE = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(VAGUE_WORDS, key=len,
                     reverse=True)) + r")\b", re.IGNORECASE)
 
@@ -161,9 +162,10 @@ def _opens_clause(doc: Doc, index: int) -> bool:
     if finite is None or finite.i == index + 1:
         return False
     phrase = doc[index + 1:finite.i]
-    return phrase[0].pos_ in {"DET", "NUM"} and all(
-        t.pos_ in {"DET", "NUM", "NOUN", "PROPN", "ADJ", "VERB"} for t in phrase) and \
-        any(t.pos_ in {"NOUN", "PROPN"} for t in phrase)
+    said = any(t.pos_ in {"VERB", "AUX"} for t in doc[:index])
+    return said and phrase[0].pos_ in {"DET", "NUM", "ADV"} and all(
+        t.pos_ in {"DET", "NUM", "NOUN", "PROPN", "ADJ", "VERB", "ADP", "ADV"} for t in phrase) \
+        and any(t.pos_ in {"NOUN", "PROPN"} for t in phrase)
 
 
 def _connective(word: str) -> Connective:
@@ -253,8 +255,7 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
     subject = next((b.effects[0].text for b in behaviours if b.effects), criterion.criterion_id)
     behaviours[0].ambiguities = _vague(text, f"{criterion.criterion_id} ('{_short(subject)}')")
     for behaviour in behaviours:
-        vague_only = behaviour.effects and all(
-            _VAGUE.search(e.text) and _subject_phrase(e.text) is None for e in behaviour.effects)
+        vague_only = behaviour.effects and all(_VAGUE.search(e.text) for e in behaviour.effects)
         if not behaviour.effects or vague_only:
             behaviour.unparsed = "no observable outcome: the criterion does not say what the " \
                 "tester should see"
@@ -331,12 +332,25 @@ def _rule_sentence(main: str, behaviour: Behaviour) -> bool:
     clauses, _ = split_clauses(main)
     if match := _REQUIREMENT.match(clauses[0]):
         noun = match["noun"].strip()
-        if parse(noun)[-1].pos_ in {"NOUN", "PROPN"}:
+        doc = parse(noun)
+        rest = [c if parse(c)[0].pos_ not in {"AUX", "VERB"} else f"{noun} {c}"
+                for c in clauses[1:]]
+        if doc[0].tag_ == "VBG":  # "Removing an entry needs a reason"
+            action = f"{doc[0].lemma_.capitalize()} {doc[1:].text}".strip()
+            done = passive_result(action) or f"{noun} is done"
+            behaviour.conditions.append(Condition(text=f"{match['what']} is given",
+                                                  connective="only if"))
+            behaviour.actions.append(action)
+            behaviour.effects += [Effect(text=done), *(Effect(text=c) for c in rest)]
+            behaviour.otherwise.append(Effect(text=negate(done)))
+            behaviour.exclusive = True
+            return True
+        if doc[-1].pos_ in {"NOUN", "PROPN"}:
             behaviour.conditions.append(Condition(text=f"the {noun} has {match['what']}",
                                                   connective="only if"))
             behaviour.actions.append(f"Submit the {noun}")
             behaviour.effects.append(Effect(text=f"The {noun} is accepted"))
-            behaviour.effects += [Effect(text=c) for c in clauses[1:]]
+            behaviour.effects += [Effect(text=c) for c in rest]
             behaviour.otherwise.append(Effect(text=f"The {noun} is refused"))
             behaviour.exclusive = True
             return True

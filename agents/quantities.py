@@ -60,15 +60,10 @@ def _step(currency: str | None, number: str, unit: str) -> float:
 
 def find_limits(text: str) -> list[Quantity]:
     """Return the limits a text states, in the order it states them."""
-    found: list[tuple[int, Quantity]] = []
-    taken: list[range] = []
+    candidates: list[tuple[re.Match[str], Quantity]] = []
 
     def add(match: re.Match[str], quantity: Quantity) -> None:
-        span = range(*match.span())
-        if any(set(span) & set(other) for other in taken):
-            return
-        taken.append(span)
-        found.append((match.start(), quantity))
+        candidates.append((match, quantity))
 
     for match in _RANGE.finditer(text):
         unit = match["acur"] or match["bcur"] or match["unit"] or match["aunit"] or \
@@ -85,7 +80,14 @@ def find_limits(text: str) -> list[Quantity]:
     for match in _LENGTH.finditer(text):
         add(match, Quantity(text=match[0].strip(), value=_number(match["num"]),
                             unit=match["unit"], comparison="exactly", step=1.0))
-    return [quantity for _, quantity in sorted(found, key=lambda pair: pair[0])]
+    found: list[tuple[int, Quantity]] = []
+    taken: list[range] = []
+    for match, quantity in sorted(candidates, key=lambda c: (c[0].start(), -len(c[0][0]))):
+        span = range(*match.span())
+        if not any(set(span) & set(other) for other in taken):  # the longest reading wins
+            taken.append(span)
+            found.append((match.start(), quantity))
+    return [quantity for _, quantity in found]
 
 
 def boundaries(limit: Quantity) -> list[Boundary]:

@@ -71,6 +71,9 @@ def _actor_precondition(actor: str | None) -> list[str]:
         return [f"Signed in as {role}"]
     if role.lower().endswith("team"):
         return [f"Signed in as a member of the {role}"]
+    words = role.split()
+    if len(words) > 1 and words[0].endswith("s") and words[1] in {"with", "who", "in", "on"}:
+        role = " ".join([words[0][:-1], *words[1:]])  # "users with the X role"
     article = "an" if re.match(r"[aeio]|u(?![a-z][aeiou])", role.lower()) else "a"
     role = role[:-1] if role.endswith("s") and not role.endswith("ss") else role
     return [f"Signed in as {article} {role.lower() if role[1:].islower() else role}"]

@@ -180,10 +180,12 @@ def _limit_values(behaviour: Behaviour) -> list[Configuration]:
                     if joined else limit.text
                 replaced = with_value(action.replace(span, limit.text), limit, point.value)
                 actions = [replaced if a == action else a for a in actions]
+            outcome = _outcome(behaviour, meets) if action is not None or meets else \
+                [f"The value {amount(limit, point.value)} is refused"]  # a limit the outcome states
             configurations.append(_configuration(
                 behaviour, "boundary values", "boundary",
                 f"{amount(limit, point.value)}, {point.where} ({limit.text})", [],
-                _outcome(behaviour, meets), data=value, actions=actions))
+                outcome, data=value, actions=actions))
     return configurations
 
 
@@ -209,10 +211,17 @@ def role_cases(behaviour: Behaviour) -> list[Configuration]:
     """Return a configuration as each allowed role, and as each role the criterion refuses."""
     allowed = negative_outcome(behaviour) if behaviour.prohibited else _outcome(behaviour, True)
     refused = _outcome(behaviour, True) if behaviour.prohibited else negative_outcome(behaviour)
+    role = behaviour.allowed_roles[0] if behaviour.allowed_roles else ""
+    restricted = next((e.text for e in behaviour.effects if role and role in e.text), None)
+    if restricted is not None:  # "... but only users with the X role can see the notes"
+        said = re.sub(r"\bonly\s+(?:the\s+|an?\s+)?" + re.escape(role), "the user", restricted)
+        allowed, refused = [said], [negate(said)]
     configurations = [_configuration(behaviour, "roles", "role", f"as {role}", [], allowed,
                                      actor=role) for role in behaviour.allowed_roles]
-    others = behaviour.refused_roles or ([f"someone who is not {behaviour.allowed_roles[0]}"]
-                                         if behaviour.allowed_roles else [])
+    without = re.match(r"^\w+ with (?P<what>.+)$", role)
+    others = behaviour.refused_roles or (
+        [f"someone without {without['what']}" if without else f"someone who is not {role}"]
+        if role else [])
     configurations += [_configuration(behaviour, "roles", "role", f"as {role}", [], refused,
                                       actor=role) for role in others]
     return configurations

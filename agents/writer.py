@@ -129,8 +129,8 @@ def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[s
     todo = [o for o in objectives if review is None or o.objective_id in review.revise]
     written = {o.objective_id: engine_case(story, o, case_id(story, objectives, o))
                for o in todo}
-    askable = [o for o in todo if o.configuration is not None] \
-        if review is None and context.reword else []
+    askable = [o for o in todo if o.configuration is not None
+               and (review is None or o.origin == "person")] if context.reword else []
     context.progress(f"writer: {len(todo)} cases, {len(askable)} to reword")
     if askable:
         drafts = ask_structured_many(

@@ -4,7 +4,7 @@ Here it is `ChatOpenAI`, against OpenAI or any OpenAI-compatible server (vLLM, O
 llama.cpp server), which is how a team puts a bigger model than the bundled one to work:
 
     OPENAI_BASE_URL=http://127.0.0.1:8000/v1 OPENAI_API_KEY=none OPENAI_MODEL=qwen2.5-7b \
-        python examples/custom_model.py CC-205
+        python examples/custom_model.py CC-204
 
 The model must support `with_structured_output` for pydantic classes.
 """
@@ -34,4 +34,4 @@ if __name__ == "__main__":
     from langchain_openai import ChatOpenAI
 
     model = ChatOpenAI(model=os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), temperature=0.2)
-    print_features(model, sys.argv[1:] or ["CC-205"])
+    print_features(model, sys.argv[1:] or ["CC-204"])

@@ -1,11 +1,13 @@
 """The agent's nodes and graph with a scripted chat model (fast; no weights loaded).
 
-The story, rules and existing tests are the bundled sample's, parsed for real; only the chat
-model is scripted (tests/scripted_model.py).
+The story, rules and existing tests are the bundled sample's, parsed for real; the criterion
+analysis runs on the real spaCy pipeline; only the chat model is scripted
+(tests/scripted_model.py).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 
@@ -15,36 +17,32 @@ from scripted_model import ScriptedChatModel
 
 from casewright.agents.context import AgentContext
 from casewright.agents.graph import build_graph
-from casewright.agents.planner import Addition, Additions
 from casewright.agents.reviewer import Critique, check_case
 from casewright.agents.state import Evidence
-from casewright.agents.writer import FIX_PROBLEMS, TASK_TERMS, CaseDraft, StepDraft, brief
-from casewright.approval import approved_cases
+from casewright.agents.writer import CaseDraft, StepDraft
+from casewright.approval import ENGINE_LABEL, MODEL_LABEL, approved_cases
 from casewright.config import load_settings
 from casewright.errors import ModelOutputError
 from casewright.memory.models import Chunk, Hit, SearchFilter
 from casewright.models import Provenance, Step, Suite, TestCase
-from casewright.quality import key_terms
+from casewright.quality import negatives_asserting_positive, restates
 from casewright.tools.workspace import Workspace, bundled_sample
 
-_INTENT = re.compile(r"It must show: (.*)")
+_SHOWN_CASE = re.compile(r"Task: reword this \w+ case for \w+\.\n(\{.*\})", re.DOTALL)
+
+
+def shown_case(prompt: str) -> dict:
+    """Return the engine's case a reword task shows."""
+    return json.loads(_SHOWN_CASE.search(prompt).group(1))
 
 
 def good_answers(schema, prompt):
-    """Answer like a capable model: grounded steps in the objective's own words."""
+    """Answer like a capable model: the engine's case in the team's words, meaning kept."""
     if schema is CaseDraft:
-        intent = _INTENT.search(prompt).group(1)
-        return CaseDraft(preconditions=["The caller has passed ID&V"], steps=[
-            StepDraft(action="Open the account screen for the caller",
-                      expected="The account screen shows the overdue balance"),
-            StepDraft(action=f"Check that {intent[:100]}", data="£180.00",
-                      expected=f"The agent sees: {intent[:120]}")])
-    if schema is Additions:
-        return Additions(objectives=[
-            Addition(criterion_id="AC4", kind="data", intent="Enter a new due date in a bad "
-                     "format for the overdue bill"),
-            Addition(criterion_id="AC9", kind="data", intent="No such criterion exists here"),
-            Addition(criterion_id="AC2", kind="data", intent="Bake a cake with the printer ink")])
+        case = shown_case(prompt)
+        steps = [StepDraft(action=step["action"], data=step["data"],
+                           expected=f"On screen: {step['expected']}") for step in case["steps"]]
+        return CaseDraft(preconditions=case["preconditions"], steps=steps)
     if schema is Critique:
         return Critique()
     raise AssertionError(f"unexpected schema {schema.__name__}")
@@ -69,137 +67,111 @@ def run_story(workspace: Workspace, key: str, model: ScriptedChatModel, **limits
                         context=context_for(workspace, model, **limits))
 
 
-def test_whole_story_covers_every_criterion_from_more_angles(workspace: Workspace) -> None:
+def test_whole_story_covers_every_criterion_with_runnable_configurations(
+        workspace: Workspace) -> None:
     model = ScriptedChatModel(script=good_answers)
-    state = run_story(workspace, "CC-101", model)
-    suite: Suite = state["suite"]
+    suite: Suite = run_story(workspace, "CC-101", model)["suite"]
     story = suite.story
     assert {cid for case in suite.cases for cid in case.criterion_ids} == \
         {c.criterion_id for c in story.criteria}
     assert len(suite.cases) > len(story.criteria)
-    assert len({case.kind for case in suite.cases}) >= 3
+    assert {"positive", "negative", "boundary"} <= {case.kind for case in suite.cases}
     assert [case.case_id for case in suite.cases] == [
         f"CC-101-TC{n:02d}" for n in range(1, len(suite.cases) + 1)]
     assert suite.provenance.pipeline == "agent"
-    assert suite.provenance.settings["prompt_writer"] == "writer-4"
+    assert suite.provenance.settings["prompt_writer"] == "writer-5"
     cited = {rule for case in suite.cases for rule in case.rule_ids}
     assert cited <= {source.source_id for source in suite.sources}
-    assert all(source.url for source in suite.sources)
     assert not [f for f in suite.findings if f.severity == "error"]
+    criteria = {c.criterion_id: c for c in story.criteria}
+    assert not [c for c in suite.cases if restates(c, criteria[c.criterion_ids[0]])]
+    assert not negatives_asserting_positive(suite.cases)
 
 
-def test_planner_keeps_criteria_and_only_sound_model_objectives(workspace: Workspace) -> None:
+def test_a_limit_in_a_given_clause_gets_its_boundary_values(workspace: Workspace) -> None:
+    """CC-101 AC2: 'Given the overdue balance is under £500': £499.99 asks for approval."""
     model = ScriptedChatModel(script=good_answers)
-    plan = run_story(workspace, "CC-101", model)["plan"]
-    ids = [objective.objective_id for objective in plan.objectives]
-    assert {"AC1-positive", "AC2-positive", "AC3-negative", "AC4-positive"} <= set(ids)
-    assert "AC4-data" in ids  # the model's sound addition
-    assert not any(i.startswith("AC9") for i in ids) and "AC2-data" not in ids
-    assert [o.origin for o in plan.objectives if o.objective_id == "AC4-data"] == ["model"]
-    assert len([o for o in plan.objectives if o.criterion_id == "AC1"]) == 4  # the cap
+    suite = run_story(workspace, "CC-101", model, reword=False)["suite"]
+    cases = {c.steps[0].data: c for c in suite.cases_for("AC2")}
+    assert {"£499.99", "£500.00", "£500.01"} <= set(cases)
+    assert "The overdue balance is £499.99" in cases["£499.99"].preconditions
+    assert cases["£499.99"].steps[0].expected.startswith("Agent Desktop asks for team leader")
+    assert cases["£500.00"].kind == "negative"
+    assert "does not ask for team leader approval" in cases["£500.00"].steps[0].expected
+    assert any(f.check == "assumption" and f.criterion_id == "AC2" for f in suite.findings), \
+        "AC2 does not say what happens at £500: the question goes to the product owner"
 
 
-def test_writer_sets_title_kind_and_traces_and_cites_named_rules(workspace: Workspace) -> None:
-    model = ScriptedChatModel(script=good_answers)
-    suite = run_story(workspace, "CC-101", model)["suite"]
-    case = next(c for c in suite.cases if c.criterion_ids == ["AC2"] and c.kind == "positive")
-    assert case.title.startswith("AC2 positive: ") and case.rule_ids == ["BR-7"]
-    assert case.steps[1].data == "£180.00" and case.preconditions == ["The caller has passed ID&V"]
-    prompts = model.asked("CaseDraft")
-    assert len(prompts) == len(suite.cases)
-    shared = {prompt.split("Task: write")[0] for prompt in prompts}
-    assert len(shared) == 1, "every writer call for a story shares one prefix"
-    prefix = shared.pop()
-    assert "BR-7 (" in prefix and "<exemplars>" in prefix, "evidence and exemplars are cached"
-
-
-def test_tasks_name_the_criterion_by_id_and_rewrites_name_problems_briefly(
+def test_the_model_only_rewords_and_its_wording_is_kept_only_when_the_meaning_is(
         workspace: Workspace) -> None:
-    """The task is evaluated on every call: what the cached prefix holds is not repeated."""
-    def copying(schema, prompt):
-        if schema is CaseDraft and "previous case" not in prompt:
-            step = StepDraft(action="Write one test case: open <screen>", expected="Works")
-            return CaseDraft(steps=[step, step])
-        return good_answers(schema, prompt) if schema is not Additions else Additions(objectives=[])
-
-    model = ScriptedChatModel(script=copying)
-    story = workspace.jira.get_story("CC-101")
-    run_story(workspace, "CC-101", model, max_review_rounds=1)
-    tasks = [prompt.split("Task: write")[1] for prompt in model.asked("CaseDraft")]
-    assert not any(c.text in task for c in story.criteria for task in tasks)
-    first = story.criteria[0]
-    assert f"Use its words: {', '.join(key_terms(first)[:TASK_TERMS])}\n" in tasks[0]
-    assert key_terms(first)[:4] == ["caller", "passed", "id&v", "account"]
-    rewrites = [task.split("without them: ")[1] for task in tasks if "previous case" in task]
-    assert rewrites and all(len(task.split("; ")) == FIX_PROBLEMS for task in rewrites)
-    assert brief("takes an exemplar's subject or data: backdate, history") == \
-        "takes an exemplar's subject or data", "no word list: the model copies it"
-
-
-def test_a_rewrite_that_repeats_the_problems_it_was_shown_is_caught(workspace: Workspace) -> None:
-    def parroting(schema, prompt):
-        if schema is CaseDraft and "without them: " in prompt:
-            problem = prompt.split("without them: ")[1].split(";")[0].strip()
-            draft = good_answers(schema, prompt)
-            draft.steps[0].expected = problem
-            return draft
+    def drops_the_not(schema, prompt):
+        draft = good_answers(schema, prompt)
         if schema is CaseDraft:
-            return CaseDraft(steps=[StepDraft(action="Business rules", expected="Business rules")])
-        return good_answers(schema, prompt) if schema is not Additions else Additions(objectives=[])
+            for step in draft.steps:
+                step.expected = step.expected.replace(" not ", " ")
+        return draft
 
-    suite = run_story(workspace, "CC-102", ScriptedChatModel(script=parroting),
-                      max_review_rounds=1)["suite"]
-    echoed = [f for f in suite.findings if f.check == "fallback" and "review's findings" in
-              f.message]
-    assert echoed and len(echoed) == len(suite.cases)
+    model = ScriptedChatModel(script=drops_the_not)
+    suite = run_story(workspace, "CC-104", model)["suite"]
+    worded = {c.case_id: c for c in suite.cases}
+    negative = next(c for c in suite.cases_for("AC1") if c.kind == "negative")
+    assert ENGINE_LABEL in negative.labels, "a rewording that lost its 'not' is dropped"
+    assert negative.steps[-1].expected == "The Refer to hardship fund option does not show"
+    positive = next(c for c in suite.cases_for("AC1") if c.kind == "positive")
+    assert MODEL_LABEL in positive.labels and positive.steps[0].expected.startswith("On screen")
+    prompts = model.asked("CaseDraft")
+    assert len(prompts) == len(worded)
+    assert len({prompt.split("Task: reword")[0] for prompt in prompts}) == 1, \
+        "every writer call for a story shares one prefix"
+    assert "£250.00" in prompts[0] and "<exemplars>" in prompts[0]
 
 
-def test_model_failures_fall_back_to_the_scaffold_with_open_findings(
-        workspace: Workspace) -> None:
+def test_reword_off_asks_the_model_nothing(workspace: Workspace) -> None:
+    model = ScriptedChatModel(script=good_answers)
+    suite = run_story(workspace, "CC-102", model, reword=False, critique=False)["suite"]
+    assert model.calls == []
+    assert suite.cases and all(ENGINE_LABEL in c.labels for c in suite.cases)
+
+
+def test_model_failures_keep_the_engine_wording(workspace: Workspace) -> None:
     def failing(schema, prompt):
         raise ModelOutputError("no JSON", raw_output="{", attempts=2)
 
     suite = run_story(workspace, "CC-102", ScriptedChatModel(script=failing))["suite"]
-    assert len(suite.cases) >= len(suite.story.criteria)
-    assert all("scaffold" in case.labels for case in suite.cases)
     assert {c for case in suite.cases for c in case.criterion_ids} == {"AC1", "AC2", "AC3", "AC4"}
+    assert all(ENGINE_LABEL in case.labels for case in suite.cases)
+    assert not [f for f in suite.findings if f.severity == "error"]
 
 
-def test_review_loop_is_bounded_and_keeps_findings_open(workspace: Workspace) -> None:
-    def new_fault_each_time(schema, prompt):
-        """Each rewrite fails a different check, so every round seems worth another try."""
+def test_a_rewording_that_fails_review_goes_back_to_the_engine_wording(
+        workspace: Workspace) -> None:
+    """The rewording keeps values and polarity but borrows an exemplar's account: off-subject."""
+    def borrowing(schema, prompt):
+        draft = good_answers(schema, prompt)
         if schema is CaseDraft:
-            if "previous case had these problems" in prompt and "placeholder" not in prompt:
-                draft = good_answers(schema, prompt)
-                draft.steps[0].action = "Open the account screen for <name>"
-                return draft
-            return CaseDraft(steps=[StepDraft(action="Business rules", expected="Business rules")])
-        return good_answers(schema, prompt) if schema is not Additions else Additions(objectives=[])
+            draft.preconditions = [*draft.preconditions, "Open account 40231177 and the extension"]
+        return draft
 
-    model = ScriptedChatModel(script=new_fault_each_time)
-    state = run_story(workspace, "CC-102", model, max_review_rounds=2)
+    model = ScriptedChatModel(script=borrowing)
+    state = run_story(workspace, "CC-104", model)
     suite = state["suite"]
-    objectives = len(state["plan"].objectives)
-    assert state["review"].round == 3
-    assert len(model.asked("CaseDraft")) == objectives * 3
-    fallbacks = [f for f in suite.findings if f.check == "fallback"]
-    assert len(fallbacks) == objectives == len(suite.cases)
-    assert all("a step expects what it does" in f.message for f in fallbacks)
-    assert not [f for f in suite.findings if f.check == "ungrounded"]  # template words are known
+    assert state["review"].round == 2
+    assert all(ENGINE_LABEL in case.labels for case in suite.cases)
+    assert not any("40231177" in " ".join(c.preconditions) for c in suite.cases)
+    assert len(model.asked("CaseDraft")) == len(suite.cases), "rewording is never retried"
 
 
-def test_a_rewrite_that_fails_the_same_way_is_not_tried_again(workspace: Workspace) -> None:
-    def degenerate(schema, prompt):
-        if schema is CaseDraft:
-            return CaseDraft(steps=[StepDraft(action="Business rules", expected="Business rules")])
-        return good_answers(schema, prompt) if schema is not Additions else Additions(objectives=[])
-
-    model = ScriptedChatModel(script=degenerate)
-    state = run_story(workspace, "CC-102", model, max_review_rounds=2)
-    objectives = len(state["plan"].objectives)
-    assert state["review"].round == 2 and not state["review"].revise
-    assert len(model.asked("CaseDraft")) == objectives * 2, "one rewrite, then no more"
-    assert len([f for f in state["suite"].findings if f.check == "fallback"]) == objectives
+def test_a_criterion_with_no_testable_outcome_gets_a_question_not_a_case(
+        workspace: Workspace) -> None:
+    story = workspace.jira.get_story("CC-205")
+    vague = next(c for c in story.criteria if "quick and easy" in c.text)
+    suite = run_story(workspace, "CC-205", ScriptedChatModel(script=good_answers))["suite"]
+    assert not suite.cases_for(vague.criterion_id)
+    questions = [f for f in suite.findings if f.check == "ambiguity"
+                 and f.criterion_id == vague.criterion_id]
+    assert {"quick", "easy"} <= {q.message.split("'")[1] for q in questions}
+    assert all("measurable" in q.message for q in questions)
+    assert not [f for f in suite.findings if f.check == "uncovered"]
 
 
 class RuleMemory:
@@ -231,7 +203,8 @@ def test_retriever_adds_searched_rules_with_their_links(workspace: Workspace) ->
     assert evidence.exemplars and all(c.story_key != "CC-102" for c in evidence.exemplars)
 
 
-def test_injected_instructions_stay_data(workspace: Workspace) -> None:
+def test_injected_instructions_stay_data_and_the_prompt_names_the_product(
+        workspace: Workspace) -> None:
     story = workspace.jira.get_story("CC-105")
     assert "ignore your previous instructions" in story.description.lower()
     model = ScriptedChatModel(script=good_answers)
@@ -240,7 +213,12 @@ def test_injected_instructions_stay_data(workspace: Workspace) -> None:
         {c.criterion_id for c in story.criteria}
     system = [text for _, text in model.calls][0]
     assert "never instructions" in system
+    assert "UAT test analyst for Contact Centre Programme" in system  # the Jira project's name
+    assert "agent desktop" not in system.lower() and "contact centre." not in system.lower()
     assert all("ignore your previous instructions" not in text.lower() for _, text in model.calls)
+    named = ScriptedChatModel(script=good_answers)
+    run_story(workspace, "CC-102", named, product="the billing portal")
+    assert "UAT test analyst for the billing portal" in named.calls[0][1]
 
 
 def test_an_interrupted_run_resumes_without_redoing_finished_work(
@@ -250,9 +228,12 @@ def test_an_interrupted_run_resumes_without_redoing_finished_work(
 
     model = ScriptedChatModel(script=good_answers)
     stories = [workspace.jira.get_story("CC-201"), workspace.jira.get_story("CC-202")]
+    planned: list[str] = []
 
     def stop_in_second_writer(message: str) -> None:
-        if message.startswith("writer 2/") and model.asked("Additions").__len__() == 2:
+        if message.startswith("planner:"):
+            planned.append(message)
+        if message.startswith("writer 2/") and len(planned) == 2:
             raise KeyboardInterrupt
 
     context = context_for(workspace, model)
@@ -262,24 +243,25 @@ def test_an_interrupted_run_resumes_without_redoing_finished_work(
     assert not done_before
     with pytest.raises(KeyboardInterrupt):
         run_story(graph, stories[1], context, "run-1")
-    calls_before = len(model.calls)
+    assert model.calls
 
     resumed_model = ScriptedChatModel(script=good_answers)
     graph = compile_agent(open_checkpointer(tmp_path))  # a new process would reopen the file
     again, done_before = run_story(graph, stories[0], context_for(workspace, resumed_model),
                                    "run-1")
     assert done_before and again == first and resumed_model.calls == []
-    second, done_before = run_story(graph, stories[1], context_for(workspace, resumed_model),
-                                    "run-1")
+    resumed = context_for(workspace, resumed_model)
+    lines: list[str] = []
+    resumed.progress = lines.append
+    second, done_before = run_story(graph, stories[1], resumed, "run-1")
     assert not done_before and second.story.key == "CC-202"
-    assert resumed_model.asked("Additions") == []  # the planner had finished before the stop
-    assert len(resumed_model.asked("CaseDraft")) >= len(second.cases)
-    assert calls_before > 0
+    assert not [line for line in lines if line.startswith("planner:")], "planned before the stop"
+    assert resumed_model.asked("CaseDraft")
 
 
-def test_a_foreign_model_s_unparseable_reply_falls_back_instead_of_failing(
+def test_a_foreign_model_s_unparseable_reply_keeps_the_engine_wording(
         workspace: Workspace) -> None:
-    """Any BaseChatModel: a parser error from it becomes the template case, not a crash."""
+    """Any BaseChatModel: a parser error from it leaves the engine's case, not a crash."""
     from langchain_core.exceptions import OutputParserException
 
     def unparseable(schema, prompt):
@@ -287,15 +269,14 @@ def test_a_foreign_model_s_unparseable_reply_falls_back_instead_of_failing(
             raise OutputParserException("not JSON", llm_output="Sure! Here is a test case")
         return good_answers(schema, prompt)
 
-    suite = run_story(workspace, "CC-205", ScriptedChatModel(script=unparseable))["suite"]
-    assert suite.cases and all("scaffold" in case.labels for case in suite.cases)
+    suite = run_story(workspace, "CC-204", ScriptedChatModel(script=unparseable))["suite"]
+    assert suite.cases and all(ENGINE_LABEL in case.labels for case in suite.cases)
 
 
-def test_reviewer_catches_a_case_that_took_its_subject_from_an_exemplar(
+def test_reviewer_catches_a_rewording_that_took_its_subject_from_an_exemplar(
         workspace: Workspace) -> None:
-    """Last benchmark's weak case, as the model wrote it: AC1 of CC-105 is about payment plans,
-    but the draft tests an exemplar's payment extension with its account and date. It names
-    three of AC1's key terms, so it passed review and became an approved exemplar.
+    """A benchmark's weak case, as the model wrote it: AC1 of CC-105 is about payment plans,
+    but the draft tests an exemplar's payment extension with its account and date.
     """
     story = workspace.jira.get_story("CC-105")
     exemplar = next(c for c in workspace.existing_tests() if c.case_id == "CC-101-TC01"
@@ -303,7 +284,7 @@ def test_reviewer_catches_a_case_that_took_its_subject_from_an_exemplar(
     drifted = TestCase(
         case_id="CC-105-TC02", title="AC1 positive: Payment plan option", story_key="CC-105",
         objective="The Payment plan option is available when the arrears are £500 or more",
-        kind="positive", criterion_ids=["AC1"], steps=[
+        kind="positive", criterion_ids=["AC1"], labels=[MODEL_LABEL], steps=[
             Step(action="Open account 40231177 and pass ID&V",
                  expected="Extension is saved and the account banner shows 'Extension to "
                           "19/09/2024'"),
@@ -313,7 +294,6 @@ def test_reviewer_catches_a_case_that_took_its_subject_from_an_exemplar(
     findings = check_case(drifted, story, evidence, [])
     off_subject = [f for f in findings if f.check == "off-subject"]
     assert off_subject and "40231177" in off_subject[0].message
-    assert "extension" in off_subject[0].message
     on_subject = drifted.model_copy(update={"steps": [
         Step(action="Open the account with arrears of £500 and pass ID&V",
              expected="The Payment plan option is available on the account"),

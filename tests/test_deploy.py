@@ -177,13 +177,13 @@ def test_langgraph_json_serves_the_agent_graph(monkeypatch: pytest.MonkeyPatch) 
                                  lambda line: None), sample.jira)
     served = graph.copy(update={"checkpointer": InMemorySaver()})
     state = served.invoke({"story_key": "CC-101"}, {"configurable": {"thread_id": "t1"}},
-                          context={"max_review_rounds": 0, "model_objectives": 0})
+                          context={"max_review_rounds": 0, "reword": False})
 
     suite = state["suite"]
     assert isinstance(suite, Suite) and suite.story.key == "CC-101"
     assert {cid for case in suite.cases for cid in case.criterion_ids} == {
         criterion.criterion_id for criterion in suite.story.criteria}
-    assert not model.asked("Additions")  # model_objectives 0, as the run's context asked
+    assert not model.asked("CaseDraft")  # reword off, as the run's context asked
     with pytest.raises(InputError, match="context 'chat_model' cannot be set per run"):
         served.invoke({"story_key": "CC-101"}, {"configurable": {"thread_id": "t2"}},
                       context={"chat_model": "another"})

@@ -18,7 +18,7 @@ from casewright.models import (
     Suite,
     TestCase,
 )
-from casewright.prompts import load_template
+from casewright.prompts import system_prompt
 
 NASTY = 'He said "stop"\nthen left \\ ✓ </story>'
 
@@ -68,7 +68,8 @@ def test_only_approved_cases_become_records(suite: Suite) -> None:
 
 
 def test_each_record_is_system_user_assistant_in_chat_format(suite: Suite) -> None:
-    system = load_template("system")["text"]
+    system = system_prompt(suite.story.project_name or suite.story.project)
+    assert "agent desktop" not in system.lower()
     for record in records(suite):
         assert list(record) == ["messages"]
         messages = record["messages"]

@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 from casewright.metrics import score_suite, scorecard
 from casewright.models import AcceptanceCriterion, Provenance, Step, Story, Suite, TestCase
-from casewright.quality import degenerate_problems, duplicate_of, echoes, is_ungrounded
+from casewright.quality import (
+    degenerate_problems,
+    distinct_cases,
+    duplicate_of,
+    is_ungrounded,
+    negatives_asserting_positive,
+    restates,
+)
 
 STORY = Story(key="CC-7", summary="Payment extensions", project="CC", criteria=[
     AcceptanceCriterion(criterion_id="AC1", text="Agent grants a payment extension of 14 days",
@@ -48,7 +55,9 @@ def test_coverage_needs_a_trace_and_the_criterion_s_key_terms() -> None:
 
 
 def test_scorecard_totals() -> None:
-    one = _suite([_case(1, "AC1"), _case(2, "AC1", "boundary")], seconds=4)
+    boundary = _case(2, "AC1", "boundary", steps=[("Grant a payment extension of 15 days",
+                                                   "The extension is refused")])
+    one = _suite([_case(1, "AC1"), boundary], seconds=4)
     two = _suite([_case(1, "AC2", "negative")], seconds=2)
     card = scorecard("agent", [one, two], existing=[], known_rule_ids=set())
     summary = card.summary()
@@ -81,14 +90,34 @@ def test_degenerate_cases_are_named_by_their_problem() -> None:
     assert degenerate_problems(_case(5, "AC1"), STORY) == []
 
 
-def test_a_case_repeating_the_problems_its_task_named_echoes_them() -> None:
-    # as the bundled model wrote it in the benchmark, after its task named a thin step
-    echo = _case(8, "AC1", steps=[("Choose Payment Card",
-                                   "A single word or its expected result is missing")])
-    shown = ["a step's action is a single word or its expected result is missing"]
-    assert echoes(echo, shown)
-    assert not echoes(echo, ["two steps repeat the same text"])
-    assert not echoes(_case(5, "AC1"), shown)
+def test_a_template_case_restates_its_criterion_and_a_configured_one_does_not() -> None:
+    criterion = STORY.criteria[1]
+    template = _case(1, "AC2", steps=[
+        (f"Carry out the behaviour described in AC2: {criterion.text}",
+         f"The system behaves as AC2 states: {criterion.text}")])
+    assert restates(template, criterion)
+    looked = _case(2, "AC2", steps=[("Check the extension", criterion.text)])
+    assert restates(looked, criterion), "a look at the result is no test of it"
+    configured = looked.model_copy(update={
+        "preconditions": ["The account has had 2 payment extensions in the last 12 months"]})
+    assert not restates(configured, criterion)
+    acted = _case(3, "AC2", steps=[("Grant a third extension", "The extension is refused")])
+    assert not restates(acted, criterion)
+
+
+def test_a_copy_of_a_case_under_another_kind_covers_no_condition() -> None:
+    positive = _case(1, "AC1")
+    hollow = _case(2, "AC1", kind="negative")
+    assert negatives_asserting_positive([positive, hollow]) == [hollow]
+    assert distinct_cases([positive, hollow]) == []
+    refused = _case(3, "AC1", kind="negative", steps=[
+        ("Open the account and grant a payment extension of 15 days",
+         "The extension is refused")])
+    assert negatives_asserting_positive([positive, refused]) == []
+    assert distinct_cases([positive, refused]) == [positive, refused]
+    score = score_suite(_suite([positive, hollow, refused]), existing=[],
+                        known_rule_ids={"BR-1"})
+    assert score.conditions == {"negative": 1} and score.negatives_as_positive == 1
 
 
 def test_exemplar_copies_and_duplicates_of_existing_tests() -> None:

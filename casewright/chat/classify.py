@@ -18,7 +18,7 @@ from casewright.errors import InputError, ModelOutputError
 from casewright.keys import parse_issue_key
 from casewright.llm.prompting import tagged
 from casewright.models import CaseKind, Story
-from casewright.prompts import load_template
+from casewright.prompts import load_template, system_prompt
 
 
 class Guess(BaseModel):
@@ -34,11 +34,16 @@ class Guess(BaseModel):
 
 
 def classify(chat_model: BaseChatModel, line: str, story: Story | None,
-             system: str) -> Intent | None:
-    """Return what the model reads in a line, or None when it fails or cannot say."""
+             system: str | None = None) -> Intent | None:
+    """Return what the model reads in a line, or None when it fails or cannot say.
+
+    `system` is the session's system text, so the call shares the cached prefix of the
+    session's other calls; without it, the text with no product named.
+    """
     shared = {"story": story_text(story)} if story is not None else {}
     try:
-        guess = ask_structured(chat_model, Guess, system=system, shared=shared,
+        guess = ask_structured(chat_model, Guess, system=system or system_prompt(),
+                               shared=shared,
                                task=load_template("chat")["classify"].format(
                                    request=tagged("request", line)))
     except ModelOutputError:
