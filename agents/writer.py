@@ -19,18 +19,18 @@ from pydantic import BaseModel, Field
 
 from casewright.agents.context import AgentContext
 from casewright.agents.fixed_pipeline import priority, template_case
-from casewright.agents.prompting import ask_structured_many, story_context
+from casewright.agents.prompting import EXEMPLARS_IN_PROMPT, ask_structured_many, story_context
 from casewright.agents.rendering import render
 from casewright.agents.state import AgentState, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.errors import ModelOutputError
 from casewright.models import Step, Story, TestCase
 from casewright.prompts import load_template
-from casewright.quality import case_text, content_words, degenerate_problems
+from casewright.quality import UAT_VOCABULARY, case_text, content_words, degenerate_problems
 from casewright.wording import headline, sentence
 
-OUTCOME_KEPT = 0.6
-"""Share of each outcome's content words a reworded case must still say."""
+OUTCOME_KEPT = 0.7
+"""Share of each step's and precondition's content words a rewording must still say."""
 _NEGATION = re.compile(r"\b(not|no|never|cannot|none|refused|rejected|n't)\b|n't\b",
                        re.IGNORECASE)
 
@@ -91,27 +91,41 @@ def reworded(engine: TestCase, draft: CaseDraft) -> TestCase:
         "labels": [label for label in engine.labels if label != ENGINE_LABEL] + [MODEL_LABEL]})
 
 
-def keeps_meaning(story: Story, candidate: TestCase, outcome: list[str],
-                  values: list[str]) -> bool:
-    """Whether a reworded case still tests the same configuration.
+def keeps_meaning(story: Story, engine: TestCase, candidate: TestCase,
+                  exemplars: list[TestCase]) -> bool:
+    """Whether a reworded case still tests the engine's configuration, in other words only.
 
-    Every test value must appear; each outcome must keep most of its words in the expected
-    results; the expected results must be negative exactly when the outcome is; and the
-    wording must pass the degenerate-case checks.
+    Step for step: the same number of steps; each action and each expected result keeps
+    most of its words, the expected result says "not" exactly when the engine's does, and
+    the test data stays with its step. Every precondition keeps most of its words. No word
+    is new unless an exemplar or the UAT vocabulary has it; and the wording must pass the
+    degenerate-case checks.
     """
-    text = case_text(candidate)
-    if any(value and value not in text for value in values):
+    if len(candidate.steps) != len(engine.steps):
         return False
-    expected = " ".join(step.expected for step in candidate.steps)
-    said = content_words(expected)
-    for item in outcome:
-        words = content_words(item)
-        if words and len(words & said) / len(words) < OUTCOME_KEPT:
+    for mine, theirs in zip(engine.steps, candidate.steps, strict=True):
+        if not (_kept(mine.action, theirs.action) and _kept(mine.expected, theirs.expected)):
             return False
-    negative = any(_NEGATION.search(item) for item in outcome)
-    if negative != bool(_NEGATION.search(expected)):
+        if bool(_NEGATION.search(mine.expected)) != bool(_NEGATION.search(theirs.expected)):
+            return False
+        if mine.data and mine.data not in f"{theirs.data} {theirs.action}":
+            return False
+    before = " ".join(candidate.preconditions)
+    if len(candidate.preconditions) > len(engine.preconditions) or not all(
+            _kept(precondition, before) for precondition in engine.preconditions):
         return False
-    return not degenerate_problems(candidate, story)
+    allowed = content_words(case_text(engine)) | UAT_VOCABULARY
+    for exemplar in exemplars:
+        allowed |= content_words(case_text(exemplar))
+    if {word for word in content_words(case_text(candidate)) - allowed
+            if word.rstrip("s") not in allowed}:
+        return False
+    return not degenerate_problems(candidate, story, exemplars)
+
+
+def _kept(original: str, reworded: str) -> bool:
+    words = content_words(original)
+    return not words or len(words & content_words(reworded)) / len(words) >= OUTCOME_KEPT
 
 
 def reword_task(case: TestCase) -> str:
@@ -131,20 +145,19 @@ def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[s
                for o in todo}
     askable = [o for o in todo if o.configuration is not None
                and (review is None or o.origin == "person")] if context.reword else []
-    context.progress(f"writer: {len(todo)} cases, {len(askable)} to reword")
+    context.progress(f"writer: {len(todo)} to write, {len(askable)} to reword")
     if askable:
+        exemplars = state["evidence"].exemplars[:EXEMPLARS_IN_PROMPT]
         drafts = ask_structured_many(
             context.chat_model, CaseDraft, system=context.system_for(story),
             shared=story_context(story, state["evidence"]),
             tasks=[reword_task(written[o.objective_id]) for o in askable])
         for objective, draft in zip(askable, drafts, strict=True):
             engine = written[objective.objective_id]
-            if isinstance(draft, ModelOutputError) or objective.configuration is None:
+            if isinstance(draft, ModelOutputError):
                 continue
             candidate = reworded(engine, draft)
-            configuration = objective.configuration
-            values = [configuration.data, *(s.value for s in configuration.settings)]
-            if keeps_meaning(story, candidate, configuration.outcome, values):
+            if keeps_meaning(story, engine, candidate, exemplars):
                 written[objective.objective_id] = candidate
     for count, objective in enumerate(todo, start=1):
         case = written[objective.objective_id]

@@ -145,19 +145,24 @@ def test_model_failures_keep_the_engine_wording(workspace: Workspace) -> None:
 
 def test_a_rewording_that_fails_review_goes_back_to_the_engine_wording(
         workspace: Workspace) -> None:
-    """The rewording keeps values and polarity but borrows an exemplar's account: off-subject."""
+    """The rewording keeps every word and value but adds the first exemplar's first result:
+    the writer lets it through (an exemplar's words are allowed), the reviewer does not."""
+    borrowed = []
+
     def borrowing(schema, prompt):
         draft = good_answers(schema, prompt)
-        if schema is CaseDraft:
-            draft.preconditions = [*draft.preconditions, "Open account 40231177 and the extension"]
+        if schema is CaseDraft and draft.preconditions:
+            exemplar = json.loads(prompt.split("<exemplars>\n")[1].split("\n")[0])
+            borrowed.append(exemplar["steps"][0]["expected"])
+            draft.preconditions[0] += f", then {borrowed[-1]}"
         return draft
 
     model = ScriptedChatModel(script=borrowing)
     state = run_story(workspace, "CC-104", model)
     suite = state["suite"]
-    assert state["review"].round == 2
-    assert all(ENGINE_LABEL in case.labels for case in suite.cases)
-    assert not any("40231177" in " ".join(c.preconditions) for c in suite.cases)
+    assert borrowed and state["review"].round == 2
+    assert not any(borrowed[0] in " ".join(c.preconditions) for c in suite.cases)
+    assert any(ENGINE_LABEL in c.labels and c.preconditions for c in suite.cases)
     assert len(model.asked("CaseDraft")) == len(suite.cases), "rewording is never retried"
 
 

