@@ -43,7 +43,7 @@ class AgentContext:
     """How often the reviewer may send cases back before the suite ends with open findings."""
     max_objectives_per_criterion: int = 8
     """Upper bound on the cases written for one criterion."""
-    reword: bool = True
+    reword: bool = False
     """Whether the writer asks the model to reword the engine's cases in the team's style."""
     product: str | None = None
     """What the stories are about, named in the system prompt (default: the Jira project's

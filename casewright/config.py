@@ -106,8 +106,10 @@ class Settings(BaseSettings):
     agent_objectives_per_criterion: int = Field(
         default=8, ge=1, le=20, description="Most cases the agent writes for one criterion.")
     agent_reword: bool = Field(
-        default=True, description="Whether the model rewords the engine's cases in the style "
-        "of the team's exemplars (kept only where values, outcome and polarity survive).")
+        default=False, description="Whether the model rewords the engine's cases in the style "
+        "of the team's exemplars (kept only where steps, data, preconditions and polarity "
+        "survive). Off by default: the bundled 135M model's rewordings added nothing "
+        "(benchmarks/quality.py); turn it on for a larger or fine-tuned model.")
     agent_review_rounds: int = Field(
         default=2, ge=0, le=5, description="Most times the reviewer sends cases back.")
     agent_critique: bool = Field(

@@ -54,10 +54,11 @@ def workspace() -> Workspace:
 
 
 def context_for(workspace: Workspace, model: ScriptedChatModel, **limits) -> AgentContext:
+    """Return the sample's context; the model rewords unless a test turns that off."""
     rules = {rule.rule_id: (rule, page.url) for page in workspace.confluence.list_pages()
              for rule in page.rules}
     return AgentContext(chat_model=model, rules=rules, existing_tests=workspace.existing_tests(),
-                        **limits)
+                        **{"reword": True, **limits})
 
 
 def run_story(workspace: Workspace, key: str, model: ScriptedChatModel, **limits) -> dict:

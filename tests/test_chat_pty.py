@@ -4,8 +4,10 @@ The real bundled GGUF model through llama.cpp and the embedded Qdrant memory, in
 the sample workspace; the screen is read back as text (escape codes removed) and the files
 the session wrote are checked. To keep it to a few minutes on 2 cores it writes the sample
 story CC-204 (4 criteria; CC-204 has fewer, but all three are too vague to test and get
-questions instead of cases) with one case per criterion, no review rewrites and no model
-critique (CASEWRIGHT_AGENT_OBJECTIVES_PER_CRITERION=1, CASEWRIGHT_AGENT_REVIEW_ROUNDS=0,
+questions instead of cases) with one case per criterion reworded by the model, no review
+rewrites and no model
+critique (CASEWRIGHT_AGENT_OBJECTIVES_PER_CRITERION=1, CASEWRIGHT_AGENT_REWORD=true,
+CASEWRIGHT_AGENT_REVIEW_ROUNDS=0,
 CASEWRIGHT_AGENT_CRITIQUE=false). PROMPT_TOOLKIT_NO_CPR=1 because pexpect's terminal does
 not answer cursor-position requests.
 """
@@ -28,6 +30,7 @@ pexpect = pytest.importorskip("pexpect")
 
 STEP_TIMEOUT = 600
 QUICK = {"CASEWRIGHT_AGENT_OBJECTIVES_PER_CRITERION": "1", "CASEWRIGHT_AGENT_REVIEW_ROUNDS": "0",
+         "CASEWRIGHT_AGENT_REWORD": "true",
          "CASEWRIGHT_AGENT_CRITIQUE": "false",
          "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}
 _ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")

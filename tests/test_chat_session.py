@@ -42,8 +42,9 @@ from casewright.tools.workspace import Workspace, bundled_sample
 
 @pytest.fixture
 def workspace() -> Workspace:
-    """The bundled sample, with approved cases kept in the isolated home's state folder."""
-    settings = load_settings(bundled_sample())
+    """The bundled sample, with approved cases kept in the isolated home's state folder; the
+    model rewords cases, so that each request makes one model call."""
+    settings = load_settings(bundled_sample(), agent_reword=True)
     return Workspace(bundled_sample(), settings, approved=state_folder(settings) / "approved")
 
 

@@ -29,7 +29,7 @@ from casewright.tools.workspace import Workspace, bundled_sample
 
 STORIES = ["CC-101", "CC-102", "CC-103"]
 CALL_SECONDS = 0.15
-QUICK = {"agent_objectives_per_criterion": 1,
+QUICK = {"agent_objectives_per_criterion": 1, "agent_reword": True,
          "agent_review_rounds": 0, "agent_critique": False}
 
 
