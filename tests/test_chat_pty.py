@@ -3,11 +3,10 @@
 The real bundled GGUF model through llama.cpp and the embedded Qdrant memory, in a copy of
 the sample workspace; the screen is read back as text (escape codes removed) and the files
 the session wrote are checked. To keep it to a few minutes on 2 cores it writes the sample
-story CC-204 (4 criteria; CC-204 has fewer, but all three are too vague to test and get
-questions instead of cases) with one case per criterion reworded by the model, no review
-rewrites and no model
-critique (CASEWRIGHT_AGENT_OBJECTIVES_PER_CRITERION=1, CASEWRIGHT_AGENT_REWORD=true,
-CASEWRIGHT_AGENT_REVIEW_ROUNDS=0,
+story CC-204 (4 criteria; CC-205 has fewer, but all three are too vague to test and get
+questions instead of cases) with one case per criterion, each reworded by the model, no
+review rewrites and no model critique (CASEWRIGHT_AGENT_OBJECTIVES_PER_CRITERION=1,
+CASEWRIGHT_AGENT_REWORD=true, CASEWRIGHT_AGENT_REVIEW_ROUNDS=0,
 CASEWRIGHT_AGENT_CRITIQUE=false). PROMPT_TOOLKIT_NO_CPR=1 because pexpect's terminal does
 not answer cursor-position requests.
 """

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 from scripted_model import ScriptedChatModel
+from test_agent import good_answers
 
 from casewright import InputError, Suite, generate, load_settings, load_stories
-from test_agent import good_answers
 from casewright.api import agenerate
 from casewright.memory.models import Hit, SearchFilter
 from casewright.tools.workspace import Workspace, bundled_sample

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import llama_cpp
 import pytest
-from llama_cpp import LlamaGrammar
 from langchain_core.callbacks import get_usage_metadata_callback
 from langchain_core.messages import HumanMessage, SystemMessage
+from llama_cpp import LlamaGrammar
 
 from casewright.agents.writer import CaseDraft
 from casewright.llm import LlamaCppChatModel, bundled_model_path
