@@ -30,6 +30,9 @@ _RANGE = re.compile(
     r"\b(?:from|between)\s+(?:the\s+)?" + _NUMBER.format(n="a") + r"(?P<aord>st|nd|rd|th)?"
     r"\s*(?P<aunit>(?!and\b|to\b)[a-z%]+)?\s+(?:to|and)\s+(?:the\s+)?" + _NUMBER.format(n="b")
     + r"(?P<bord>st|nd|rd|th)?" + _UNIT, re.IGNORECASE)
+_SHARE = re.compile(r"\b(?P<num>\d+) of (?:the |their |its )?(?P<total>\d+)\b"
+                    r"(?P<unit>(?:\s[\w&-]+)?\s(?:items|answers|questions|checks|fields|steps|"
+                    r"attempts)\b)?")
 _LENGTH = re.compile(r"\b(?P<num>\d+)\s?(?P<unit>digits?|characters?|letters?)\b", re.IGNORECASE)
 _EXPRESSIONS = [
     (re.compile(r"\b(?:" + words + r")\s+" + _NUMBER.format(n="") + _UNIT, re.IGNORECASE),
@@ -77,6 +80,10 @@ def find_limits(text: str) -> list[Quantity]:
             add(match, Quantity(text=match[0].strip(), value=_number(match["num"]), unit=unit,
                                 comparison=comparison, step=_step(match["cur"], match["num"],
                                                                   unit)))
+    for match in _SHARE.finditer(text):  # "2 of the 3 ID&V items": at least 2
+        add(match, Quantity(text=match[0].strip(), value=_number(match["num"]),
+                            upper=_number(match["total"]), unit="of",
+                            comparison="at_least", step=1.0))
     for match in _LENGTH.finditer(text):
         add(match, Quantity(text=match[0].strip(), value=_number(match["num"]),
                             unit=match["unit"], comparison="exactly", step=1.0))
@@ -95,8 +102,10 @@ def boundaries(limit: Quantity) -> list[Boundary]:
     low, step = limit.value, limit.step
     match limit.comparison:
         case "at_least":
-            return [Boundary(low, True, "on the limit"), Boundary(low + step, True,
-                    "just inside"), Boundary(low - step, False, "just outside")]
+            above = [] if limit.upper is not None and low + step > limit.upper else \
+                [Boundary(low + step, True, "just inside")]  # no 4 of the 3 items
+            return [Boundary(low, True, "on the limit"), *above,
+                    Boundary(low - step, False, "just outside")]
         case "more_than":
             return [Boundary(low, False, "on the limit"), Boundary(low + step, True,
                     "just inside"), Boundary(low - step, False, "just outside")]
@@ -137,6 +146,8 @@ def satisfies(limit: Quantity, value: float) -> bool:
 def amount(limit: Quantity, value: float) -> str:
     """Return a value written in the limit's unit: '£249.99', '25 months', '1 month'."""
     number = f"{value:,.2f}" if limit.step < 1 else f"{value:g}"
+    if limit.unit == "of":
+        return limit.text.replace(limit.text.split()[0], number, 1)
     if limit.unit == "ordinal":
         ending = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
             int(value) % 10, "th")
@@ -169,6 +180,8 @@ def with_value(text: str, limit: Quantity, value: float) -> str:
     written = amount(limit, value)
     if limit.unit == "ordinal":
         written = f"the {written}"
+    elif limit.unit == "of":
+        pass
     elif limit.comparison != "exactly" and before and before[-1].lower() not in _NOT_NOUNS \
             and not before[-1].endswith("ed") and before[-1].isalpha():
         written = f"of {written}"

@@ -27,6 +27,10 @@ from casewright.agents.language import negate, passive_result
 from casewright.agents.quantities import amount, boundaries, example, satisfies, with_value
 from casewright.models import CaseKind
 
+_REFUSAL = re.compile(r"\b(cannot|can't|unable|reject\w*|declin\w*|block\w*|denied|prevent\w*|"
+                      r"refus\w*|locked|disabled|doesn'?t allow|does not allow|not (?:allowed|"
+                      r"accepted|saved|made|shown|offered|available))\b", re.IGNORECASE)
+"""Words of an outcome that is a refusal: a case that checks it as stated is a negative case."""
 FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "email": ("jo.bloggs@example.com", [("jo.bloggs@", "no domain"),
                                         ("jo bloggs@example.com", "a space"),
@@ -111,8 +115,10 @@ def decision_table(behaviour: Behaviour) -> list[Configuration]:
                     for alternative in behaviour.alternatives]
         if behaviour.limits or not behaviour.effects:
             return []  # the boundary values show the limit with real values
-        return [_configuration(behaviour, "decision table", _kind(behaviour, True),
-                               "as stated", [], _outcome(behaviour, True))]
+        refusal = bool(_REFUSAL.search(behaviour.effects[0].text))
+        return [_configuration(behaviour, "decision table",
+                               "negative" if refusal else _kind(behaviour, True), "as stated",
+                               [], _outcome(behaviour, True))]
     truth = [_true_value(c) for c in conditions]
     falsity = [_false_value(c) for c in conditions]
     rows: list[tuple[list[bool], bool]]

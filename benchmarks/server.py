@@ -44,7 +44,8 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=4, help="stories at once (N)")
     parser.add_argument("--rounds", type=int, help="agent_review_rounds")
     parser.add_argument("--objectives", type=int, help="agent_objectives_per_criterion")
-    parser.add_argument("--model-objectives", type=int, help="agent_model_objectives")
+    parser.add_argument("--no-reword", action="store_true", help="agent_reword false (the model "
+                        "is then not called at all)")
     parser.add_argument("--no-critique", action="store_true", help="agent_critique false")
     parser.add_argument("--threads", type=int, default=machine_threads(),
                         help="the server's CPU threads (default: every core usable here)")
@@ -80,7 +81,7 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="casewright-bench-server-"))
     limits = {"agent_review_rounds": arguments.rounds,
               "agent_objectives_per_criterion": arguments.objectives,
-              "agent_model_objectives": arguments.model_objectives,
+              "agent_reword": not arguments.no_reword,
               "agent_critique": False if arguments.no_critique else None}
     with ExitStack() as stack:
         url = arguments.base_url or stack.enter_context(serve_gguf(
@@ -101,8 +102,8 @@ def main() -> None:
           f"server: llama_cpp.server (llama-cpp-python {version('llama_cpp_python')}), "
           f"bundled GGUF, {arguments.threads} threads, one request at a time")
     print(f"stories: {', '.join(keys)}; review rounds {settings.agent_review_rounds}, "
-          f"objectives per criterion {settings.agent_objectives_per_criterion}, model "
-          f"objectives {settings.agent_model_objectives}, critique {settings.agent_critique}")
+          f"objectives per criterion {settings.agent_objectives_per_criterion}, reword "
+          f"{settings.agent_reword}, critique {settings.agent_critique}")
     print(f"\n{'at once':>7} {'seconds':>8} {'stories/min':>12} {'cases':>6} {'findings':>9}")
     for workers, seconds, cases, findings in rows:
         print(f"{workers:>7} {seconds:>8.1f} {len(keys) / seconds * 60:>12.2f} {cases:>6} "

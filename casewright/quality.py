@@ -22,13 +22,13 @@ the their them then there these they this those through to too under until up ve
 were what when where which while who whom why will with would you your given and but then
 """.split())
 UAT_VOCABULARY = frozenset("""
-email emails confirmation confirm sent send pass passed id&v phone call calls caller details
+email emails confirmation confirm sent send pass passed phone details
 reason amount date balance menu hover greyed prompt dropdown modal banner popup tooltip
-disabled enabled desktop queue approve approved approval team leader supervisor
+disabled enabled queue approve approved approval
 open opens opened select selects selected click clicks enter enters entered check checks
 verify verifies confirm confirms confirmed screen page field fields button tab message shown
 show shows displayed display displays visible record records saved save saves system user
-agent customer caller account log logs logged note notes sign signed search searches result
+user users customer account log logs logged note notes sign signed search searches result
 results value values error errors warning option options submit submits new existing
 attempt attempts try tries navigate navigates view views appears appear list lists status
 test data step steps expected outcome valid invalid accepted rejected refused allowed

@@ -23,7 +23,7 @@ from casewright.quality import degenerate_problems
 pytestmark = pytest.mark.slow
 
 QUICK = {"CASEWRIGHT_AGENT_OBJECTIVES_PER_CRITERION": "2", "CASEWRIGHT_AGENT_REVIEW_ROUNDS": "1",
-         "CASEWRIGHT_AGENT_MODEL_OBJECTIVES": "0", "CASEWRIGHT_AGENT_CRITIQUE": "false"}
+         "CASEWRIGHT_AGENT_REWORD": "true", "CASEWRIGHT_AGENT_CRITIQUE": "false"}
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +43,9 @@ def casewright(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Complet
 
 
 def test_a_whole_story_covered_grounded_and_honest(tmp_path: Path, env: dict[str, str]) -> None:
-    """CC-204 (4 criteria, rules BR-31/34/35) through the full default loop."""
-    result = casewright("run", "CC-204", "-f", "json", "-o", "out", cwd=tmp_path, env=env)
+    """CC-204 (4 criteria, rules BR-31/34/35) through the full loop, the model rewording."""
+    result = casewright("run", "CC-204", "-f", "json", "-o", "out", cwd=tmp_path,
+                        env={**env, "CASEWRIGHT_AGENT_REWORD": "true"})
     assert result.returncode == 0, result.stderr
     for node in ("planner:", "retriever:", "writer 1/", "reviewer round 1"):
         assert node in result.stderr

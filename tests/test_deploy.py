@@ -36,7 +36,7 @@ from casewright.tools.workspace import Workspace, bundled_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-QUICK = {"CASEWRIGHT_AGENT_OBJECTIVES_PER_CRITERION": "1", "CASEWRIGHT_AGENT_MODEL_OBJECTIVES": "0",
+QUICK = {"CASEWRIGHT_AGENT_OBJECTIVES_PER_CRITERION": "1", "CASEWRIGHT_AGENT_REWORD": "true",
          "CASEWRIGHT_AGENT_REVIEW_ROUNDS": "0", "CASEWRIGHT_AGENT_CRITIQUE": "false"}
 
 

@@ -25,7 +25,7 @@ from casewright.tools.workspace import bundled_sample
 
 SECRETS = [TOKEN, PAT, base64.b64encode(f"{EMAIL}:{TOKEN}".encode()).decode()]
 QUICK = {"CASEWRIGHT_AGENT_OBJECTIVES_PER_CRITERION": "1", "CASEWRIGHT_AGENT_REVIEW_ROUNDS": "0",
-         "CASEWRIGHT_AGENT_MODEL_OBJECTIVES": "0", "CASEWRIGHT_AGENT_CRITIQUE": "false"}
+         "CASEWRIGHT_AGENT_CRITIQUE": "false"}
 
 
 @pytest.fixture

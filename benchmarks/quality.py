@@ -1,0 +1,122 @@
+"""Print what the cases are worth, agent and fixed pipeline side by side, on two story sets.
+
+The sets: the bundled sample (the stories casewright's wording rules were written against)
+and the e-petitions dev set (benchmarks/devsets/e-petitions: 51 public stories whose
+criteria are the humans' own scenario titles, never tuned on). For each: cases, distinct
+configurations (a case counts only when it differs from its criterion's other cases), cases
+that only restate their criterion, negatives that expect the positive outcome, duplicates of
+existing tests, words found in no source, and seconds per story. On the dev set it also sets
+the cases beside the humans' scenarios: how many steps, and how many carry test data.
+
+    python benchmarks/quality.py                  # engine wording (the default)
+    python benchmarks/quality.py --reword         # the model rewords (measures what it adds)
+    python benchmarks/quality.py --dev-stories 12 # a faster look at the dev set
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from casewright import generate, load_settings, load_stories
+from casewright.agents.fixed_pipeline import run_fixed
+from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
+from casewright.metrics import scorecard
+from casewright.models import Suite
+from casewright.quality import ungrounded_words
+from casewright.tools.workspace import Workspace, bundled_sample
+
+DEVSET = Path(__file__).parent / "devsets" / "e-petitions"
+ROWS = (("cases", "cases"), ("distinct configurations", "conditions"),
+        ("  negative", "conditions_negative"), ("  boundary", "conditions_boundary"),
+        ("restating cases", "restating"), ("negatives expecting the positive",
+                                             "negatives_as_positive"),
+        ("degenerate cases", "degenerate"), ("duplicates of existing tests", "duplicates"))
+
+
+def ungrounded(suites: list[Suite]) -> int:
+    """Return the distinct words of the cases' steps that no source of their story holds."""
+    found = 0
+    for suite in suites:
+        sources = "\n".join([suite.story.summary, suite.story.description,
+                             *(c.text for c in suite.story.criteria),
+                             *(f"{s.title} {s.text}" for s in suite.sources)])
+        found += len({word for case in suite.cases
+                      for word in ungrounded_words(case, sources)})
+    return found
+
+
+def wording(suites: list[Suite]) -> str:
+    """Return how the agent's cases were worded: engine, model, template."""
+    labels = [label for suite in suites for case in suite.cases for label in case.labels]
+    return (f"engine {labels.count(ENGINE_LABEL)}, model {labels.count(MODEL_LABEL)}, "
+            f"template {labels.count(SCAFFOLD_LABEL)}")
+
+
+def measure(name: str, folder: Path, keys: list[str], reword: bool) -> list[Suite]:
+    """Run both pipelines on one story set and print the table; return the agent's suites."""
+    with tempfile.TemporaryDirectory() as home:
+        settings = load_settings(folder, home=Path(home), agent_reword=reword)
+        workspace = Workspace(folder, settings)
+        stories = load_stories(keys, workspace=folder, settings=settings)
+        began = time.perf_counter()
+        fixed = [run_fixed(story, settings) for story in stories]
+        fixed_seconds = (time.perf_counter() - began) / max(len(stories), 1)
+        began = time.perf_counter()
+        agent = generate(stories, workspace=folder, settings=settings)
+        agent_seconds = (time.perf_counter() - began) / max(len(stories), 1)
+        existing = workspace.existing_tests()
+        rules = {rule.rule_id for page in workspace.confluence.list_pages()
+                 for rule in page.rules}
+    left = scorecard("fixed", fixed, existing=existing, known_rule_ids=rules).summary()
+    right = scorecard("agent", agent, existing=existing, known_rule_ids=rules).summary()
+    criteria = sum(len(story.criteria) for story in stories)
+    print(f"\n{name}: {len(stories)} stories, {criteria} criteria (agent: {wording(agent)})")
+    print(f"{'metric':34} {'fixed':>8} {'agent':>8}")
+    for label, key in ROWS:
+        print(f"{label:34} {left[key]:>8} {right[key]:>8}")
+    print(f"{'ungrounded words':34} {ungrounded(fixed):>8} {ungrounded(agent):>8}")
+    print(f"{'seconds per story':34} {fixed_seconds:>8.2f} {agent_seconds:>8.2f}")
+    return agent
+
+
+def beside_the_humans(agent: list[Suite]) -> None:
+    """Print the dev set's cases beside the humans' scenarios for the same criteria."""
+    reference = json.loads((DEVSET / "reference.json").read_text(encoding="utf-8"))
+    human_steps, human_data, ours, our_data = [], 0, [], 0
+    for suite in agent:
+        scenarios = reference[suite.story.key]["scenarios"]
+        for scenario in scenarios:
+            steps = scenario["steps"]
+            human_steps.append(len(steps))
+            human_data += any('"' in step or "|" in step for step in steps)
+        for case in suite.cases:
+            ours.append(len(case.steps) + len(case.preconditions))
+            our_data += any(step.data for step in case.steps) or bool(case.preconditions)
+    print(f"\nbeside the humans' scenarios: {len(human_steps)} scenarios, "
+          f"{sum(human_steps) / len(human_steps):.1f} steps each, {human_data} with quoted or "
+          f"tabled data; casewright: {len(ours)} cases, {sum(ours) / max(len(ours), 1):.1f} "
+          f"steps and preconditions each, {our_data} with data or set-up of their own")
+
+
+def main() -> None:
+    """Measure the sample and the dev set."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reword", action="store_true", help="let the model reword cases")
+    parser.add_argument("--dev-stories", type=int, help="dev-set stories to take (seeded)")
+    options = parser.parse_args()
+    sample_keys = [s.key for s in load_stories(epic="CC-1")] + \
+        [s.key for s in load_stories(epic="CC-2")]
+    measure("bundled sample", bundled_sample(), sample_keys, options.reword)
+    dev_keys = [story.key for story in load_stories(workspace=DEVSET)]
+    if options.dev_stories:
+        dev_keys = sorted(random.Random(7).sample(dev_keys, options.dev_stories))
+    beside_the_humans(measure("e-petitions dev set", DEVSET, dev_keys, options.reword))
+
+
+if __name__ == "__main__":
+    main()
