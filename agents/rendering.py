@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from casewright.agents.analysis import split_clauses
 from casewright.agents.behaviour import Configuration
 from casewright.agents.language import (
     PERSON_WORDS,
@@ -91,9 +92,10 @@ def story_action(story: Story) -> str | None:
     if subject is not None and subject.head.dep_ == "ROOT" and subject.i <= 2 and \
             (action := imperative(summary)):
         return action
-    if doc and doc[0].tag_ == "VB" and len(doc) <= 12 and not any(
-            t.lower_ in {"and", "or"} for t in doc):
-        return summary
+    lowered = parse(summary[:1].lower() + summary[1:])  # capitalised, "Update" reads as a noun
+    if "VB" in {doc[0].tag_, lowered[0].tag_} and len(doc) <= 12 and len(split_clauses(summary)[0]) == 1 \
+            and not any(t.text == "," for t in doc):
+        return summary  # one instruction, whatever nouns "and" joins in it
     return None
 
 
@@ -102,13 +104,13 @@ def steps_for(configuration: Configuration, story: Story | None = None) -> list[
 
     An action before the last expects what it leaves behind ("Payment extension is
     selected"); outcomes observed the same way share one check step. A criterion that
-    names no action, and whose outcome is not on a screen to open, starts with the story's
-    own feature ("Set up a payment plan ...").
+    names no action, and whose outcome is not something to look for before acting, starts
+    with the story's own feature ("Set up a payment plan ...").
     """
     outcomes = [sentence(text) for text in configuration.outcome]
     actions = [sentence(action) for action in configuration.actions]
     if not actions and story is not None and outcomes and \
-            observe_action(outcomes[0]).startswith("Check") and \
+            not observe_action(outcomes[0]).startswith("Look for") and \
             (feature := story_action(story)):
         actions = [feature]
         outcomes = [passive_result(feature) or "The step completes without an error",

@@ -2,10 +2,10 @@
 
 Definitions (DESIGN.md "Quality metrics"):
 - criterion coverage: share of criteria with a case that traces to it and names its key terms;
-- conditions: distinct (criterion, kind) pairs, counted by kind, where a case counts only
-  when it differs from its criterion's other cases in set-up, actions, data or expected
-  results (`quality.distinct_cases`): a copy of the positive case with another label is no
-  condition covered;
+- conditions: the distinct configurations tested, counted by kind: a case counts only when
+  it differs from its criterion's other cases in set-up, actions, data or expected results
+  (`quality.distinct_cases`), so a copy of the positive case with another label covers no
+  condition, and each boundary value of a limit is one;
 - restating cases: cases that only say their criterion again (`quality.restates`);
 - negatives asserting the positive outcome (`quality.negatives_asserting_positive`);
 - rule grounding: share of cited rule ids that exist in the workspace's pages, and share of
@@ -41,7 +41,7 @@ class StoryScore(BaseModel):
     story_key: str
     criteria: int
     covered: int
-    conditions: dict[str, int] = Field(description="Distinct (criterion, kind) pairs by kind.")
+    conditions: dict[str, int] = Field(description="Distinct configurations tested, by kind.")
     cases: int
     restating: int = Field(description="Cases that only restate their criterion.")
     negatives_as_positive: int = Field(description="Negative cases that expect what a "
@@ -114,8 +114,6 @@ def score_suite(suite: Suite, *, existing: Sequence[TestCase],
     story = suite.story
     covered = [c for c in story.criteria
                if any(names_key_terms(case, c) for case in suite.cases_for(c.criterion_id))]
-    pairs = {(cid, case.kind) for case in distinct_cases(suite.cases)
-             for cid in case.criterion_ids}
     criteria = {c.criterion_id: c for c in story.criteria}
     cited = {rule for case in suite.cases for rule in case.rule_ids}
     bearing = [c for c in story.criteria if c.rule_ids]
@@ -124,7 +122,8 @@ def score_suite(suite: Suite, *, existing: Sequence[TestCase],
     provenance = suite.provenance
     return StoryScore(
         story_key=story.key, criteria=len(story.criteria), covered=len(covered),
-        conditions=dict(Counter(kind for _, kind in pairs)), cases=len(suite.cases),
+        conditions=dict(Counter(case.kind for case in distinct_cases(suite.cases))),
+        cases=len(suite.cases),
         restating=sum(any(restates(case, criteria[cid]) for cid in case.criterion_ids
                           if cid in criteria) for case in suite.cases),
         negatives_as_positive=len(negatives_asserting_positive(suite.cases)),
