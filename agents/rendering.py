@@ -93,8 +93,8 @@ def story_action(story: Story) -> str | None:
             (action := imperative(summary)):
         return action
     lowered = parse(summary[:1].lower() + summary[1:])  # capitalised, "Update" reads as a noun
-    if "VB" in {doc[0].tag_, lowered[0].tag_} and len(doc) <= 12 and len(split_clauses(summary)[0]) == 1 \
-            and not any(t.text == "," for t in doc):
+    if "VB" in {doc[0].tag_, lowered[0].tag_} and len(doc) <= 12 and \
+            len(split_clauses(summary)[0]) == 1 and not any(t.text == "," for t in doc):
         return summary  # one instruction, whatever nouns "and" joins in it
     return None
 
