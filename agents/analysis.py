@@ -58,6 +58,10 @@ _VIEW_VERBS = frozenset({"view", "browse", "see", "search", "find", "list", "loo
                          "open", "visit", "filter", "sort"})
 _SEARCH = re.compile(r"^Search (?P<by>for|by) (?P<what>[\w\s-]+?)(?: by .+| from .+)?$")
 _NAVIGATE = re.compile(r"^(?:Navigate|Go) to (?:the )?(?P<where>.+)$")
+_SEES = re.compile(r"^(?P<who>.+?)\s+(?:can |should |must |will )?(?:see|know|tell|be told)s?\s+"
+                   r"(?:when|whether|if|that)\s+(?P<what>.+)$", re.IGNORECASE)
+_UI_ACTS = frozenset({"click", "press", "tap", "select", "choose", "follow", "enter", "type",
+                      "fill", "be"})
 _RECEIVES = frozenset({"get", "receive", "see", "hear", "need", "want"})
 _EACH = re.compile(r"\b(?:each|every|all)\s+(?P<noun>(?:[a-z-]+\s){0,3}?[a-z-]+?)(?=\s+(?:with|"
                    r"that|which|on|in|for|and|,|$))", re.IGNORECASE)
@@ -259,6 +263,13 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
         if not behaviour.effects or vague_only:
             behaviour.unparsed = "no observable outcome: the criterion does not say what the " \
                 "tester should see"
+        elif behaviour.actions and not behaviour.conditions and len(behaviour.effects) == 1 \
+                and parse(behaviour.actions[0])[0].lemma_.lower() in _UI_ACTS \
+                and not behaviour.prohibited and _bare_result(behaviour):
+            behaviour.unparsed = "it says what to do but not what should happen"
+            behaviour.ambiguities.append(Ambiguity(word=text, question=(
+                f"{criterion.criterion_id} ('{_short(text)}') says what to do but not what "
+                "should happen then: what should the user see?")))
         elif not behaviour.actions and not behaviour.conditions and all(
                 _states_nothing(e.text) for e in behaviour.effects):
             behaviour.unparsed = "it names a situation, not a behaviour"
@@ -268,14 +279,31 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
     return behaviours
 
 
+def _bare_result(behaviour: Behaviour) -> bool:
+    """Whether the only outcome is the action itself, done ('The link is clicked')."""
+    result = passive_result(behaviour.actions[0])
+    return result is None or behaviour.effects[0].text == result
+
+
 def _states_nothing(text: str) -> bool:
-    """Whether a clause has no verb, or only says that something exists ('There are X')."""
+    """Whether a clause names no behaviour: no verb, only that something exists ('There are
+    X'), or only what someone is ('Laura is the 21st sponsor').
+    """
     doc = parse(text)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
     return not any(t.pos_ in {"VERB", "AUX"} for t in doc) or (
-        doc[0].lower_ == "there" and doc[1:2].text.lower() in {"is", "are"})
+        doc[0].lower_ == "there" and doc[1:2].text.lower() in {"is", "are"}) or (
+        root is not None and root.lemma_ == "be" and any(
+            t.dep_ == "nsubj" and is_person(t) for t in root.children))
 
 
 def _read_sentence(sentence: str, behaviour: Behaviour) -> None:
+    if match := _SEES.match(sentence):  # "I can see when there are petitions ..."
+        what = match["what"]
+        behaviour.conditions.append(Condition(text=what, connective="when"))
+        behaviour.effects.append(Effect(text=f"The screen shows that {what}"))
+        behaviour.exclusive = True
+        return
     main, condition, connective = _split_sentence(sentence)
     main = re.sub(r"^(the system|system)\s+(shall|should|must|will)\s+", "", main, flags=re.I)
     if ", only " in main:
@@ -290,6 +318,11 @@ def _read_sentence(sentence: str, behaviour: Behaviour) -> None:
     if not condition and _rule_sentence(main, behaviour):
         return
     effects, _ = split_clauses(main)
+    if condition and (gerund := parse(condition))[0].tag_ == "VBG":
+        # "when viewing a debated petition", "while sponsoring": what the actor is doing
+        behaviour.actions.append(f"{gerund[0].lemma_.capitalize()}{gerund[0].whitespace_}"
+                                 f"{gerund[1:].text}".strip())
+        condition = None
     if condition:
         clauses, joiner = split_clauses(condition)
         clauses = _keep_otherwise(clauses, effects, behaviour)
@@ -472,11 +505,13 @@ def data_state(behaviour: Behaviour) -> None:
         return
     core = doc[target.left_edge.i:target.i + 1]
     words = [t.text for t in core if t.dep_ != "det"]
-    article = "an" if words[0][:1].lower() in "aeio" else "a"
-    behaviour.preconditions.append(f"There is {article} {' '.join(words)} "
+    plural = target.tag_ in {"NNS", "NNPS"}
+    article = "are" if plural else "is an" if words[0][:1].lower() in "aeio" else "is a"
+    behaviour.preconditions.append(f"There {article} {' '.join(words)} "
                                    f"{doc[modifiers[0].left_edge.i:target.right_edge.i + 1]}")
     behaviour.actions = [f"{doc[:target.left_edge.i].text} the {' '.join(words)}"]
-    behaviour.effects[0] = Effect(text=f"The {' '.join(words)} is shown")
+    behaviour.effects[0] = Effect(text=f"The {' '.join(words)} {'are' if plural else 'is'} "
+                                       "shown")
 
 
 def _person_effect(behaviour: Behaviour) -> None:
@@ -513,9 +548,11 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
         _person_effect(behaviour)
         if not behaviour.prohibited:
             data_state(behaviour)
-    if behaviour.actor:
+    person = behaviour.actor or next(
+        (p for e in behaviour.effects[:1] if (p := _person_subject(e.text))), None)
+    if person and not _PRONOUN.match(person):
         for condition in behaviour.conditions:
-            condition.text = _PRONOUN.sub(behaviour.actor, condition.text)
+            condition.text = _PRONOUN.sub(person, condition.text)
     in_conditions = {c.quantity.text for c in behaviour.conditions if c.quantity}
     behaviour.limits = [q for action in behaviour.actions for q in find_limits(action)
                         if q.text not in in_conditions and not q.text.startswith("within")]

@@ -77,6 +77,10 @@ def negate(clause: str) -> str:
     "is on a payment plan" <-> "is not on a payment plan"; "shows" <-> "does not show";
     "No fee is applied" <-> "A fee is applied"; "cannot close" <-> "can close".
     """
+    if there := re.match(r"^(there (?:is|are))\s+(?:(no|not any)\s+|(an?)\s+)?", clause,
+                         re.IGNORECASE):
+        said = "some" if there[2] else "no"  # "there are X" <-> "there are no X"
+        return f"{there[1]} {said} {clause[there.end():]}".replace("is some ", "is a ")
     doc = parse(clause)
     parts = [t.text_with_ws for t in doc]
     for token in doc:
@@ -133,8 +137,9 @@ def imperative(clause: str) -> str | None:
     if subject is None or subject.dep_ != "nsubj" or not is_person(subject):
         return None
     verb = subject.head
-    if verb.pos_ not in {"VERB", "AUX"} or any(t.dep_ == "neg" for t in verb.children):
-        return None
+    if verb.pos_ not in {"VERB", "AUX"} or verb.lemma_ == "be" or \
+            any(t.dep_ == "neg" for t in verb.children):
+        return None  # "Laura is the 21st sponsor" is no instruction
     drop = set(range(subject.left_edge.i, subject.right_edge.i + 1))
     drop |= {t.i for t in verb.children if t.dep_ in {"aux", "advmod"} and t.i < verb.i
              and (t.lower_ in _MODALS or t.lemma_ in {"be", "have", "do", "still", "also"})}

@@ -46,7 +46,9 @@ def observe_action(outcome: str) -> str:
         chunk = next((c for c in doc.noun_chunks if c.start <= subject.i < c.end),
                      doc[subject.left_edge.i:subject.i + 1])
     name = _LEADING_DETERMINER.sub("the ", chunk.text)
-    if name[:4] == "The " or name.lower() in PRONOUNS:
+    if name.lower() in PRONOUNS:
+        name = "the user"
+    if name[:4] == "The ":
         name = name[:1].lower() + name[1:]
     if not name.lower().startswith("the ") and not name[:1].isupper():
         name = f"the {name}"
@@ -54,6 +56,8 @@ def observe_action(outcome: str) -> str:
         return f"Check what {name} receives" if subject.dep_ == "nsubjpass" or \
             subject.head.lemma_ in {"get", "receive"} else f"Check what the screen shows {name}"
     verb = subject.head
+    if subject.lower_ == "screen":
+        return "Check what the screen shows"
     if verb.lemma_ in {"show", "list", "display"} and any(t.dep_ == "dobj" for t in verb.children):
         return f"Open {name}"
     if _SHOWN.search(outcome):
@@ -86,7 +90,7 @@ def story_action(story: Story) -> str | None:
     "Agent can grant a payment extension" -> "Grant a payment extension"; "Set up a payment
     plan for customers in arrears" stays as it is.
     """
-    summary = story.summary.strip().rstrip(".")
+    summary = story.summary.split(":")[0].strip().rstrip(".")  # "View a petition: In order..."
     doc = parse(summary)
     subject = next((t for t in doc if t.dep_ == "nsubj"), None)
     if subject is not None and subject.head.dep_ == "ROOT" and subject.i <= 2 and \

@@ -31,6 +31,7 @@ _REFUSAL = re.compile(r"\b(cannot|can't|unable|reject\w*|declin\w*|block\w*|deni
                       r"refus\w*|locked|disabled|doesn'?t allow|does not allow|not (?:allowed|"
                       r"accepted|saved|made|shown|offered|available))\b", re.IGNORECASE)
 """Words of an outcome that is a refusal: a case that checks it as stated is a negative case."""
+_NOT = re.compile(r"\b(not|never|no|doesn't|don't|won't|isn't|aren't)\b", re.IGNORECASE)
 FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "email": ("jo.bloggs@example.com", [("jo.bloggs@", "no domain"),
                                         ("jo bloggs@example.com", "a space"),
@@ -87,8 +88,14 @@ def _outcome(behaviour: Behaviour, holds: bool) -> list[str]:
 
 
 def _kind(behaviour: Behaviour, holds: bool) -> CaseKind:
-    """Return positive for the outcome the actor wants, negative for a refusal."""
-    return "positive" if holds != behaviour.prohibited else "negative"
+    """Return positive for the outcome the actor wants, negative for a refusal.
+
+    A criterion whose outcome as stated is a refusal or a "not" ("Laura does not get an
+    email when ...") is negative where its conditions hold.
+    """
+    first = behaviour.effects[0].text if behaviour.effects else ""
+    refused = behaviour.prohibited or bool(_REFUSAL.search(first) or _NOT.search(first))
+    return "positive" if holds != refused else "negative"
 
 
 def _configuration(behaviour: Behaviour, technique: Technique, kind: CaseKind, label: str,
@@ -115,9 +122,7 @@ def decision_table(behaviour: Behaviour) -> list[Configuration]:
                     for alternative in behaviour.alternatives]
         if behaviour.limits or not behaviour.effects:
             return []  # the boundary values show the limit with real values
-        refusal = bool(_REFUSAL.search(behaviour.effects[0].text))
-        return [_configuration(behaviour, "decision table",
-                               "negative" if refusal else _kind(behaviour, True), "as stated",
+        return [_configuration(behaviour, "decision table", _kind(behaviour, True), "as stated",
                                [], _outcome(behaviour, True))]
     truth = [_true_value(c) for c in conditions]
     falsity = [_false_value(c) for c in conditions]

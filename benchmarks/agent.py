@@ -8,7 +8,8 @@ limit), free text after a prompt as long as the writer's (every writer call deco
 story, its rules and exemplars in context, and attention over them costs per token), and JSON
 under the writer's grammar. The ratio against the second is what prompt evaluation and
 everything else add to the decoding the agent cannot avoid; the writer decodes a round's
-cases together (casewright.llm.batching), which can bring it below 1.
+cases together (casewright.llm.batching), which can bring it below 1. The model rewords the
+engine's cases here (agent_reword on), since that is the model's work being measured.
 Run: python benchmarks/agent.py [--epic CC-1] [--stories CC-101,CC-102]
 """
 
@@ -98,7 +99,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, help="Also write the agent's suites (JSON) here.")
     arguments = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="casewright-bench-"))
-    settings = load_settings(bundled_sample(), home=home)
+    settings = load_settings(bundled_sample(), home=home, agent_reword=True)
     workspace = Workspace(bundled_sample(), settings, approved=home / "approved")
     stories = ([workspace.jira.get_story(key) for key in arguments.stories.split(",")]
                if arguments.stories else workspace.jira.epic_stories(arguments.epic))
@@ -125,12 +126,13 @@ def main() -> None:
           f"{'tokens':>7} {'decode s':>9} {'ratio':>6} {'in ctx':>7}")
     total = ("total", *(sum(row[i] for row in rows) for i in range(1, 6)))
     for key, criteria, cases, fixed_s, agent_s, tokens in [*rows, total]:
+        tokens = max(tokens, 1)  # a story of vague criteria asks the model nothing
         print(f"{key:<8} {criteria:>8} {cases:>6} {fixed_s:>8.3f} {agent_s:>8.1f} {tokens:>7} "
               f"{tokens / rates.short:>9.1f} {agent_s / (tokens / rates.short):>6.2f} "
               f"{agent_s / (tokens / rates.context):>7.2f}")
     print("ratio: agent seconds / (tokens / the mean free rate after a short prompt); in ctx: "
           "the same at the rate after a writer-sized prompt; under the grammar: "
-          f"{total[4] / (total[5] / rates.grammar):.2f}")
+          f"{total[4] / (max(total[5], 1) / rates.grammar):.2f}")
     if arguments.output is not None:
         arguments.output.mkdir(parents=True, exist_ok=True)
         exporter = get_exporter("json")
