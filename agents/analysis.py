@@ -286,8 +286,10 @@ def _bare_result(behaviour: Behaviour) -> bool:
 
 
 def _states_nothing(text: str) -> bool:
-    """Whether a clause names no behaviour: no verb, only that something exists ('There are
-    X'), or only what someone is ('Laura is the 21st sponsor').
+    """Whether a clause names no behaviour.
+
+    It has no verb, only says that something exists ('There are X'), or only what someone
+    is ('Laura is the 21st sponsor').
     """
     doc = parse(text)
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
