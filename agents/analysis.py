@@ -263,9 +263,10 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
         if not behaviour.effects or vague_only:
             behaviour.unparsed = "no observable outcome: the criterion does not say what the " \
                 "tester should see"
-        elif behaviour.actions and not behaviour.conditions and len(behaviour.effects) == 1 \
-                and parse(behaviour.actions[0])[0].lemma_.lower() in _UI_ACTS \
-                and not behaviour.prohibited and _bare_result(behaviour):
+        elif behaviour.actions and len(behaviour.effects) == 1 and not behaviour.prohibited \
+                and (parse(behaviour.effects[0].text)[0].tag_ == "VBG" or (
+                    not behaviour.conditions and _bare_result(behaviour) and
+                    parse(behaviour.actions[0])[0].lemma_.lower() in _UI_ACTS)):
             behaviour.unparsed = "it says what to do but not what should happen"
             behaviour.ambiguities.append(Ambiguity(word=text, question=(
                 f"{criterion.criterion_id} ('{_short(text)}') says what to do but not what "
@@ -311,7 +312,8 @@ def _read_sentence(sentence: str, behaviour: Behaviour) -> None:
     if ", only " in main:
         main, other = main.split(", only ", 1)
         behaviour.allowed_roles.append(re.sub(r"\s+(can|may)$", "", other).strip())
-    if trigger := _TRIGGER.match(main):
+    trigger = _TRIGGER.match(main)
+    if trigger and parse(f"they {trigger['verb']}")[1].pos_ == "VERB":
         main = main[trigger.end():]
         subject = _subject_phrase(main)
         verb = parse(trigger["verb"])[0].lemma_
@@ -467,8 +469,9 @@ def _gerund_effect(behaviour: Behaviour) -> bool:
         return False
     action = f"{doc[0].lemma_.capitalize()}{doc[0].whitespace_}{doc[1:].text}".strip()
     result = outcome_of(action)
-    if result is None:
-        return False
+    if result is None:  # "Accessing admin": what should happen is not said
+        behaviour.actions = [action]
+        return True
     behaviour.actions = [action]
     behaviour.effects[0] = Effect(text=negate(result) if refused else result)
     behaviour.prohibited = refused
@@ -535,8 +538,12 @@ def _person_effect(behaviour: Behaviour) -> None:
     action = imperative(negate(first) if prohibited else first)
     if not action:
         return
+    if prohibited or len(action.split()) == 1:
+        action = f"Try to {action[:1].lower()}{action[1:]}"  # "Laura cannot sign"
     behaviour.actor, behaviour.actions = actor, [action]
-    result = outcome_of(action)
+    behaviour.prohibited = prohibited
+    plain = re.sub(r"^Try to ", "", action)
+    result = outcome_of(plain[:1].upper() + plain[1:])
     if result:  # the criterion is the act itself: what it leaves is what the tester checks
         behaviour.effects[0] = Effect(text=negate(result) if prohibited else result)
         behaviour.prohibited = prohibited

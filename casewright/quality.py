@@ -208,7 +208,8 @@ def restates(case: TestCase, criterion: AcceptanceCriterion) -> bool:
     "The system behaves as AC1 states: ...", or "Check X" -> the criterion.
     """
     given = {_normal(clause) for clause in criterion.given}
-    own = [p for p in case.preconditions if _normal(p) not in given and not _SIGNED_IN.match(p)]
+    own = [p for p in case.preconditions if _normal(p) not in given
+           and (case.kind == "role" or not _SIGNED_IN.match(p))]  # who signs in is a role's set-up
     if own or any(step.data.strip() for step in case.steps):
         return False
     terms = set(key_terms(criterion))
