@@ -11,8 +11,12 @@ import re
 from typing import NamedTuple
 
 from casewright.agents.behaviour import Comparison, Quantity
+from casewright.agents.language import inflect, parse
 
-_NUMBER = r"(?P<{n}cur>[£$€])?\s?(?P<{n}num>\d[\d,]*(?:\.\d+)?)"
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "once": 1, "twice": 2}
+_NUMBER = (r"(?P<{n}cur>[£$€])?\s?(?P<{n}num>\d[\d,]*(?:\.\d+)?|(?:" + "|".join(_WORDS) +
+           r")\b)")
 _UNIT = (r"(?:\s?(?P<unit>%|working days?|calendar days?|business days?|days?|weeks?|months?|"
          r"years?|hours?|minutes?|mins?|seconds?|characters?|chars?|digits?|letters?|"
          r"attempts?|times|(?!(?:or|and|to|in|of|per|for|the|a|an)\b)[a-z][a-z&-]+s\b))?")
@@ -52,7 +56,7 @@ class Boundary(NamedTuple):
 
 
 def _number(text: str) -> float:
-    return float(text.replace(",", ""))
+    return float(_WORDS.get(text.lower(), text.replace(",", "")))
 
 
 def _step(currency: str | None, number: str, unit: str) -> float:
@@ -76,7 +80,8 @@ def find_limits(text: str) -> list[Quantity]:
                             step=_step(match["acur"] or match["bcur"], match["anum"], unit)))
     for expression, comparison in _EXPRESSIONS:
         for match in expression.finditer(text):
-            unit = match["cur"] or match["unit"] or ""
+            unit = match["cur"] or match["unit"] or (
+                "times" if match["num"].lower() in {"once", "twice"} else "")
             add(match, Quantity(text=match[0].strip(), value=_number(match["num"]), unit=unit,
                                 comparison=comparison, step=_step(match["cur"], match["num"],
                                                                   unit)))
@@ -156,6 +161,8 @@ def amount(limit: Quantity, value: float) -> str:
         return f"{limit.unit}{number}"
     if limit.unit == "%":
         return f"{number}%"
+    if limit.unit == "times" and value in {1, 2}:
+        return "once" if value == 1 else "twice"
     unit = limit.unit[:-1] if value == 1 and limit.unit.endswith("s") and \
         limit.unit != "times" else limit.unit
     return f"{number} {unit}".strip()
@@ -176,19 +183,17 @@ def with_value(text: str, limit: Quantity, value: float) -> str:
     start = text.find(limit.text)
     if start < 0:
         return text
-    before = text[:start].split()
     written = amount(limit, value)
+    after = text[start + len(limit.text):]
     if limit.unit == "ordinal":
         written = f"the {written}"
-    elif limit.unit == "of":
-        pass
-    elif limit.comparison != "exactly" and before and before[-1].lower() not in _NOT_NOUNS \
-            and not before[-1].endswith("ed") and before[-1].isalpha():
-        written = f"of {written}"
-    return text[:start] + written + text[start + len(limit.text):]
-
-
-_NOT_NOUNS = frozenset("""is are was were be been has have had made make makes enter enters
-choose chooses pick picks set sets type types paste pastes of at for to by with on in under
-over a an the than and or gets get picks makes has types enters chooses sets pastes receives
-sends adds pays owes holds keeps""".split())
+    elif limit.unit not in {"of", "times"} and limit.comparison != "exactly" and start:
+        doc = parse(text[:start].rstrip())
+        if doc and doc[-1].pos_ in {"NOUN", "PROPN"}:
+            written = f"of {written}"  # "an amount of £4.99", not "an amount £4.99"
+    if not limit.unit and (noun := re.match(r"^\s+([a-z]+)\b", after)):
+        wanted = "NN" if value == 1 else "NNS"  # "one petition" -> "2 petitions"
+        lemma = parse(noun[1])[0].lemma_
+        form = inflect(lemma, wanted) if lemma.isalpha() else noun[1]
+        after = after.replace(noun[1], form, 1)
+    return text[:start] + written + after
