@@ -260,7 +260,11 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
     behaviours[0].ambiguities = _vague(text, f"{criterion.criterion_id} ('{_short(subject)}')")
     for behaviour in behaviours:
         vague_only = behaviour.effects and all(_VAGUE.search(e.text) for e in behaviour.effects)
-        if not behaviour.effects or vague_only:
+        if behaviour.unparsed and behaviour.effects:  # "Laura wants to sign ...": no outcome
+            behaviour.ambiguities.append(Ambiguity(word=text, question=(
+                f"{criterion.criterion_id} ('{_short(text)}') {behaviour.unparsed[3:]}: what "
+                "should the user see?")))
+        elif not behaviour.effects or vague_only:
             behaviour.unparsed = "no observable outcome: the criterion does not say what the " \
                 "tester should see"
         elif behaviour.actions and len(behaviour.effects) == 1 and not behaviour.prohibited \
@@ -461,16 +465,20 @@ def _from_gherkin(criterion: AcceptanceCriterion) -> Behaviour:
 
 
 def _gerund_effect(behaviour: Behaviour) -> bool:
-    """Turn a criterion named by its act ('Downloading the CSV data') into action and result."""
+    """Turn a criterion named by its act ('Downloading the data', 'Search for X') into steps."""
     first = behaviour.effects[0].text
     refused = bool(re.match(r"^(not|never|cannot)\s+", first, re.IGNORECASE))
     doc = parse(re.sub(r"^(not|never|cannot)\s+", "", first, flags=re.IGNORECASE))
+    if doc and doc[0].tag_ in {"VB", "VBP"} and doc[0].dep_ == "ROOT" and not any(
+            t.dep_ == "nsubj" for t in doc):
+        doc = parse(f"{inflect(doc[0].lemma_, 'VBG')} {doc[1:].text}")  # an instruction
     if not doc or doc[0].tag_ != "VBG":
         return False
     action = f"{doc[0].lemma_.capitalize()}{doc[0].whitespace_}{doc[1:].text}".strip()
     result = outcome_of(action)
     if result is None:  # "Accessing admin": what should happen is not said
         behaviour.actions = [action]
+        behaviour.effects[0] = Effect(text=doc.text)
         return True
     behaviour.actions = [action]
     behaviour.effects[0] = Effect(text=negate(result) if refused else result)
@@ -525,6 +533,9 @@ def _person_effect(behaviour: Behaviour) -> None:
         return
     first = behaviour.effects[0].text
     actor = _person_subject(first)
+    if actor is not None and re.search(r"\b(tries|try|wants|want) to\b", first):
+        behaviour.unparsed = "it says what is tried, not what should happen"
+        return
     if actor is None or parse(first)[0:].root.lemma_ in _RECEIVES:
         if passive := re.match(r"^(?P<subj>.+?)\s+(?:can|may)\s+(?:still\s+)?be\s+"
                                r"(?P<verb>\w+)(?P<rest>.*)$", first):

@@ -62,7 +62,7 @@ def is_person(token: Token) -> bool:
     words = [token.lower_, token.lemma_.lower()]
     return any(word in PERSON_WORDS for word in words) or (
         token.pos_ in {"PROPN", "NOUN"} and token.i == token.sent.start and token.text.istitle()
-        and token.dep_ == "nsubj" and not any(t.dep_ in {"det", "compound", "amod"}
+        and token.dep_ in {"nsubj", "nsubjpass"} and not any(t.dep_ in {"det", "compound", "amod"}
                                               for t in token.children))
 
 
@@ -158,7 +158,7 @@ def passive_result(action: str) -> str | None:
     The object is the words after the verb (or verbs: "close or cancel") up to the first
     preposition, clause or punctuation; None when there is none.
     """
-    doc = parse(action)
+    doc = parse(action[:1].lower() + action[1:])  # capitalised, "Sign" reads as a name
     verbs = [doc[0]] if doc and doc[0].lower_ not in _DETERMINERS else []
     index = 1
     while index + 1 < len(doc) and doc[index].lower_ in {"or", "and"} and \
@@ -173,7 +173,9 @@ def passive_result(action: str) -> str | None:
     for token in doc[index:]:
         named = any(t.pos_ in {"NOUN", "PROPN"} for t in phrase)
         following = doc[token.i + 1] if token.i + 1 < len(doc) else None
-        if token.is_punct or token.pos_ in {"CCONJ", "SCONJ", "VERB", "AUX", "PART"} or (
+        adjectival = token.pos_ == "VERB" and token.dep_ == "amod"  # "the blocked emails list"
+        if token.is_punct or (token.pos_ in {"CCONJ", "SCONJ", "VERB", "AUX", "PART"}
+                              and not adjectival) or (
                 token.pos_ == "ADP" and (token.lower_ != "of" or following is None
                                          or following.pos_ == "NUM")) or (
                 named and token.pos_ in {"NUM", "DET", "PRON"}):
