@@ -82,7 +82,7 @@ VAGUE_WORDS = ("quick", "quickly", "fast", "easy", "easily", "simple", "simply",
                "as expected", "adequate", "reasonable", "timely", "efficient", "efficiently",
                "properly", "suitable", "sufficient", "seamless", "seamlessly", "nice",
                "clear", "clearly", "flexible", "robust", "in a timely manner", "as needed",
-               "where possible", "if possible", "etc", "happy", "too much", "too many",
+               "where possible", "if possible", "happy", "too much", "too many",
                "acceptable", "good", "better", "improved", "minimal", "modern", "clean")
 _VAGUE = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(VAGUE_WORDS, key=len,
                     reverse=True)) + r")\b", re.IGNORECASE)
@@ -268,7 +268,7 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
             behaviour.unparsed = "no observable outcome: the criterion does not say what the " \
                 "tester should see"
         elif behaviour.actions and len(behaviour.effects) == 1 and not behaviour.prohibited \
-                and (parse(behaviour.effects[0].text)[0].tag_ == "VBG" or (
+                and (_names_an_act(behaviour.effects[0].text) or (
                     not behaviour.conditions and _bare_result(behaviour) and
                     parse(behaviour.actions[0])[0].lemma_.lower() in _UI_ACTS)):
             behaviour.unparsed = "it says what to do but not what should happen"
@@ -282,6 +282,12 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
                 f"{criterion.criterion_id} ('{_short(text)}') names a situation but no "
                 "behaviour: what should the user do, and what should they see?")))
     return behaviours
+
+
+def _names_an_act(text: str) -> bool:
+    """Whether a clause only names an act ('Accessing admin'), with no finite verb."""
+    doc = parse(text)
+    return doc[0].tag_ == "VBG" and not any(t.tag_ in _FINITE_TAGS for t in doc)
 
 
 def _bare_result(behaviour: Behaviour) -> bool:

@@ -156,9 +156,30 @@ def passive_result(action: str) -> str | None:
     """Return what an instruction leaves behind: "Waive one late fee" -> "The late fee is waived".
 
     The object is the words after the verb (or verbs: "close or cancel") up to the first
-    preposition, clause or punctuation; None when there is none.
+    preposition, clause or punctuation; None when there is none. The small parser tags
+    some words differently with and without the leading capital ("Sign closed petition",
+    "capture the eligibility answers"), so both readings are tried and the longer object
+    wins.
     """
-    doc = parse(action[:1].lower() + action[1:])  # capitalised, "Sign" reads as a name
+    readings = [_object_of(parse(action[:1].lower() + action[1:])), _object_of(parse(action))]
+    found = max((r for r in readings if r is not None), key=lambda r: len(r[1]), default=None)
+    if found is None:
+        return None
+    doc, phrase, verbs = found
+    words = [t.text for t in phrase]
+    if phrase[0].lower_ in _DETERMINERS:
+        words[0] = "the"
+    elif phrase[0].lower_ != "the" and not phrase[0].text[:1].isupper():
+        words.insert(0, "the")
+    be = "are" if phrase[-1].tag_ in {"NNS", "NNPS"} else "is"
+    joiner = doc[1].text if len(verbs) > 1 else ""
+    participle = f" {joiner} ".join(inflect(v.lemma_.lower(), "VBN") for v in verbs)
+    text = f"{' '.join(words)} {be} {participle}"
+    return text[:1].upper() + text[1:]
+
+
+def _object_of(doc: Doc) -> tuple[Doc, list[Token], list[Token]] | None:
+    """Return the instruction's object words and its verbs, or None."""
     verbs = [doc[0]] if doc and doc[0].lower_ not in _DETERMINERS else []
     index = 1
     while index + 1 < len(doc) and doc[index].lower_ in {"or", "and"} and \
@@ -169,7 +190,7 @@ def passive_result(action: str) -> str | None:
         return None
     if index < len(doc) and doc[index].dep_ == "prt":
         index += 1
-    phrase = []
+    phrase: list[Token] = []
     for token in doc[index:]:
         named = any(t.pos_ in {"NOUN", "PROPN"} for t in phrase)
         following = doc[token.i + 1] if token.i + 1 < len(doc) else None
@@ -183,14 +204,4 @@ def passive_result(action: str) -> str | None:
         phrase.append(token)
     if not phrase or all(t.pos_ in {"DET", "NUM", "ADJ"} for t in phrase):
         return None
-    words = [t.text for t in phrase]
-    if phrase[0].lower_ in _DETERMINERS:
-        words[0] = "the"
-    elif phrase[0].lower_ != "the" and not phrase[0].text[:1].isupper():
-        words.insert(0, "the")
-    last = phrase[-1]
-    be = "are" if last.tag_ in {"NNS", "NNPS"} else "is"
-    joiner = doc[1].text if len(verbs) > 1 else ""
-    participle = f" {joiner} ".join(inflect(v.lemma_.lower(), "VBN") for v in verbs)
-    text = f"{' '.join(words)} {be} {participle}"
-    return text[:1].upper() + text[1:]
+    return doc, phrase, verbs
