@@ -45,7 +45,7 @@ def observe_action(outcome: str) -> str:
     if any(t.pos_ in {"VERB", "AUX"} for t in chunk) or len(chunk) > 8:
         chunk = next((c for c in doc.noun_chunks if c.start <= subject.i < c.end),
                      doc[subject.left_edge.i:subject.i + 1])
-    name = _LEADING_DETERMINER.sub("the ", chunk.text)
+    name = _LEADING_DETERMINER.sub("the ", chunk.text.split(" (")[0])
     if name.lower() in PRONOUNS:
         name = "the user"
     if name[:4] == "The ":

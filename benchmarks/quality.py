@@ -11,6 +11,7 @@ the cases beside the humans' scenarios: how many steps, and how many carry test 
     python benchmarks/quality.py                  # engine wording (the default)
     python benchmarks/quality.py --reword         # the model rewords (measures what it adds)
     python benchmarks/quality.py --dev-stories 12 # a faster look at the dev set
+    python benchmarks/quality.py --output out/    # also keep the agent's suites, to read
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ def wording(suites: list[Suite]) -> str:
             f"template {labels.count(SCAFFOLD_LABEL)}")
 
 
-def measure(name: str, folder: Path, keys: list[str], reword: bool) -> list[Suite]:
+def measure(name: str, folder: Path, keys: list[str], reword: bool,
+            output: Path | None = None) -> list[Suite]:
     """Run both pipelines on one story set and print the table; return the agent's suites."""
     with tempfile.TemporaryDirectory() as home:
         settings = load_settings(folder, home=Path(home), agent_reword=reword)
@@ -72,6 +74,11 @@ def measure(name: str, folder: Path, keys: list[str], reword: bool) -> list[Suit
         existing = workspace.existing_tests()
         rules = {rule.rule_id for page in workspace.confluence.list_pages()
                  for rule in page.rules}
+    if output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+        for suite in agent:
+            (output / f"{suite.story.key}.json").write_text(suite.model_dump_json(indent=1),
+                                                            encoding="utf-8")
     left = scorecard("fixed", fixed, existing=existing, known_rule_ids=rules).summary()
     right = scorecard("agent", agent, existing=existing, known_rule_ids=rules).summary()
     criteria = sum(len(story.criteria) for story in stories)
@@ -108,14 +115,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reword", action="store_true", help="let the model reword cases")
     parser.add_argument("--dev-stories", type=int, help="dev-set stories to take (seeded)")
+    parser.add_argument("--output", type=Path, help="write the agent's suites (JSON) here")
     options = parser.parse_args()
     sample_keys = [s.key for s in load_stories(epic="CC-1")] + \
         [s.key for s in load_stories(epic="CC-2")]
-    measure("bundled sample", bundled_sample(), sample_keys, options.reword)
+    measure("bundled sample", bundled_sample(), sample_keys, options.reword, options.output)
     dev_keys = [story.key for story in load_stories(workspace=DEVSET)]
     if options.dev_stories:
         dev_keys = sorted(random.Random(7).sample(dev_keys, options.dev_stories))
-    beside_the_humans(measure("e-petitions dev set", DEVSET, dev_keys, options.reword))
+    beside_the_humans(measure("e-petitions dev set", DEVSET, dev_keys, options.reword,
+                              options.output))
 
 
 if __name__ == "__main__":
