@@ -26,7 +26,13 @@ from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.errors import ModelOutputError
 from casewright.models import Step, Story, TestCase
 from casewright.prompts import load_template
-from casewright.quality import UAT_VOCABULARY, case_text, content_words, degenerate_problems
+from casewright.quality import (
+    UAT_VOCABULARY,
+    case_text,
+    content_words,
+    degenerate_problems,
+    signature,
+)
 from casewright.wording import headline, sentence
 
 OUTCOME_KEPT = 0.7
@@ -157,6 +163,8 @@ def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[s
             if isinstance(draft, ModelOutputError):
                 continue
             candidate = reworded(engine, draft)
+            if signature(candidate) == signature(engine):
+                continue  # a copy is the engine's wording, not the model's
             if keeps_meaning(story, engine, candidate, exemplars):
                 written[objective.objective_id] = candidate
     for count, objective in enumerate(todo, start=1):
