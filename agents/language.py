@@ -77,6 +77,8 @@ def negate(clause: str) -> str:
     "is on a payment plan" <-> "is not on a payment plan"; "shows" <-> "does not show";
     "No fee is applied" <-> "A fee is applied"; "cannot close" <-> "can close".
     """
+    if none := re.match(r"^(there (?:is|are))\s+none\b", clause, re.IGNORECASE):
+        return f"{none[1]} some{clause[none.end():]}"  # "there is none" <-> "there is some"
     if there := re.match(r"^(there (?:is|are))\s+(?:(no|not any)\s+|(an?)\s+)?", clause,
                          re.IGNORECASE):
         said = "some" if there[2] else "no"  # "there are X" <-> "there are no X"

@@ -169,10 +169,14 @@ def amount(limit: Quantity, value: float) -> str:
 
 
 def example(limit: Quantity, value: float) -> str:
-    """Return test data for a value: the digits themselves for a length in digits."""
+    """Return test data for a value: the digits themselves for a length in digits.
+
+    A bare count ("more than one petition") has no data of its own: its precondition says
+    how many.
+    """
     if limit.unit.startswith("digit") and 0 < value <= 30:
         return ("1234567890" * 3)[:int(value)]
-    return amount(limit, value)
+    return amount(limit, value) if limit.unit else ""
 
 
 def with_value(text: str, limit: Quantity, value: float) -> str:
