@@ -31,6 +31,7 @@ _REFUSAL = re.compile(r"\b(cannot|can't|unable|reject\w*|declin\w*|block\w*|deni
                       r"refus\w*|locked|disabled|doesn'?t allow|does not allow|not (?:allowed|"
                       r"accepted|saved|made|shown|offered|available))\b", re.IGNORECASE)
 """Words of an outcome that is a refusal: a case that checks it as stated is a negative case."""
+_DEMAND = re.compile(r"\b(needs?|must|requires?|has to|have to)\b", re.IGNORECASE)
 _NOT = re.compile(r"\b(not|never|no|doesn't|don't|won't|isn't|aren't)\b", re.IGNORECASE)
 FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "email": ("jo.bloggs@example.com", [("jo.bloggs@", "no domain"),
@@ -191,8 +192,13 @@ def _limit_values(behaviour: Behaviour) -> list[Configuration]:
                     if joined else limit.text
                 replaced = with_value(action.replace(span, limit.text), limit, point.value)
                 actions = [replaced if a == action else a for a in actions]
-            outcome = _outcome(behaviour, meets) if action is not None or meets else \
-                [f"The value {amount(limit, point.value)} is refused"]  # a limit the outcome states
+            outcome = _outcome(behaviour, meets)
+            stated = next((e.text for e in behaviour.effects if limit.text in e.text), None)
+            if action is None and stated is not None:  # the outcome states the limit
+                said = with_value(stated, limit, point.value)
+                refused = f"{amount(limit, point.value)} is refused ({stated})" \
+                    if _DEMAND.search(stated) else negate(said)  # "need an end date ..."
+                outcome = [said if meets else refused]
             configurations.append(_configuration(
                 behaviour, "boundary values", "boundary",
                 f"{amount(limit, point.value)}, {point.where} ({limit.text})", [],
