@@ -50,13 +50,15 @@ _REQUIREMENT = re.compile(r"^(?:every|each|all|any|a|an|the)?\s*(?P<noun>[\w &-]
                           r"(?:needs|need|requires|require|must have|must include)\s+"
                           r"(?P<what>.+)$", re.IGNORECASE)
 _BEFORE = re.compile(r"^(?P<who>.+?)\s+(?:must|has to|have to|needs to)\s+(?P<first>.+?)\s+"
-                     r"before\s+(?P<then>\w+ing)\b[:,]?\s*(?P<detail>.*)$", re.IGNORECASE)
+                     r"before\s+(?P<then>\w+ing)\b(?P<object>[^:]*)(?::\s*(?P<detail>.*))?$",
+                     re.IGNORECASE)
 _NOT_ALLOWED = re.compile(r"^(?P<what>.+?)\s+(?:are|is)\s+not\s+(?:allowed|accepted|permitted)"
                           r"$", re.IGNORECASE)
 _SHOWN = re.compile(r"\b(shows?|lists?|displays?)\b", re.IGNORECASE)
 _VIEW_VERBS = frozenset({"view", "browse", "see", "search", "find", "list", "look", "read",
                          "open", "visit", "filter", "sort"})
 _SEARCH = re.compile(r"^Search (?P<by>for|by) (?P<what>[\w\s-]+?)(?: by .+| from .+)?$")
+_SEARCH_USING = re.compile(r"^Search for (?P<what>[\w\s-]+?) (?:using|with|in) .+$")
 _NAVIGATE = re.compile(r"^(?:Navigate|Go) to (?:the )?(?P<where>.+)$")
 _SEES = re.compile(r"^(?P<who>.+?)\s+(?:can |should |must |will )?(?:see|know|tell|be told)s?\s+"
                    r"(?:when|whether|if|that)\s+(?P<what>.+)$", re.IGNORECASE)
@@ -363,13 +365,14 @@ def _rule_sentence(main: str, behaviour: Behaviour) -> bool:
     """
     if match := _BEFORE.match(main):
         first = imperative(f"{match['who']} {match['first']}")
-        done = passive_result(first) if first else None
+        done = (passive_result(first) or f"The step '{first[:1].lower()}{first[1:]}' is done") \
+            if first else None
         if done:
             detail = f": {match['detail']}" if match["detail"] else ""
             verb = parse(f"they are {match['then']}")[2].lemma_
             behaviour.actor = _person_subject(f"{match['who']} {match['first']}")
             behaviour.conditions.append(Condition(text=f"{done}{detail}", connective="before"))
-            behaviour.actions.append(f"Try to {verb}")
+            behaviour.actions.append(f"Try to {verb}{match['object'].rstrip()}")
             doing = inflect(verb, "VBG").capitalize()
             behaviour.effects.append(Effect(text=f"{doing} goes ahead"))
             behaviour.otherwise.append(Effect(text=f"{doing} is refused until "
@@ -475,9 +478,10 @@ def _gerund_effect(behaviour: Behaviour) -> bool:
     first = behaviour.effects[0].text
     refused = bool(re.match(r"^(not|never|cannot)\s+", first, re.IGNORECASE))
     doc = parse(re.sub(r"^(not|never|cannot)\s+", "", first, flags=re.IGNORECASE))
-    if doc and doc[0].tag_ in {"VB", "VBP"} and doc[0].dep_ == "ROOT" and not any(
-            t.dep_ == "nsubj" for t in doc):
-        doc = parse(f"{inflect(doc[0].lemma_, 'VBG')} {doc[1:].text}")  # an instruction
+    lowered = parse(doc.text[:1].lower() + doc.text[1:]) if doc else doc
+    if lowered and lowered[0].tag_ in {"VB", "VBP"} and lowered[0].dep_ == "ROOT" and not any(
+            t.dep_ == "nsubj" for t in lowered):
+        doc = parse(f"{inflect(lowered[0].lemma_, 'VBG')} {doc[1:].text}")  # an instruction
     if not doc or doc[0].tag_ != "VBG":
         return False
     action = f"{doc[0].lemma_.capitalize()}{doc[0].whitespace_}{doc[1:].text}".strip()
@@ -494,9 +498,9 @@ def _gerund_effect(behaviour: Behaviour) -> bool:
 
 def outcome_of(action: str) -> str | None:
     """Return the result an action leaves: what a search or a view shows, else its passive."""
-    if match := _SEARCH.match(action):
-        return f"Matching {match['what']} are shown" if match["by"] == "for" else \
-            f"Results matching the {match['what']} are shown"
+    if match := _SEARCH_USING.match(action) or _SEARCH.match(action):
+        return f"Results matching the {match['what']} are shown" if \
+            match.re is _SEARCH and match["by"] == "by" else f"Matching {match['what']} are shown"
     if match := _NAVIGATE.match(action):
         return f"{match['where']} is shown"
     result = passive_result(action)
@@ -510,9 +514,15 @@ def data_state(behaviour: Behaviour) -> None:
     """Move what a viewed thing must be into a precondition: the test data's state.
 
     "View a petition which will not be debated" becomes the precondition "There is a
-    petition which will not be debated" and the action "View the petition".
+    petition which will not be debated" and the action "View the petition"; "Search for
+    rejected petitions" needs "There are rejected petitions" to find.
     """
     if len(behaviour.actions) != 1:
+        return
+    if found := _SEARCH_USING.match(behaviour.actions[0]) or _SEARCH.match(behaviour.actions[0]):
+        what = found["what"]
+        if found.re is _SEARCH_USING or found["by"] == "for":
+            behaviour.preconditions.append(f"There are {what} to find")
         return
     doc = parse(behaviour.actions[0])
     target = next((t for t in doc if t.dep_ == "dobj" and t.head.i == 0), None)

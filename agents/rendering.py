@@ -113,9 +113,9 @@ def steps_for(configuration: Configuration, story: Story | None = None) -> list[
     """
     outcomes = [sentence(text) for text in configuration.outcome]
     actions = [sentence(action) for action in configuration.actions]
-    if not actions and story is not None and outcomes and \
-            not observe_action(outcomes[0]).startswith("Look for") and \
-            (feature := story_action(story)):
+    if not actions and story is not None and outcomes and (
+            not observe_action(outcomes[0]).startswith("Look for") or
+            re.search(r"\b(never|not)\b", outcomes[0])) and (feature := story_action(story)):
         actions = [feature]
         outcomes = [passive_result(feature) or "The step completes without an error",
                     *outcomes]
