@@ -23,7 +23,7 @@ from casewright.agents.behaviour import (
     Setting,
     Technique,
 )
-from casewright.agents.language import negate, passive_result
+from casewright.agents.language import inflect, is_person, negate, parse, passive_result
 from casewright.agents.quantities import amount, boundaries, example, satisfies, with_value
 from casewright.models import CaseKind
 
@@ -224,15 +224,31 @@ def equivalence_classes(behaviour: Behaviour) -> list[Configuration]:
     return configurations
 
 
+def as_the_user(clause: str) -> str:
+    """Return a clause about people in general as one about the signed-in user.
+
+    "All agents see the banner" -> "The user sees the banner": in a role case the tester is
+    one of them.
+    """
+    doc = parse(clause)
+    subject = next((t for t in doc if t.dep_ == "nsubj"), None)
+    if subject is None or not is_person(subject) or subject.head.tag_ != "VBP":
+        return clause
+    verb = subject.head
+    return f"{doc[:subject.left_edge.i].text} The user {inflect(verb.lemma_, 'VBZ')} " \
+        f"{doc[verb.i + 1:].text}".strip()
+
+
 def role_cases(behaviour: Behaviour) -> list[Configuration]:
     """Return a configuration as each allowed role, and as each role the criterion refuses."""
     allowed = negative_outcome(behaviour) if behaviour.prohibited else _outcome(behaviour, True)
     refused = _outcome(behaviour, True) if behaviour.prohibited else negative_outcome(behaviour)
     role = behaviour.allowed_roles[0] if behaviour.allowed_roles else ""
     restricted = next((e.text for e in behaviour.effects if role and role in e.text), None)
-    if restricted is not None:  # "... but only users with the X role can see the notes"
+    if restricted is not None:  # "All agents see X but only users with the Y role can see Z"
         said = re.sub(r"\bonly\s+(?:the\s+|an?\s+)?" + re.escape(role), "the user", restricted)
-        allowed, refused = [said], [negate(said)]
+        common = [as_the_user(e.text) for e in behaviour.effects if e.text != restricted]
+        allowed, refused = [*common, said], [*common, negate(said)]
     configurations = [_configuration(behaviour, "roles", "role", f"as {role}", [], allowed,
                                      actor=role) for role in behaviour.allowed_roles]
     without = re.match(r"^\w+ with (?P<what>.+)$", role)
@@ -287,7 +303,9 @@ def requested(behaviour: Behaviour, kind: CaseKind, condition: str | None,
 
 def applicable(behaviour: Behaviour) -> list[Technique]:
     """Return the techniques a behaviour calls for, in the order they are planned."""
-    replaced = (behaviour.prohibited and behaviour.allowed_roles) or (
+    restricted = any(role in e.text for role in behaviour.allowed_roles
+                     for e in behaviour.effects)  # the role cases check every effect
+    replaced = (behaviour.prohibited and behaviour.allowed_roles) or restricted or (
         behaviour.repeat and behaviour.actions and not behaviour.conditions)
     chosen: list[Technique] = [] if replaced else ["decision table"]
     if behaviour.limits or any(c.quantity for c in behaviour.conditions):
