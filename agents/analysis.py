@@ -334,11 +334,14 @@ def _read_sentence(sentence: str, behaviour: Behaviour) -> None:
     if not condition and _rule_sentence(main, behaviour):
         return
     effects, _ = split_clauses(main)
-    if condition and (gerund := parse(condition))[0].tag_ == "VBG":
-        # "when viewing a debated petition", "while sponsoring": what the actor is doing
-        behaviour.actions.append(f"{gerund[0].lemma_.capitalize()}{gerund[0].whitespace_}"
-                                 f"{gerund[1:].text}".strip())
-        condition = None
+    if condition and parse(condition)[0].tag_ == "VBG":
+        # "when viewing a debated petition", "while sponsoring": what the actor is doing;
+        # "... and a message has been enabled" after it is a condition again
+        doing, *rest = split_clauses(condition)[0]
+        done = parse(doing)
+        behaviour.actions.append(f"{done[0].lemma_.capitalize()}{done[0].whitespace_}"
+                                 f"{done[1:].text}".strip())
+        condition = " and ".join(rest) or None
     if condition:
         clauses, joiner = split_clauses(condition)
         clauses = _keep_otherwise(clauses, effects, behaviour)
@@ -572,7 +575,8 @@ def _person_effect(behaviour: Behaviour) -> None:
     plain = re.sub(r"^Try to ", "", action)
     result = outcome_of(plain[:1].upper() + plain[1:])
     if result:  # the criterion is the act itself: what it leaves is what the tester checks
-        behaviour.effects[0] = Effect(text=negate(result) if prohibited else result)
+        behaviour.effects[0] = Effect(text=negate(result) if prohibited else result,
+                                      derived=not prohibited)
         behaviour.prohibited = prohibited
         if prohibited and behaviour.allowed_roles:
             behaviour.refused_roles.append(actor)

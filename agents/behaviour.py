@@ -51,6 +51,9 @@ class Effect(_Model):
     text: str = Field(description="The clause as written.")
     always: bool = Field(default=False, description="Whether it holds whatever the "
                          "conditions ('can still be sent'): never negated.")
+    derived: bool = Field(default=False, description="Whether the engine worded it from the "
+                          "action ('The petitions are shown'): the criterion states no "
+                          "outcome to negate.")
 
 
 class Ambiguity(_Model):

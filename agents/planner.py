@@ -68,8 +68,8 @@ def assumed_outcome(behaviour: Behaviour) -> str | None:
     expect Y not to happen. A tester confirms that with the product owner.
     """
     if not behaviour.conditions or behaviour.exclusive or behaviour.otherwise or \
-            behaviour.unparsed or not behaviour.effects:
-        return None
+            behaviour.unparsed or not behaviour.effects or behaviour.effects[0].derived:
+        return None  # a derived outcome gets no negative case to question
     conditions = "; ".join(c.text for c in behaviour.conditions)
     return (f"{behaviour.criterion_id} does not say what happens unless {conditions}: its "
             f"negative cases expect '{negate(behaviour.effects[0].text)}'. Confirm with the "

@@ -128,7 +128,10 @@ def decision_table(behaviour: Behaviour) -> list[Configuration]:
     truth = [_true_value(c) for c in conditions]
     falsity = [_false_value(c) for c in conditions]
     rows: list[tuple[list[bool], bool]]
-    if behaviour.combination == "or":
+    stated = [e for e in behaviour.effects if not e.always]
+    if not behaviour.exclusive and not behaviour.otherwise and stated and stated[0].derived:
+        rows = [([True] * len(conditions), True)]  # no outcome is stated to be withheld
+    elif behaviour.combination == "or":
         rows = [([False] * len(conditions), False)]
         rows += [([i == j for j in range(len(conditions))], True) for i in range(len(conditions))]
     else:
