@@ -73,8 +73,6 @@ _ONLY_ROLE = re.compile(r"\bonly\s+(?:an?\s+|the\s+)?(?P<role>[A-Za-z][A-Za-z &-
 _FORMATS = re.compile(r"\b(e-?mail address(?:es)?|phone number|mobile number|postcode|post code|"
                       r"date of birth|sort code)\b", re.IGNORECASE)
 _VALIDATES = re.compile(r"\b(valid|invalid|format\w*|must be|checked)\b", re.IGNORECASE)
-_ABILITY = re.compile(r"\b(can|may|is able to|are able to|must|has to|have to|needs? to)\b",
-                      re.IGNORECASE)
 _NOT_COMPLEMENTS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "neg", "cc", "conj",
                               "punct", "advmod", "mark"})
 _FINITE_TAGS = frozenset({"MD", "VBZ", "VBP", "VBD"})
