@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from casewright.models import Rule, Story, TestCase
+from casewright.models import Source, Story, TestCase
 from casewright.prompts import system_prompt
 
 if TYPE_CHECKING:
@@ -35,8 +35,10 @@ class AgentContext:
     """The chat model every node calls (local llama.cpp, a server, or a test fake)."""
     memory: Retrieval | None = None
     """Retrieval memory; without it the agent finds only the rules a criterion names."""
-    rules: dict[str, tuple[Rule, str | None]] = field(default_factory=dict)
-    """Business rules by id, with their page's URL, from the Confluence source."""
+    rules: dict[str, Source] = field(default_factory=dict)
+    """Business rules by id, as passages with their links, from the Confluence source."""
+    glossary: dict[str, str] = field(default_factory=dict)
+    """The terms the workspace's pages define, with their definitions."""
     existing_tests: Sequence[TestCase] = ()
     """The workspace's existing cases: exemplars and duplicate candidates."""
     max_review_rounds: int = 2

@@ -33,9 +33,12 @@ def story_text(story: Story) -> str:
     return "\n".join(lines)
 
 
-def evidence_text(evidence: Evidence) -> str:
-    """Return the rules and pages found, each with its id."""
+def evidence_text(evidence: Evidence, story: Story) -> str:
+    """Return the passages found, each with its id, and the defined terms the story uses."""
     lines = [f"{source.source_id} ({source.title}): {source.text}" for source in evidence.sources]
+    told = story_text(story).lower()
+    lines += [f"Term: {term} means {meaning}" for term, meaning in evidence.glossary.items()
+              if term.lower() in told]
     return "\n".join(lines or ["(none found)"])
 
 
@@ -52,7 +55,7 @@ def story_context(story: Story, evidence: Evidence) -> dict[str, str]:
     The exemplars are chosen once per story and sit, with the writing guide, in the cached
     prefix, so each call evaluates only its short task (benchmarks/agent.py measures it).
     """
-    return {"story": story_text(story), "evidence": evidence_text(evidence),
+    return {"story": story_text(story), "evidence": evidence_text(evidence, story),
             "exemplars": exemplar_text(evidence.exemplars[:EXEMPLARS_IN_PROMPT]),
             "guide": load_template("writer")["guide"]}
 

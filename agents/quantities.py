@@ -31,12 +31,13 @@ _SUFFIX: tuple[tuple[str, Comparison], ...] = (
     (r"or less|or fewer|or under|and below|or lower", "at_most"),
 )
 _RANGE = re.compile(
-    r"\b(?:from|between)\s+(?:the\s+)?" + _NUMBER.format(n="a") + r"(?P<aord>st|nd|rd|th)?"
+    r"(?:\b|(?=[£$€]))(?:(?P<pre>from|between)\s+(?:the\s+)?)?" + _NUMBER.format(n="a") + r"(?P<aord>st|nd|rd|th)?"
     r"\s*(?P<aunit>(?!and\b|to\b)[a-z%]+)?\s+(?:to|and)\s+(?:the\s+)?" + _NUMBER.format(n="b")
     + r"(?P<bord>st|nd|rd|th)?" + _UNIT, re.IGNORECASE)
 _SHARE = re.compile(r"\b(?P<num>\d+) of (?:the |their |its )?(?P<total>\d+)\b"
                     r"(?P<unit>(?:\s[\w&-]+)?\s(?:items|answers|questions|checks|fields|steps|"
                     r"attempts)\b)?")
+_AMOUNT = re.compile(r"(?<![\w.])" + _NUMBER.format(n="") + _UNIT, re.IGNORECASE)
 _LENGTH = re.compile(r"\b(?P<num>\d+)\s?(?P<unit>digits?|characters?|letters?)\b", re.IGNORECASE)
 _EXPRESSIONS = [
     (re.compile(r"\b(?:" + words + r")\s+" + _NUMBER.format(n="") + _UNIT, re.IGNORECASE),
@@ -75,6 +76,8 @@ def find_limits(text: str) -> list[Quantity]:
     for match in _RANGE.finditer(text):
         unit = match["acur"] or match["bcur"] or match["unit"] or match["aunit"] or \
             ("ordinal" if match["bord"] else "")
+        if not match["pre"] and (not unit or match["aunit"] or " and " in match[0]):
+            continue  # "15 to 30 days" is a range; "1 and 2" or "2 to 3 of them" is not
         add(match, Quantity(text=match[0].strip(), value=_number(match["anum"]),
                             upper=_number(match["bnum"]), unit=unit, comparison="between",
                             step=_step(match["acur"] or match["bcur"], match["anum"], unit)))
@@ -100,6 +103,33 @@ def find_limits(text: str) -> list[Quantity]:
             taken.append(span)
             found.append((match.start(), quantity))
     return [quantity for _, quantity in found]
+
+
+def find_amounts(text: str) -> list[Quantity]:
+    """Return the plain amounts a text gives ("£180.00", "21 days"), outside any limit."""
+    taken = [text.find(limit.text) for limit in find_limits(text)]
+    spans = [range(start, start + len(limit.text))
+             for start, limit in zip(taken, find_limits(text), strict=True) if start >= 0]
+    found = []
+    for match in _AMOUNT.finditer(text):
+        unit = match["cur"] or match["unit"]
+        if not unit or not match["num"][0].isdigit() or any(match.start() in s for s in spans):
+            continue
+        found.append(Quantity(text=match[0].strip(), value=_number(match["num"]), unit=unit,
+                              comparison="exactly", step=_step(match["cur"], match["num"],
+                                                               unit)))
+    return found
+
+
+def same_unit(one: Quantity, other: Quantity) -> bool:
+    """Whether two quantities count the same thing: '£', or 'days' and 'calendar days'."""
+    def last(unit: str) -> str:
+        word = unit.lower().split()[-1] if unit.strip() else ""
+        return word[:-1] if word.endswith("s") and len(word) > 2 else word
+
+    first, second = one.unit.lower().split(), other.unit.lower().split()
+    qualified = len(first) > 1 and len(second) > 1 and first[0] != second[0]
+    return bool(one.unit) and last(one.unit) == last(other.unit) and not qualified
 
 
 def boundaries(limit: Quantity) -> list[Boundary]:

@@ -51,6 +51,7 @@ def sources_text(story: Story, evidence: Evidence) -> str:
     """Return every text a case may draw its words from: the story, evidence and templates."""
     parts = [story.summary, story.description, *(c.text for c in story.criteria)]
     parts += [f"{s.title} {s.text}" for s in evidence.sources]
+    parts += [f"{term} {meaning}" for term, meaning in evidence.glossary.items()]
     parts += [str(text) for text in load_template("fixed_pipeline").values()]
     return "\n".join(parts)
 

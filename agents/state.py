@@ -23,6 +23,8 @@ class Objective(_Model):
     kind: CaseKind
     intent: str = Field(description="What the case must show, in one sentence.")
     rule_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=list, description="Passages the case rests "
+                                  "on, set once the retriever has found them.")
     origin: Literal["engine", "scaffold", "person"] = Field(
         description="engine: a configuration of the test design; scaffold: the criterion as "
         "written, when the analysis could not read it; person: asked for in a chat session.")
@@ -51,6 +53,8 @@ class Evidence(_Model):
     exemplars: list[TestCase] = Field(default_factory=list, description="Cases to copy style from.")
     candidates: list[TestCase] = Field(
         default_factory=list, description="Existing cases the new ones must not duplicate.")
+    glossary: dict[str, str] = Field(default_factory=dict, description="The terms the "
+                                     "workspace defines: words a case may use.")
 
     def rule_ids(self) -> set[str]:
         """Return the ids of the rules in evidence."""

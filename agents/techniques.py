@@ -20,6 +20,7 @@ from casewright.agents.behaviour import (
     Behaviour,
     Condition,
     Configuration,
+    Quantity,
     Setting,
     Technique,
 )
@@ -206,6 +207,38 @@ def _limit_values(behaviour: Behaviour) -> list[Configuration]:
                 behaviour, "boundary values", "boundary",
                 f"{amount(limit, point.value)}, {point.where} ({limit.text})", [],
                 outcome, data=value, actions=actions))
+    return configurations
+
+
+def stated_boundaries(behaviour: Behaviour, given: Quantity, limit: Quantity, source: str,
+                      within: list[Quantity]) -> list[Configuration]:
+    """Return the boundary values of a limit a passage states, put in place of an amount the
+    criterion gives ("21 days" with "extensions of 15 to 30 days need approval").
+
+    The criterion's amount meets the limit, so a value that meets it expects the criterion's
+    outcome, and a value outside it the negative outcome. A value outside a limit of `within`
+    (what other passages allow at all, "at most 30 calendar days") is left out: another
+    rule decides it.
+    """
+    configurations = []
+    for point in boundaries(limit):
+        if not all(satisfies(other, point.value) for other in within):
+            continue
+        written = amount(limit, point.value)
+
+        def put(text: str, written: str = written) -> str:
+            return text.replace(given.text, written)
+
+        settings = [_setting(put(text), written if given.text in text else value)
+                    for text, value in map(_true_value, behaviour.conditions)]
+        actions = [put(action) for action in behaviour.actions]
+        configuration = _configuration(
+            behaviour, "boundary values", "boundary",
+            f"{written}, {point.where} ({limit.text}, {source})", settings,
+            [put(text) for text in _outcome(behaviour, point.meets)],
+            data=written if actions != behaviour.actions else "", actions=actions)
+        configurations.append(configuration.model_copy(update={
+            "preconditions": [put(text) for text in behaviour.preconditions]}))
     return configurations
 
 

@@ -77,7 +77,8 @@ def scaffold_case(story: Story, objective: Objective, number: str) -> TestCase:
     base = template_case(story, criterion, 1)
     return base.model_copy(update={
         "case_id": number, "title": _title(objective), "objective": objective.intent,
-        "kind": objective.kind, "labels": ["casewright", "agent", SCAFFOLD_LABEL]})
+        "kind": objective.kind, "source_ids": objective.source_ids,
+        "labels": ["casewright", "agent", SCAFFOLD_LABEL]})
 
 
 def engine_case(story: Story, objective: Objective, number: str) -> TestCase:
@@ -85,7 +86,8 @@ def engine_case(story: Story, objective: Objective, number: str) -> TestCase:
     if objective.configuration is None:
         return scaffold_case(story, objective, number)
     case = render(story, objective.configuration, number, priority(story), objective.rule_ids)
-    return case.model_copy(update={"labels": [*case.labels, ENGINE_LABEL]})
+    return case.model_copy(update={"labels": [*case.labels, ENGINE_LABEL],
+                                   "source_ids": objective.source_ids})
 
 
 def reworded(engine: TestCase, draft: CaseDraft) -> TestCase:

@@ -24,12 +24,14 @@ from typing import TYPE_CHECKING
 from langchain_core.language_models import BaseChatModel
 
 from casewright.agents.context import AgentContext, Retrieval
+from casewright.agents.passages import rule_passages
 from casewright.agents.run import compile_agent, open_checkpointer, run_story
 from casewright.approval import approved_cases
 from casewright.config import Settings
 from casewright.files import write_atomic
 from casewright.keys import parse_issue_key
 from casewright.models import Story, Suite, TestCase
+from casewright.tools.glossary import workspace_glossary
 from casewright.tools.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -78,10 +80,9 @@ def workspace_context(workspace: Workspace, settings: Settings, chat_model: Base
                       memory: Retrieval | None, provenance: ProvenanceValues,
                       progress: Callable[[str], None]) -> AgentContext:
     """Return the agent's context: the workspace's rules and tests, the settings' limits."""
-    rules = {rule.rule_id: (rule, page.url) for page in workspace.confluence.list_pages()
-             for rule in page.rules}
     return AgentContext(
-        chat_model=chat_model, memory=memory, rules=rules,
+        chat_model=chat_model, memory=memory, rules=rule_passages(workspace.confluence),
+        glossary=workspace_glossary(workspace.confluence),
         existing_tests=workspace.existing_tests(),
         max_review_rounds=settings.agent_review_rounds,
         max_objectives_per_criterion=settings.agent_objectives_per_criterion,

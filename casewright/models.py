@@ -120,6 +120,8 @@ class TestCase(_Model):
     story_key: str
     criterion_ids: list[str] = Field(default_factory=list)
     rule_ids: list[str] = Field(default_factory=list)
+    source_ids: list[str] = Field(default_factory=list, description="Passages (rules and "
+                                  "page sections) the case rests on, as in the suite's sources.")
     labels: list[str] = Field(default_factory=list)
 
 
@@ -134,13 +136,17 @@ class Finding(_Model):
 
 
 class Source(_Model):
-    """A piece of evidence a suite relied on: a rule, a page or an existing test, with its link."""
+    """A passage a suite relied on: a rule or a page section, with the link that opens it."""
 
-    source_id: str = Field(description="Rule id, page id, story key or test case id.")
+    source_id: str = Field(description="Rule id, or page id and heading anchor "
+                           "('229376013#Payment-plans'), story key or test case id.")
     kind: Literal["rule", "page", "story", "test"]
-    title: str
-    url: str | None = None
+    title: str = Field(description="Page title, story summary or test case title.")
+    url: str | None = Field(default=None, description="Link to the passage, with the "
+                            "heading's anchor where it has one.")
     text: str = ""
+    page_id: str | None = None
+    heading_path: list[str] = Field(default_factory=list)
 
 
 class Provenance(_Model):

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 from casewright.memory.models import Chunk
 from casewright.models import Page, Story, TestCase
@@ -36,6 +38,18 @@ def make_chunk(**fields: Any) -> Chunk:
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:32]
     chunk_id = uuid.uuid5(CHUNK_NAMESPACE, f"{fields['source_id']}\n{digest}")
     return Chunk(chunk_id=str(chunk_id), **fields)
+
+
+def anchor(heading: str) -> str:
+    """Return a heading's anchor as Confluence Cloud writes it: words joined by hyphens."""
+    return quote("-".join(re.findall(r"[^\s]+", heading)), safe="-_.~()")
+
+
+def passage_url(url: str | None, heading_path: list[str]) -> str | None:
+    """Return a page's URL pointing at the section a passage sits under."""
+    if url is None or not heading_path:
+        return url
+    return f"{url.split('#', 1)[0]}#{anchor(heading_path[-1])}"
 
 
 def _cited(text: str) -> list[str]:
@@ -101,7 +115,7 @@ def chunk_page(page: Page, blocks: list[Block]) -> list[Chunk]:
     A rule that ends with a colon keeps the list items that follow it ("at least 2 of these
     3 items:"), since they are part of the rule.
     """
-    common = {"title": page.title, "url": page.url, "space": page.space, "page_id": page.page_id}
+    common = {"title": page.title, "space": page.space, "page_id": page.page_id}
     rule_items: dict[str, list[str]] = {rule.rule_id: [] for rule in page.rules}
     open_list = {rule.rule_id: rule.text.endswith(":") for rule in page.rules}
     section_chunks: list[Chunk] = []
@@ -121,11 +135,13 @@ def chunk_page(page: Page, blocks: list[Block]) -> list[Chunk]:
         for piece in _pieces(kept):
             section_chunks.append(make_chunk(
                 kind="page", source_id=page.page_id, heading_path=heading_path,
+                url=passage_url(page.url, heading_path),
                 rule_ids=list(dict.fromkeys(in_section + _cited(piece))), **common,
                 text=f"{context}\n{piece}"))
     rule_chunks = [
         make_chunk(kind="rule", source_id=rule.rule_id, heading_path=rule.heading_path,
-                   rule_ids=[rule.rule_id], **common,
+                   url=passage_url(page.url, rule.heading_path), rule_ids=[rule.rule_id],
+                   **common,
                    text="\n".join([_SEPARATOR.join([page.title, *rule.heading_path]),
                                    f"{rule.rule_id}: {rule.text}", *rule_items[rule.rule_id]]))
         for rule in page.rules]

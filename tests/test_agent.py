@@ -17,6 +17,7 @@ from scripted_model import ScriptedChatModel
 
 from casewright.agents.context import AgentContext
 from casewright.agents.graph import build_graph
+from casewright.agents.passages import rule_passages
 from casewright.agents.reviewer import Critique, check_case
 from casewright.agents.state import Evidence
 from casewright.agents.writer import CaseDraft, StepDraft
@@ -55,9 +56,7 @@ def workspace() -> Workspace:
 
 def context_for(workspace: Workspace, model: ScriptedChatModel, **limits) -> AgentContext:
     """Return the sample's context; the model rewords unless a test turns that off."""
-    rules = {rule.rule_id: (rule, page.url) for page in workspace.confluence.list_pages()
-             for rule in page.rules}
-    return AgentContext(chat_model=model, rules=rules, existing_tests=workspace.existing_tests(),
+    return AgentContext(chat_model=model, rules=rule_passages(workspace.confluence), existing_tests=workspace.existing_tests(),
                         **{"reword": True, **limits})
 
 
@@ -180,32 +179,51 @@ def test_a_criterion_with_no_testable_outcome_gets_a_question_not_a_case(
     assert not [f for f in suite.findings if f.check == "uncovered"]
 
 
-class RuleMemory:
-    """Stands in for the Qdrant memory in this fast test: returns one fixed rule hit."""
+class PassageMemory:
+    """Stands in for the Qdrant memory in this fast test: a rule hit, a page section hit and
+    an unrelated section for every search, whatever the query."""
 
     def __init__(self) -> None:
         self.queries: list[tuple[str, SearchFilter]] = []
 
     def search(self, query: str, *, limit: int, where: SearchFilter) -> list[Hit]:
         self.queries.append((query, where))
-        chunk = Chunk(chunk_id="1", kind="rule", source_id="BR-8", title="Fees and charges",
-                      text="Fees and charges > Late fees\nBR-8: A late payment fee of £12 ...",
-                      url="https://brightwater.atlassian.net/wiki/x")
-        return [Hit(chunk=chunk, score=0.5)]
+        page = "https://brightwater.atlassian.net/wiki/spaces/CCOPS/pages/229376145/Fees"
+        if where.kind == "rule":
+            return [Hit(score=0.5, chunk=Chunk(
+                chunk_id="1", kind="rule", source_id="BR-8", title="Fees and charges",
+                text="Fees and charges › Late fees\nBR-8: A late payment fee of £12 ...",
+                url=f"{page}#Late-fees", page_id="229376145", heading_path=["Late fees"]))]
+        return [Hit(score=0.4, chunk=Chunk(
+                    chunk_id="2", kind="page", source_id="229376145", title="Fees and charges",
+                    text="Fees and charges › Fee waivers\nA late payment fee is waived once "
+                    "in 12 months when the customer asks on the call.", url=f"{page}#Fee-waivers",
+                    page_id="229376145", heading_path=["Fee waivers"])),
+                Hit(score=0.3, chunk=Chunk(
+                    chunk_id="3", kind="page", source_id="229380514", title="Office moves",
+                    text="Office moves › Parking\nVisitors park in bay 4.", page_id="229380514",
+                    heading_path=["Parking"]))]
 
 
-def test_retriever_adds_searched_rules_with_their_links(workspace: Workspace) -> None:
-    memory = RuleMemory()
+def test_retriever_finds_rules_and_page_sections_that_bear_on_each_criterion(
+        workspace: Workspace) -> None:
+    memory = PassageMemory()
     graph = build_graph().compile()
     context = context_for(workspace, ScriptedChatModel(script=good_answers))
     context.memory = memory
     state = graph.invoke({"story": workspace.jira.get_story("CC-102")}, context=context)
     evidence = state["evidence"]
     assert {"BR-8", "BR-9", "BR-12"} <= evidence.rule_ids()
-    assert all(where.kind == "rule" for _, where in memory.queries)
-    assert len(memory.queries) == len(state["story"].criteria)
+    assert {where.kind for _, where in memory.queries} == {"rule", "page"}
+    assert len(memory.queries) == 2 * len(state["story"].criteria)
     br8 = next(s for s in evidence.sources if s.source_id == "BR-8")
-    assert br8.text.startswith("BR-8: A late payment fee") and br8.url
+    assert br8.text.startswith("BR-8: A late payment fee") and br8.url.endswith("#Late-fees")
+    waiver = next(s for s in evidence.sources if s.source_id == "229376145#Fee-waivers")
+    assert waiver.kind == "page" and waiver.heading_path == ["Fee waivers"]
+    assert waiver.text.startswith("A late payment fee is waived")  # no context line
+    assert "229380514#Parking" not in {s.source_id for s in evidence.sources}  # unrelated
+    cited = {sid for case in state["suite"].cases for sid in case.source_ids}
+    assert "229376145#Fee-waivers" in cited and cited <= {s.source_id for s in evidence.sources}
     assert evidence.exemplars and all(c.story_key != "CC-102" for c in evidence.exemplars)
 
 

@@ -59,7 +59,7 @@ def test_story_fields_and_browse_url(sample: Workspace) -> None:
 
 def test_every_cited_rule_is_defined_once_in_the_pages(sample: Workspace) -> None:
     pages = sample.confluence.list_pages()
-    assert len(pages) == 8
+    assert len(pages) == 9
     rule_ids = [rule.rule_id for page in pages for rule in page.rules]
     assert len(rule_ids) == len(set(rule_ids)) == 45
     cited = {r for story in sample.jira.list_stories() for c in story.criteria for r in c.rule_ids}

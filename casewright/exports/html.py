@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 
 from casewright.models import Finding, Source, Suite, TestCase
 
-LINK_SCHEMES = {"http", "https"}
+LINK_SCHEMES = {"http", "https", "file"}
+"""Schemes linked: Confluence pages, and workspace pages kept as files."""
 OPEN_MARK = "\u2691"  # a flag: the case has open findings
 
 
@@ -82,6 +83,11 @@ def _template() -> Template:
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+def _place(source: Source) -> str:
+    """Return where a passage sits: its page title, then its headings."""
+    return " › ".join([source.title, *source.heading_path])
 
 
 def _link(text: str, url: str | None, title: str | None = None) -> str:
@@ -194,9 +200,10 @@ class _Report:
         tags = f'<span class="tag">{case.kind}</span><span class="tag">{case.priority}</span>'
         if findings:
             tags += f'<span class="tag open">{OPEN_MARK} {len(findings)} open</span>'
-        rules = _items(self.rule(rule_id) for rule_id in case.rule_ids)
+        rules = _items(self.cited(rule_id) for rule_id in case.rule_ids)
+        passages = _items(self.cited(source_id) for source_id in case.source_ids)
         facts = (f"<dt>Criteria</dt><dd>{_e(_items(case.criterion_ids))}</dd>"
-                 f"<dt>Rules</dt><dd>{rules}</dd>"
+                 f"<dt>Rules</dt><dd>{rules}</dd><dt>Evidence</dt><dd>{passages}</dd>"
                  f"<dt>Labels</dt><dd>{_e(_items(case.labels))}</dd>")
         parts = [f"<p>{_e(case.objective)}</p>", f'<dl class="facts">{facts}</dl>']
         if case.preconditions:
@@ -213,11 +220,11 @@ class _Report:
                 f'data-case="{_e(case.case_id)}"><summary>{_e(case.case_id)}: '
                 f"{_e(case.title)} {tags}</summary>{''.join(parts)}</details>")
 
-    def rule(self, rule_id: str) -> str:
-        source: Source | None = self.sources_by_id.get(rule_id)
+    def cited(self, source_id: str) -> str:
+        source: Source | None = self.sources_by_id.get(source_id)
         if source is None:
-            return f'<span class="missing" title="not in the evidence">{_e(rule_id)}</span>'
-        return _link(rule_id, source.url, source.title)
+            return f'<span class="missing" title="not in the evidence">{_e(source_id)}</span>'
+        return _link(source_id, source.url, _place(source))
 
     def finding_list(self, findings: list[Finding]) -> str:
         items = "".join(
@@ -243,7 +250,7 @@ class _Report:
     def sources(self) -> str:
         rows = "".join(
             f"<tr><td>{_e(s.source_id)}</td><td>{s.kind}</td>"
-            f"<td>{_link(s.title, s.url)}</td><td>{_e(s.text)}</td></tr>"
+            f"<td>{_link(_place(s), s.url)}</td><td>{_e(s.text)}</td></tr>"
             for s in self.suite.sources)
         table = ('<table class="sources"><thead><tr><th>Id</th><th>Kind</th><th>Title</th>'
                  f"<th>Text</th></tr></thead><tbody>{rows}</tbody></table>") if rows else \

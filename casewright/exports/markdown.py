@@ -44,6 +44,7 @@ def _case(case: TestCase) -> list[str]:
         f"- Priority: {case.priority}",
         f"- Criteria: {', '.join(case.criterion_ids) or 'none'}",
         f"- Rules: {', '.join(case.rule_ids) or 'none'}",
+        *([f"- Evidence: {', '.join(case.source_ids)}"] if case.source_ids else []),
         "",
     ]
     if case.preconditions:
