@@ -74,6 +74,7 @@ def stated_configurations(behaviour: Behaviour, passage: Source, others: list[Qu
 def conflicts(behaviour: Behaviour, passage: Source) -> list[Finding]:
     """Return a finding for each limit a passage states differently from the criterion."""
     found = []
+    outcome = " ".join(effect.text for effect in behaviour.effects)
     clauses = [(c.quantity, c.text) for c in behaviour.conditions if c.quantity] + [
         (limit, next((a for a in behaviour.actions if limit.text in a), limit.text))
         for limit in behaviour.limits]
@@ -82,7 +83,7 @@ def conflicts(behaviour: Behaviour, passage: Source) -> list[Finding]:
             for mine, clause in clauses:
                 if mine is None or not same_unit(mine, limit) or _points(mine) & _points(limit):
                     continue
-                if len(stems(sentence) & stems(clause)) >= ABOUT_OUTCOME:
+                if len(stems(sentence) & stems(f"{clause} {outcome}")) >= ABOUT_OUTCOME:
                     found.append(Finding(
                         check="conflict", severity="warning",
                         criterion_id=behaviour.criterion_id,

@@ -20,6 +20,7 @@ from casewright.agents.state import AgentState, Evidence, Plan
 from casewright.memory.models import SearchFilter
 from casewright.models import Source, Story, TestCase
 from casewright.quality import similarity
+from casewright.tools.glossary import is_glossary
 
 PASSAGES_PER_KIND = 3
 """Rules, and page sections, that memory is asked for per criterion."""
@@ -29,13 +30,17 @@ CANDIDATES = 5
 
 
 def _searched(context: AgentContext, query: str, subject: str) -> list[Source]:
-    """Return the rules and page sections memory finds for a query that bear on the subject."""
+    """Return the rules and page sections memory finds for a query that bear on the subject.
+
+    A glossary is vocabulary (the reviewer knows its terms), not evidence for a criterion.
+    """
     if context.memory is None:
         return []
     hits = [hit for kind in ("rule", "page") for hit in context.memory.search(
         query, limit=PASSAGES_PER_KIND, where=SearchFilter(kind=kind))]
     hits.sort(key=lambda hit: -hit.score)
-    return [passage for passage in from_hits(hits) if bears_on(passage.text, subject)]
+    return [passage for passage in from_hits(hits) if bears_on(passage.text, subject)
+            and not is_glossary(" ".join([passage.title, *passage.heading_path]))]
 
 
 def _similar_cases(context: AgentContext, story: Story, count: int) -> list[TestCase]:

@@ -24,6 +24,11 @@ _DEFINITION = re.compile(r"(?:^|(?<=[.!?]\s))(?:an?\s+|the\s+)?(?P<term>[\w&/'-]
                          r"refers to|stands for)\s+(?P<meaning>[^.!?]+)", re.IGNORECASE)
 
 
+def is_glossary(title: str) -> bool:
+    """Whether a page or section title names a glossary, definitions or terms."""
+    return bool(_GLOSSARY.search(title))
+
+
 def _term(text: str) -> str | None:
     term = text.strip(" *_\"'`").strip()
     return term if term and len(term.split()) <= MAX_TERM_WORDS else None
@@ -44,10 +49,10 @@ def _entry(block: Block) -> tuple[str, str] | None:
 def definitions(page: Page, blocks: list[Block]) -> dict[str, str]:
     """Return the terms a page defines, each with its definition."""
     found: dict[str, str] = {}
-    in_glossary = bool(_GLOSSARY.search(page.title))
+    in_glossary = is_glossary(page.title)
     for block in blocks:
         if block.kind == "heading":
-            in_glossary = bool(_GLOSSARY.search(page.title) or _GLOSSARY.search(block.text))
+            in_glossary = is_glossary(page.title) or is_glossary(block.text)
             continue
         entry = _entry(block) if in_glossary else None
         if entry:
