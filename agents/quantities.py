@@ -31,7 +31,8 @@ _SUFFIX: tuple[tuple[str, Comparison], ...] = (
     (r"or less|or fewer|or under|and below|or lower", "at_most"),
 )
 _RANGE = re.compile(
-    r"(?:\b|(?=[£$€]))(?:(?P<pre>from|between)\s+(?:the\s+)?)?" + _NUMBER.format(n="a") + r"(?P<aord>st|nd|rd|th)?"
+    r"(?:\b|(?=[£$€]))(?:(?P<pre>from|between)\s+(?:the\s+)?)?" + _NUMBER.format(n="a")
+    + r"(?P<aord>st|nd|rd|th)?"
     r"\s*(?P<aunit>(?!and\b|to\b)[a-z%]+)?\s+(?:to|and)\s+(?:the\s+)?" + _NUMBER.format(n="b")
     + r"(?P<bord>st|nd|rd|th)?" + _UNIT, re.IGNORECASE)
 _SHARE = re.compile(r"\b(?P<num>\d+) of (?:the |their |its )?(?P<total>\d+)\b"

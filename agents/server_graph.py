@@ -78,14 +78,14 @@ def _open_from_settings() -> Shared:
     from casewright.agent_session import LockedRetrieval, model_provenance, workspace_context
     from casewright.api import open_workspace
     from casewright.llm import load_chat_model
-    from casewright.memory import chunks_to_ingest, ingest, open_memory
+    from casewright.memory import ingest_workspace, open_memory
 
     workspace = open_workspace(None, None)
     settings = workspace.settings
     chat_model = load_chat_model(settings)
     memory = open_memory(settings, create=True)
     atexit.register(memory.close)
-    ingest(memory, chunks_to_ingest(workspace))
+    ingest_workspace(memory, workspace)
     context = workspace_context(workspace, settings, chat_model,
                                 LockedRetrieval(memory, threading.Lock()),
                                 model_provenance(chat_model, settings), logger.info)

@@ -212,10 +212,10 @@ def _limit_values(behaviour: Behaviour) -> list[Configuration]:
 
 def stated_boundaries(behaviour: Behaviour, given: Quantity, limit: Quantity, source: str,
                       within: list[Quantity]) -> list[Configuration]:
-    """Return the boundary values of a limit a passage states, put in place of an amount the
-    criterion gives ("21 days" with "extensions of 15 to 30 days need approval").
+    """Return the boundary values of a limit a passage states, in place of a criterion's amount.
 
-    The criterion's amount meets the limit, so a value that meets it expects the criterion's
+    "21 days" in the criterion, "extensions of 15 to 30 days need approval" in a page: the
+    criterion's amount meets the limit, so a value that meets it expects the criterion's
     outcome, and a value outside it the negative outcome. A value outside a limit of `within`
     (what other passages allow at all, "at most 30 calendar days") is left out: another
     rule decides it.

@@ -101,7 +101,7 @@ def agent_session(workspace: Workspace, settings: Settings, state: Path,
     prefixes each story's progress lines with its key.
     """
     from casewright.llm import load_chat_model
-    from casewright.memory import Memory, chunks_to_ingest, ingest, open_memory
+    from casewright.memory import Memory, ingest_workspace, open_memory
 
     if chat_model is None:
         chat_model = load_chat_model(settings)
@@ -111,7 +111,7 @@ def agent_session(workspace: Workspace, settings: Settings, state: Path,
         owned: Memory | None = None
         if memory is None:
             owned = memory = stack.enter_context(open_memory(settings, create=True))
-            stored = ingest(owned, chunks_to_ingest(workspace))
+            stored = ingest_workspace(owned, workspace)
             progress(f"memory: {stored.added} chunks added, {stored.unchanged} unchanged, "
                      f"{stored.removed} removed")
         lock = threading.Lock()
@@ -129,7 +129,7 @@ def agent_session(workspace: Workspace, settings: Settings, state: Path,
                     kept = keep_approved(workspace.approved, suite)
                     context.existing_tests = [*context.existing_tests, *kept]
                     if owned is not None:
-                        ingest(owned, chunks_to_ingest(workspace))
+                        ingest_workspace(owned, workspace)
                 say(f"{len(kept)} approved cases kept as exemplars")
             return suite, done_before
 

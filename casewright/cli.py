@@ -99,6 +99,20 @@ def main_options(
 ) -> None:
     """Turn Jira stories into reviewed, traceable UAT test cases."""
     ctx.obj = {"debug": debug}
+    _warnings_to_stderr()
+
+
+def _warnings_to_stderr() -> None:
+    """Show the library's warnings (a page skipped, say) on stderr as 'warning: ...' lines."""
+    import logging
+
+    logger = logging.getLogger("casewright")
+    if not any(getattr(h, "casewright_cli", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("warning: %(message)s"))
+        handler.setLevel(logging.WARNING)
+        handler.casewright_cli = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
 
 
 @app.command()
@@ -254,13 +268,15 @@ def ingest(
                 bar.update(task, completed=embedded, total=total, visible=total > 0)
 
             try:
-                report = ingest_chunks(memory, chunks, progress=progress)
+                report = ingest_chunks(memory, chunks, progress=progress,
+                                       remove_stale=not source.confluence.skipped)
             except KeyboardInterrupt:
                 say(f"interrupted: {done[0]} new chunks stored and kept; run `casewright "
                     "ingest` again to finish")
                 raise
-        print(f"{report.added} added, {report.unchanged} unchanged, {report.removed} removed "
-              f"({len(chunks)} chunks in memory)")
+        kept = f", {report.kept} kept from pages skipped this time" if report.kept else ""
+        print(f"{report.added} added, {report.unchanged} unchanged, {report.removed} removed"
+              f"{kept} ({len(chunks) + report.kept} chunks in memory)")
         say(f"done in {time.perf_counter() - began:.2f} s (embedding {report.embed_seconds:.2f}"
             f" s, storing {report.upsert_seconds:.2f} s)")
 

@@ -5,13 +5,14 @@
     embedders.py    all-MiniLM-L6-v2 on ONNX Runtime (onnx_export.py makes the file); BM25
     store.py        the VectorStore interface; edge.py (Qdrant Edge) and server.py (qdrant-client)
     memory.py       Memory (search) and open_memory(settings): which engine, which folder
-    ingest.py       ingest(memory, chunks): embed what is new, remove what is gone
+    ingest.py       ingest(memory, chunks): embed what is new, remove what is gone;
+                    ingest_workspace(memory, workspace) keeps all if a page was skipped
 
 Nothing heavy is imported here: ONNX Runtime and the engines load when a memory is opened.
 """
 
 from casewright.memory.chunking import workspace_chunks
-from casewright.memory.ingest import chunks_to_ingest, ingest
+from casewright.memory.ingest import chunks_to_ingest, ingest, ingest_workspace
 from casewright.memory.memory import Memory, memory_folder, open_memory
 from casewright.memory.models import Chunk, ChunkKind, Hit, IngestReport, Manifest, SearchFilter
 
@@ -25,6 +26,7 @@ __all__ = [
     "SearchFilter",
     "chunks_to_ingest",
     "ingest",
+    "ingest_workspace",
     "memory_folder",
     "open_memory",
     "workspace_chunks",

@@ -1,7 +1,8 @@
 """Ingestion: make a memory hold exactly a workspace's chunks, embedding only what is new.
 
 Chunk ids come from content, so the work is a set difference: chunks whose id is not stored
-are embedded and upserted in batches; stored ids no longer produced are removed at the end.
+are embedded and upserted in batches; stored ids no longer produced are removed at the end,
+unless pages were skipped (a page that could not be read this time may still hold them).
 An interrupted ingest keeps every batch it stored, and the next one picks up the rest.
 """
 
@@ -23,8 +24,8 @@ BATCH_SIZE = 32
 
 
 def ingest(memory: Memory, chunks: Sequence[Chunk], *, batch_size: int = BATCH_SIZE,
-                  progress: Progress | None = None) -> IngestReport:
-    """Store the chunks that are new, remove stored ones that are not among `chunks`."""
+           progress: Progress | None = None, remove_stale: bool = True) -> IngestReport:
+    """Store the chunks that are new; remove stored ones not among `chunks` if `remove_stale`."""
     stored = memory.store.chunk_ids()
     new = [chunk for chunk in chunks if chunk.chunk_id not in stored]
     stale = stored - {chunk.chunk_id for chunk in chunks}
@@ -44,9 +45,20 @@ def ingest(memory: Memory, chunks: Sequence[Chunk], *, batch_size: int = BATCH_S
         report.added += len(batch)
         if progress is not None:
             progress(report.added, len(new))
-    memory.store.delete(sorted(stale))
-    report.removed = len(stale)
+    if remove_stale:
+        memory.store.delete(sorted(stale))
+        report.removed = len(stale)
+    else:
+        report.kept = len(stale)
     return report
+
+
+def ingest_workspace(memory: Memory, workspace: Workspace, *,
+                     progress: Progress | None = None) -> IngestReport:
+    """Make the memory hold a workspace's chunks; nothing is removed if a page was skipped."""
+    chunks = chunks_to_ingest(workspace)
+    return ingest(memory, chunks, progress=progress,
+                  remove_stale=not workspace.confluence.skipped)
 
 
 def chunks_to_ingest(workspace: Workspace) -> list[Chunk]:

@@ -81,5 +81,7 @@ class IngestReport(_Model):
     added: int = 0
     unchanged: int = 0
     removed: int = 0
+    kept: int = Field(default=0, description="Chunks no longer produced but kept, because "
+                      "pages were skipped and may still hold them.")
     embed_seconds: float = 0.0
     upsert_seconds: float = 0.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -221,3 +222,35 @@ def test_a_qdrant_server_lost_mid_ingest_says_what_failed(tmp_path: Path) -> Non
             call()
         assert caught.value.one_line().startswith(
             f"Qdrant at {url} collection 'casewright' failed {doing}: "), doing
+
+
+@pytest.mark.slow
+def test_a_page_that_turns_bad_is_skipped_and_its_stored_chunks_kept(
+        tmp_path: Path, pytestconfig: pytest.Config) -> None:
+    """Real embedder and engine on a two-page workspace: the second ingest cannot read one
+    page, warns naming it, and keeps that page's chunks instead of removing them."""
+    sample = Path(__file__).parents[1] / "casewright" / "sample_workspace"
+    workspace = tmp_path / "ws"
+    (workspace / "jira").mkdir(parents=True)
+    (workspace / "confluence").mkdir()
+    shutil.copy(sample / "jira" / "CC-105.json", workspace / "jira")
+    for page in ("direct-debit-and-payment-plans.md", "glossary.md"):
+        shutil.copy(sample / "confluence" / page, workspace / "confluence")
+    env = {**os.environ, "CASEWRIGHT_HOME": str(pytestconfig.cache.mkdir("casewright-memory-home")),
+           "CASEWRIGHT_MEMORY_PATH": str(tmp_path / "memory")}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "casewright", *args, "-w", str(workspace)],
+                              capture_output=True, text=True, timeout=300, check=False, env=env)
+
+    first = run("ingest")
+    assert first.returncode == 0, first.stderr
+    stored = int(first.stdout.split("(")[1].split()[0])
+    (workspace / "confluence" / "direct-debit-and-payment-plans.md").write_bytes(b"\xff\xfe\x00")
+    second = run("ingest")
+    assert second.returncode == 0, second.stderr
+    assert "warning: " in second.stderr and "direct-debit-and-payment-plans.md: skipped, not " \
+        "UTF-8 text" in second.stderr
+    assert " 0 removed, " in second.stdout and f"({stored} chunks in memory)" in second.stdout
+    found = run("search", "collection date from the 1st to the 28th", "--kind", "page")
+    assert "Direct debit and payment plans" in found.stdout, found.stderr

@@ -119,6 +119,33 @@ def test_broken_existing_test_case_names_file_and_field(sample_copy: Path) -> No
         _workspace(sample_copy).existing_tests()
 
 
+def test_bad_pages_are_skipped_each_named_and_the_others_read(
+        sample_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
+    pages = sample_copy / "confluence"
+    bad = {
+        "empty.md": b"",
+        "huge.md": b"# Huge\n\n" + b"word " * 500_000,
+        "binary.html": bytes(range(256)) * 4,
+        "broken.json": b'{"id": ',
+        "deep.json": b"[" * 200_000 + b"]" * 200_000,
+        "nobody.json": b'{"id": "9", "title": null, "body": "notadict"}',
+        "notes.json": b'{"hello": "world"}',
+    }
+    for name, content in bad.items():
+        (pages / name).write_bytes(content)
+    (pages / "folder.md").mkdir()
+    confluence = _workspace(sample_copy).confluence
+    with caplog.at_level("WARNING", logger="casewright"):
+        titles = {page.title for page in confluence.list_pages()}
+    assert len(titles) == 9 and "Contact centre glossary" in titles
+    named = {Path(where).name for where in confluence.skipped}
+    assert named == {*bad, "folder.md"}
+    warnings = [record.getMessage() for record in caplog.records]
+    assert len(warnings) == len(named) and all("skipped, " in line for line in warnings)
+    assert any("huge.md: skipped, larger than 2 MB" in line for line in warnings)
+    assert any("deep.json: skipped, JSON nested too deeply" in line for line in warnings)
+
+
 def test_workspace_resolution(tmp_path: Path, sample_copy: Path) -> None:
     assert resolve_workspace(None, tmp_path) == (bundled_sample(), "bundled sample")
     assert resolve_workspace(None, sample_copy) == (sample_copy, "current folder")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,15 @@ from casewright.tools.html_blocks import html_to_blocks
 from casewright.tools.markdown_blocks import markdown_to_blocks
 
 _LEADING_RULE = re.compile(r"^\W*(BR-\d+)\b[\s:.)\-–|]*")
+MAX_PAGE_BYTES = 2_000_000
+"""A page file or body larger than this is skipped: no design page is that long."""
+logger = logging.getLogger("casewright")
+
+
+def skip_page(where: str, why: str, skipped: list[str]) -> None:
+    """Warn that a page is left out, and why, and note it in `skipped`; the others are read."""
+    logger.warning("%s: skipped, %s; the other pages are read", where, why)
+    skipped.append(where)
 
 
 def is_content(document: Any) -> bool:
@@ -50,6 +61,27 @@ ParsedPage = tuple[Page, list[Block]]
 """A page and its body's blocks (headings and tables, which chunking needs)."""
 
 
+class PageTooLarge(ValueError):
+    """A page body over MAX_PAGE_BYTES."""
+
+
+def readable(where: str, parse: Callable[[], ParsedPage], skipped: list[str],
+             ) -> ParsedPage | None:
+    """Return a parsed page, or None (noted in `skipped`) for a huge, malformed or empty one."""
+    try:
+        parsed = parse()
+    except PageTooLarge as error:
+        skip_page(where, str(error), skipped)
+        return None
+    except (AttributeError, TypeError, KeyError, ValueError, RecursionError) as error:
+        skip_page(where, f"malformed page ({type(error).__name__}: {error})", skipped)
+        return None
+    if not parsed[0].text.strip():
+        skip_page(where, "the page is empty", skipped)
+        return None
+    return parsed
+
+
 def _page(page_id: str, title: str, blocks: list[Block], **extra: Any) -> ParsedPage:
     return Page(page_id=page_id, title=title, text=to_text(blocks),
                 rules=extract_rules(blocks, page_id), **extra), blocks
@@ -58,6 +90,8 @@ def _page(page_id: str, title: str, blocks: list[Block], **extra: Any) -> Parsed
 def parse_content(content: dict[str, Any], confluence_url: str | None = None) -> ParsedPage:
     """Parse `GET /wiki/rest/api/content/{id}?expand=body.storage,space,version`."""
     body = ((content.get("body") or {}).get("storage") or {}).get("value") or ""
+    if len(body) > MAX_PAGE_BYTES:
+        raise PageTooLarge(f"its body is larger than {MAX_PAGE_BYTES // 1_000_000} MB")
     links = content.get("_links") or {}
     base = links.get("base") or confluence_url
     url = f"{base.rstrip('/')}{links['webui']}" if base and links.get("webui") else None

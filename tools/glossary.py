@@ -19,8 +19,9 @@ _GLOSSARY = re.compile(r"\b(glossary|definitions?|terms|terminology|abbreviation
                        re.IGNORECASE)
 _ENTRY = re.compile(r"^(?P<term>[^:|\u2013\u2014]{2,60}?)\s*(?::|\s[-\u2013\u2014]\s)\s*"
                     r"(?P<meaning>\S.+)$")
-_DEFINITION = re.compile(r"(?:^|(?<=[.!?]\s))(?:an?\s+|the\s+)?(?P<term>[\w&/'-]+(?:\s[\w&/'-]+){0,5}"
-                         r"?)\s*(?:\([^)]{1,20}\)\s*)?(?:means|is defined as|are defined as|"
+_DEFINITION = re.compile(r"(?:^|(?<=[.!?]\s))(?:an?\s+|the\s+)?"
+                         r"(?P<term>[\w&/'-]+(?:\s[\w&/'-]+){0,5}?)\s*(?:\([^)]{1,20}\)\s*)?"
+                         r"(?:means|is defined as|are defined as|"
                          r"refers to|stands for)\s+(?P<meaning>[^.!?]+)", re.IGNORECASE)
 
 

@@ -24,7 +24,7 @@ from casewright.files import write_atomic
 from casewright.models import Page
 from casewright.tools.atlassian_site import Site, call, confluence_site
 from casewright.tools.blocks import Block
-from casewright.tools.confluence import ParsedPage, is_content, parse_content
+from casewright.tools.confluence import ParsedPage, is_content, parse_content, readable
 
 if TYPE_CHECKING:
     from atlassian import Confluence
@@ -50,6 +50,8 @@ class RestConfluence:
                               hint="set CASEWRIGHT_CONFLUENCE_SPACES=KEY[,KEY] or pass --space")
         self.site = site
         self.settings = settings
+        self.skipped: list[str] = []
+        """Pages left out (huge, malformed or empty), each named."""
         self.cache = cache
         self.progress = progress
 
@@ -137,8 +139,11 @@ class RestConfluence:
         pages: dict[str, ParsedPage] = {}
         for space in self.settings.confluence_spaces:
             for content in self._sync(space):
-                parsed = parse_content(content, self.settings.confluence_url)
-                pages.setdefault(parsed[0].page_id, parsed)
+                parsed = readable(f"Confluence page {content.get('id')} in space {space}",
+                                  lambda c=content: parse_content(c, self.settings.confluence_url),
+                                  self.skipped)
+                if parsed is not None:
+                    pages.setdefault(parsed[0].page_id, parsed)
         return pages
 
     def _parsed(self, page_id: str) -> ParsedPage:

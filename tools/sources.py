@@ -27,6 +27,9 @@ class JiraSource(Protocol):
 class ConfluenceSource(Protocol):
     """Reads pages of business rules."""
 
+    skipped: list[str]
+    """Pages left out once read (unreadable, huge, malformed or empty), each named."""
+
     def get_page(self, page_id: str) -> Page:
         """Return one page; InputError if the id is unknown."""
         ...

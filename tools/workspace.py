@@ -22,7 +22,15 @@ from casewright.errors import InputError, ToolError
 from casewright.keys import parse_issue_key
 from casewright.models import Page, Story, TestCase
 from casewright.tools.blocks import Block
-from casewright.tools.confluence import ParsedPage, is_content, parse_content, parse_file
+from casewright.tools.confluence import (
+    MAX_PAGE_BYTES,
+    ParsedPage,
+    is_content,
+    parse_content,
+    parse_file,
+    readable,
+    skip_page,
+)
 from casewright.tools.jira import check_story, is_issue, is_story, story_from_issue
 from casewright.tools.sources import ConfluenceSource, JiraSource
 
@@ -135,29 +143,71 @@ class WorkspaceJira:
         return stories
 
 
+def _page_text(path: Path, skipped: list[str]) -> str | None:
+    """Return a page file's text, or None (with a warning) for one that cannot be a page."""
+    try:
+        if not path.is_file():
+            skip_page(str(path), "not a regular file", skipped)
+            return None
+        if path.stat().st_size > MAX_PAGE_BYTES:
+            skip_page(str(path), f"larger than {MAX_PAGE_BYTES // 1_000_000} MB", skipped)
+            return None
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        skip_page(str(path), f"cannot be read ({error.strerror or error})", skipped)
+    except UnicodeDecodeError:
+        skip_page(str(path), "not UTF-8 text", skipped)
+    return None
+
+
+def _contents(path: Path, text: str, skipped: list[str]) -> list[dict[str, Any]]:
+    """Return the Confluence content items of a JSON page file (a page, or a page of results)."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        skip_page(str(path), f"invalid JSON at line {error.lineno}, column {error.colno}", skipped)
+        return []
+    except RecursionError:
+        skip_page(str(path), "JSON nested too deeply", skipped)
+        return []
+    items = document.get("results") if isinstance(document, dict) else None
+    contents = items if isinstance(items, list) else [document]
+    if not all(is_content(content) for content in contents):
+        skip_page(str(path), "not Confluence content JSON (no id and title)", skipped)
+    return [content for content in contents if is_content(content)]
+
+
 class WorkspaceConfluence:
     """Confluence pages from a workspace's confluence/ folder."""
 
     def __init__(self, root: Path, settings: Settings) -> None:
         self.folder = root / "confluence"
         self.settings = settings
+        self.skipped: list[str] = []
+        """Page files left out (unreadable, huge, malformed or empty), each named."""
 
     @cached_property
     def _pages(self) -> dict[str, ParsedPage]:
+        """Read every page file; a bad one is skipped with a warning naming it.
+
+        Bad is unreadable, not a regular file, over MAX_PAGE_BYTES, malformed or empty.
+        """
         pages: dict[str, ParsedPage] = {}
         paths = sorted(self.folder.glob("*")) if self.folder.is_dir() else []
         for path in paths:
+            if path.suffix != ".json" and path.suffix not in PAGE_SUFFIXES:
+                continue
+            text = _page_text(path, self.skipped)
+            if text is None:
+                continue
+            found: list[ParsedPage | None] = []
             if path.suffix == ".json":
-                document = read_json(path)
-                items = document.get("results") if isinstance(document, dict) else None
-                for content in items if isinstance(items, list) else [document]:
-                    if not is_content(content):
-                        raise InputError(f"{path}: not Confluence content JSON",
-                                         hint="keep only REST content JSON in confluence/")
-                    parsed = parse_content(content, self.settings.confluence_url)
-                    pages.setdefault(parsed[0].page_id, parsed)
-            elif path.suffix in PAGE_SUFFIXES:
-                parsed = parse_file(path, path.read_text(encoding="utf-8"))
+                found = [readable(str(path), lambda c=content: parse_content(
+                    c, self.settings.confluence_url), self.skipped)
+                    for content in _contents(path, text, self.skipped)]
+            else:
+                found = [readable(str(path), lambda p=path, t=text: parse_file(p, t), self.skipped)]
+            for parsed in filter(None, found):
                 pages.setdefault(parsed[0].page_id, parsed)
         return pages
 

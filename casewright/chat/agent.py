@@ -46,7 +46,7 @@ class ChatAgent:
         if self._context is not None:
             return self._context
         from casewright.llm import load_chat_model
-        from casewright.memory import chunks_to_ingest, ingest, open_memory
+        from casewright.memory import ingest_workspace, open_memory
 
         # each part is kept as soon as it is open, so a Ctrl-C here never opens one twice
         if self._chat_model is None:
@@ -57,7 +57,7 @@ class ChatAgent:
             self._owned_memory = self._memory = self._stack.enter_context(
                 open_memory(self._settings, create=True))
         if self._owned_memory is not None:
-            stored = ingest(self._owned_memory, chunks_to_ingest(self._workspace))
+            stored = ingest_workspace(self._owned_memory, self._workspace)
             self._progress(f"memory: {stored.added} chunks added, {stored.unchanged} unchanged")
         context = workspace_context(self._workspace, self._settings, self._chat_model,
                                     self._memory, provenance, self._progress)
@@ -71,9 +71,9 @@ class ChatAgent:
         kept = keep_approved(self._workspace.approved, suite)
         self.context().existing_tests = self._workspace.existing_tests()
         if self._owned_memory is not None:
-            from casewright.memory import chunks_to_ingest, ingest
+            from casewright.memory import ingest_workspace
 
-            ingest(self._owned_memory, chunks_to_ingest(self._workspace))
+            ingest_workspace(self._owned_memory, self._workspace)
         self._progress(f"{len(kept)} approved cases of {suite.story.key} kept as exemplars")
         return len(kept)
 
