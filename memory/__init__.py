@@ -2,7 +2,7 @@
 
     models.py       Chunk, Hit, Manifest, SearchFilter, IngestReport
     chunking.py     workspace -> chunks (rules, page sections, criteria, test cases)
-    embedders.py    all-MiniLM-L6-v2 on ONNX Runtime (onnx_export.py makes the file); BM25
+    embedders.py    all-MiniLM-L6-v2 (int8 ONNX, from a wheel) on ONNX Runtime; BM25
     store.py        the VectorStore interface; edge.py (Qdrant Edge) and server.py (qdrant-client)
     memory.py       Memory (search) and open_memory(settings): which engine, which folder
     ingest.py       ingest(memory, chunks): embed what is new, remove what is gone;

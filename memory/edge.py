@@ -48,6 +48,7 @@ from casewright.memory.store import (
     RRF_K,
     RRF_WEIGHTS,
     SPARSE,
+    Ranking,
     check_manifest,
     hit_from,
     prefetch_limit,
@@ -158,16 +159,21 @@ class EdgeStore:
         return self._shard.count(CountRequest(exact=True))
 
     def query(self, dense: Sequence[float], sparse: SparseVector, *, limit: int,
-              where: SearchFilter) -> list[Hit]:
-        """Return the best chunks by RRF of the dense and BM25 rankings."""
-        candidates = prefetch_limit(limit)
-        request = QueryRequest(
-            limit=limit, filter=_filter(where), with_payload=True,
-            query=Fusion.Rrf(k=RRF_K, weights=RRF_WEIGHTS),
-            prefetches=[
-                Prefetch(limit=candidates, query=Query.Nearest(list(dense), using=DENSE)),
-                Prefetch(limit=candidates, query=Query.Nearest(
-                    EdgeSparseVector(sparse.indices, sparse.values), using=SPARSE))])
+              where: SearchFilter, ranking: Ranking = "hybrid") -> list[Hit]:
+        """Return the best chunks by RRF of the dense and BM25 rankings (or by one of them)."""
+        nearest = {
+            "dense": Query.Nearest(list(dense), using=DENSE),
+            "bm25": Query.Nearest(EdgeSparseVector(sparse.indices, sparse.values), using=SPARSE)}
+        if ranking != "hybrid":
+            request = QueryRequest(limit=limit, filter=_filter(where), with_payload=True,
+                                   query=nearest[ranking])
+        else:
+            candidates = prefetch_limit(limit)
+            request = QueryRequest(
+                limit=limit, filter=_filter(where), with_payload=True,
+                query=Fusion.Rrf(k=RRF_K, weights=RRF_WEIGHTS),
+                prefetches=[Prefetch(limit=candidates, query=nearest["dense"]),
+                            Prefetch(limit=candidates, query=nearest["bm25"])])
         return [hit_from(point.payload, point.score) for point in self._shard.query(request)]
 
     def close(self) -> None:

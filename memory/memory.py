@@ -17,7 +17,7 @@ from types import TracebackType
 from casewright.config import Settings
 from casewright.memory.embedders import Bm25Sparse, DenseEmbedder, OnnxMiniLM
 from casewright.memory.models import Hit, Manifest, SearchFilter
-from casewright.memory.store import VectorStore
+from casewright.memory.store import Ranking, VectorStore
 
 
 class Memory:
@@ -29,11 +29,12 @@ class Memory:
         self.sparse = sparse
 
     def search(self, query: str, *, limit: int = 5, where: SearchFilter | None = None,
-               ) -> list[Hit]:
+               ranking: Ranking = "hybrid") -> list[Hit]:
         """Return up to `limit` chunks for a query, best first (dense + BM25, fused by RRF)."""
         vector = self.dense.embed([query])[0]
         return self.store.query(vector.tolist(), self.sparse.embed_query(query), limit=limit,
-                                where=where if where is not None else SearchFilter())
+                                where=where if where is not None else SearchFilter(),
+                                ranking=ranking)
 
     def close(self) -> None:
         """Persist and release the store."""
@@ -65,9 +66,9 @@ def open_memory(settings: Settings, *, create: bool = False,
                 dense: DenseEmbedder | None = None) -> Memory:
     """Open the memory the settings name; `create` makes it when it does not exist yet.
 
-    The dense embedder defaults to all-MiniLM-L6-v2 on ONNX, cached under `<home>/cache`.
+    The dense embedder defaults to all-MiniLM-L6-v2 (int8) on ONNX Runtime.
     """
-    dense = dense if dense is not None else OnnxMiniLM(settings.home / "cache")
+    dense = dense if dense is not None else OnnxMiniLM()
     sparse = Bm25Sparse()
     manifest = manifest_for(dense, sparse)
     store: VectorStore

@@ -23,6 +23,7 @@ from casewright.memory.store import (
     RRF_K,
     RRF_WEIGHTS,
     SPARSE,
+    Ranking,
     check_manifest,
     hit_from,
     prefetch_limit,
@@ -139,16 +140,24 @@ class ServerStore:
             return self._client.count(self._collection, exact=True).count
 
     def query(self, dense: Sequence[float], sparse: SparseVector, *, limit: int,
-              where: SearchFilter) -> list[Hit]:
-        """Return the best chunks by RRF of the dense and BM25 rankings."""
+              where: SearchFilter, ranking: Ranking = "hybrid") -> list[Hit]:
+        """Return the best chunks by RRF of the dense and BM25 rankings (or by one of them)."""
         candidates = prefetch_limit(limit)
+        single = {"dense": (list(dense), DENSE), "bm25": (_sparse(sparse), SPARSE)}
         with _answering(self.location, "searching"):
-            response = self._client.query_points(
-                self._collection, limit=limit, query_filter=_filter(where), with_payload=True,
-                query=models.RrfQuery(rrf=models.Rrf(k=RRF_K, weights=RRF_WEIGHTS)),
-                prefetch=[models.Prefetch(query=list(dense), using=DENSE, limit=candidates),
-                          models.Prefetch(query=_sparse(sparse), using=SPARSE,
-                                          limit=candidates)])
+            if ranking != "hybrid":
+                query, using = single[ranking]
+                response = self._client.query_points(
+                    self._collection, limit=limit, query_filter=_filter(where),
+                    with_payload=True, query=query, using=using)
+            else:
+                response = self._client.query_points(
+                    self._collection, limit=limit, query_filter=_filter(where),
+                    with_payload=True,
+                    query=models.RrfQuery(rrf=models.Rrf(k=RRF_K, weights=RRF_WEIGHTS)),
+                    prefetch=[models.Prefetch(query=list(dense), using=DENSE, limit=candidates),
+                              models.Prefetch(query=_sparse(sparse), using=SPARSE,
+                                              limit=candidates)])
         return [hit_from(point.payload, point.score) for point in response.points]
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ under one payload filter.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from casewright.errors import MemoryStoreError
 from casewright.memory.models import Chunk, Hit, Manifest, SearchFilter, SparseVector
@@ -24,6 +24,8 @@ RRF_WEIGHTS = [1.0, 0.99]
 """Dense prefetch first, BM25 second; the slight difference settles an exact tie, which an
 engine would otherwise break arbitrarily, in favour of the closer meaning."""
 INDEXED_FIELDS = ("kind", "project", "space", "story_key")
+Ranking = Literal["hybrid", "dense", "bm25"]
+"""How a query ranks: both fused (what the agent uses), or one alone (benchmarks/memory.py)."""
 
 
 def prefetch_limit(limit: int) -> int:
@@ -55,8 +57,8 @@ class VectorStore(Protocol):
         ...
 
     def query(self, dense: Sequence[float], sparse: SparseVector, *, limit: int,
-              where: SearchFilter) -> list[Hit]:
-        """Return the best `limit` chunks by RRF of dense and sparse rankings."""
+              where: SearchFilter, ranking: Ranking = "hybrid") -> list[Hit]:
+        """Return the best `limit` chunks by RRF of dense and sparse rankings (or by one)."""
         ...
 
     def close(self) -> None:

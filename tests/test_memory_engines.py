@@ -3,10 +3,6 @@
 `edge` is Qdrant Edge in-process, the default. `server` is the qdrant-client code path used for
 a Qdrant server or cluster; here it runs on qdrant-client's local mode (a folder), the nearest
 stand-in, since no Qdrant server can be installed on these machines.
-
-The ONNX export is made once in pytest's cache folder and passed explicitly (or through
-CASEWRIGHT_HOME for the CLI): tests/conftest.py gives each test a fresh home, where the embedder
-would otherwise export the model again for every test.
 """
 
 from __future__ import annotations
@@ -37,13 +33,8 @@ PAYMENT_EXTENSION_RULES = {f"BR-{n}" for n in range(1, 8)}
 
 
 @pytest.fixture(scope="module")
-def home(pytestconfig: pytest.Config) -> Path:
-    return pytestconfig.cache.mkdir("casewright-memory-home")
-
-
-@pytest.fixture(scope="module")
-def dense(home: Path) -> OnnxMiniLM:
-    return OnnxMiniLM(home / "cache")
+def dense() -> OnnxMiniLM:
+    return OnnxMiniLM()
 
 
 def chunks_of(root: Path) -> list[Chunk]:
@@ -169,10 +160,8 @@ def test_ctrl_c_mid_batch_keeps_what_was_stored_and_the_next_ingest_resumes(
         assert memory.store.count() == 40
 
 
-def test_cli_ingest_then_search_shows_the_rule_first(home: Path, dense: OnnxMiniLM,
-                                                     tmp_path: Path) -> None:
-    dense.embed(["make sure the ONNX export is in the shared home"])
-    env = {**os.environ, "CASEWRIGHT_HOME": str(home),
+def test_cli_ingest_then_search_shows_the_rule_first(tmp_path: Path) -> None:
+    env = {**os.environ, "CASEWRIGHT_HOME": str(tmp_path / "home"),
            "CASEWRIGHT_MEMORY_PATH": str(tmp_path / "memory")}
 
     def casewright(*args: str) -> subprocess.CompletedProcess[str]:

@@ -45,7 +45,7 @@ store.close()
 @pytest.fixture
 def minilm(tmp_path: Path) -> Manifest:
     """The manifest casewright's own embedders give (building them loads no model)."""
-    return manifest_for(OnnxMiniLM(tmp_path / "cache"), Bm25Sparse())
+    return manifest_for(OnnxMiniLM(), Bm25Sparse())
 
 
 def casewright(*args: str, memory: Path) -> subprocess.CompletedProcess[str]:
@@ -146,7 +146,7 @@ def test_a_memory_made_by_another_embedder_names_both(tmp_path: Path, minilm: Ma
         EdgeStore.open(folder, minilm, create=True)
     assert caught.value.message == (
         f"memory '{folder}' holds vectors from BAAI/bge-small-en-v1.5 (384-d) + qdrant-bm25, "
-        "but this casewright embeds with sentence-transformers/all-MiniLM-L6-v2 (384-d) + "
+        "but this casewright embeds with sentence-transformers/all-MiniLM-L6-v2 int8 (384-d) + "
         "qdrant-bm25")
 
 
@@ -225,8 +225,7 @@ def test_a_qdrant_server_lost_mid_ingest_says_what_failed(tmp_path: Path) -> Non
 
 
 @pytest.mark.slow
-def test_a_page_that_turns_bad_is_skipped_and_its_stored_chunks_kept(
-        tmp_path: Path, pytestconfig: pytest.Config) -> None:
+def test_a_page_that_turns_bad_is_skipped_and_its_stored_chunks_kept(tmp_path: Path) -> None:
     """Real embedder and engine on a two-page workspace: the second ingest cannot read one
     page, warns naming it, and keeps that page's chunks instead of removing them."""
     sample = Path(__file__).parents[1] / "casewright" / "sample_workspace"
@@ -236,7 +235,7 @@ def test_a_page_that_turns_bad_is_skipped_and_its_stored_chunks_kept(
     shutil.copy(sample / "jira" / "CC-105.json", workspace / "jira")
     for page in ("direct-debit-and-payment-plans.md", "glossary.md"):
         shutil.copy(sample / "confluence" / page, workspace / "confluence")
-    env = {**os.environ, "CASEWRIGHT_HOME": str(pytestconfig.cache.mkdir("casewright-memory-home")),
+    env = {**os.environ, "CASEWRIGHT_HOME": str(tmp_path / "home"),
            "CASEWRIGHT_MEMORY_PATH": str(tmp_path / "memory")}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
