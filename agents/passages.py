@@ -8,23 +8,19 @@ only when it shares enough of the criterion's words.
 
 from __future__ import annotations
 
-import re
-
 from casewright.memory.chunking import anchor, passage_url
 from casewright.memory.models import Chunk, Hit
 from casewright.models import Rule, Source
-from casewright.quality import content_words
+from casewright.quality import content_words, stem
 from casewright.tools.sources import ConfluenceSource
 
 SHARED_STEMS = 2
 """Content-word stems a passage must share with a criterion to bear on it."""
-_SUFFIX = re.compile(r"(?:ings?|ed|es|s)$")
 
 
 def stems(text: str) -> set[str]:
     """Return a text's content words of letters, with plural and verb endings cut off."""
-    return {_SUFFIX.sub("", word) if len(word) > 4 else word for word in content_words(text)
-            if len(word) > 2 and word.isalpha()}
+    return {stem(word) for word in content_words(text) if len(word) > 2 and word.isalpha()}
 
 
 def bears_on(passage: str, subject: str) -> bool:

@@ -99,7 +99,7 @@ def ranked(hits: list[Hit]) -> list[set[str]]:
 
 def retrieval_quality(work: Path) -> None:
     """Print recall@5 and MRR (over the top 10) per set, embedder and ranking."""
-    sets = [*sample_sets(), *filter(None, [jira_api_set()])]
+    sets = [*sample_sets(), jira_api_set()]
     sparse = Bm25Sparse()
     print(f"{'set':42} {'embedder':44} {'ranking':7} {'recall@5':>8} {'MRR':>6}")
     for dense in embedders():

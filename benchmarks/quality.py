@@ -1,11 +1,14 @@
-"""Print what the cases are worth, agent and fixed pipeline side by side, on two story sets.
+"""Print what the cases are worth, agent and fixed pipeline side by side, on three story sets.
 
-The sets: the bundled sample (the stories casewright's wording rules were written against)
-and the e-petitions dev set (benchmarks/devsets/e-petitions: 51 public stories whose
-criteria are the humans' own scenario titles, never tuned on). For each: cases, distinct
-configurations (a case counts only when it differs from its criterion's other cases), cases
-that only restate their criterion, negatives that expect the positive outcome, duplicates of
-existing tests, words found in no source, and seconds per story. On the dev set it also sets
+The sets: the bundled sample (the stories casewright's wording rules were written against),
+the same sample with every rule id removed (benchmarks/devsets/brightwater-unnumbered: its
+evidence must be found by what the pages say), and the e-petitions dev set
+(benchmarks/devsets/e-petitions: 51 public stories whose criteria are the humans' own
+scenario titles, never tuned on; it has no pages). For each: cases, distinct configurations
+(a case counts only when it differs from its criterion's other cases), cases that only restate
+their criterion, negatives that expect the positive outcome, duplicates of existing tests,
+criteria whose cases cite evidence, the share of step words found in no source (story,
+evidence, glossary), and seconds per story. On the dev set it also sets
 the cases beside the humans' scenarios: how many steps, and how many carry test data.
 
     python benchmarks/quality.py                  # engine wording (the default)
@@ -28,10 +31,12 @@ from casewright.agents.fixed_pipeline import run_fixed
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.metrics import scorecard
 from casewright.models import Suite
-from casewright.quality import ungrounded_words
+from casewright.quality import step_words, ungrounded_words
+from casewright.tools.glossary import workspace_glossary
 from casewright.tools.workspace import Workspace, bundled_sample
 
 DEVSET = Path(__file__).parent / "devsets" / "e-petitions"
+UNNUMBERED = Path(__file__).parent / "devsets" / "brightwater-unnumbered"
 ROWS = (("cases", "cases"), ("distinct configurations", "conditions"),
         ("  negative", "conditions_negative"), ("  boundary", "conditions_boundary"),
         ("restating cases", "restating"), ("negatives expecting the positive",
@@ -39,16 +44,31 @@ ROWS = (("cases", "cases"), ("distinct configurations", "conditions"),
         ("degenerate cases", "degenerate"), ("duplicates of existing tests", "duplicates"))
 
 
-def ungrounded(suites: list[Suite]) -> int:
-    """Return the distinct words of the cases' steps that no source of their story holds."""
-    found = 0
+def ungrounded(suites: list[Suite], glossary: dict[str, str]) -> tuple[int, float]:
+    """Return the distinct step words no source holds, and their share of all step words.
+
+    Both count per case: the sources are the case's story, its suite's evidence and the
+    workspace's glossary.
+    """
+    found, invented, total = set(), 0, 0
+    defined = [f"{term} {meaning}" for term, meaning in glossary.items()]
     for suite in suites:
         sources = "\n".join([suite.story.summary, suite.story.description,
                              *(c.text for c in suite.story.criteria),
-                             *(f"{s.title} {s.text}" for s in suite.sources)])
-        found += len({word for case in suite.cases
-                      for word in ungrounded_words(case, sources)})
-    return found
+                             *(f"{s.title} {s.text}" for s in suite.sources), *defined])
+        for case in suite.cases:
+            words = ungrounded_words(case, sources)
+            found |= words
+            invented += len(words)
+            total += len(step_words(case))
+    return len(found), invented / max(total, 1)
+
+
+def with_evidence(suites: list[Suite]) -> str:
+    """Return how many criteria have a case that cites a passage, of how many."""
+    criteria = [(suite, c.criterion_id) for suite in suites for c in suite.story.criteria]
+    cited = sum(any(case.source_ids for case in suite.cases_for(cid)) for suite, cid in criteria)
+    return f"{cited}/{len(criteria)}"
 
 
 def wording(suites: list[Suite]) -> str:
@@ -74,6 +94,7 @@ def measure(name: str, folder: Path, keys: list[str], reword: bool,
         existing = workspace.existing_tests()
         rules = {rule.rule_id for page in workspace.confluence.list_pages()
                  for rule in page.rules}
+        glossary = workspace_glossary(workspace.confluence)
     if output is not None:
         output.mkdir(parents=True, exist_ok=True)
         for suite in agent:
@@ -86,7 +107,11 @@ def measure(name: str, folder: Path, keys: list[str], reword: bool,
     print(f"{'metric':34} {'fixed':>8} {'agent':>8}")
     for label, key in ROWS:
         print(f"{label:34} {left[key]:>8} {right[key]:>8}")
-    print(f"{'ungrounded words':34} {ungrounded(fixed):>8} {ungrounded(agent):>8}")
+    (fixed_words, fixed_share), (agent_words, agent_share) = (
+        ungrounded(fixed, glossary), ungrounded(agent, glossary))
+    print(f"{'criteria citing evidence':34} {with_evidence(fixed):>8} {with_evidence(agent):>8}")
+    print(f"{'ungrounded words (distinct)':34} {fixed_words:>8} {agent_words:>8}")
+    print(f"{'ungrounded share of step words':34} {fixed_share:>8.3f} {agent_share:>8.3f}")
     print(f"{'seconds per story':34} {fixed_seconds:>8.2f} {agent_seconds:>8.2f}")
     return agent
 
@@ -120,6 +145,7 @@ def main() -> None:
     sample_keys = [s.key for s in load_stories(epic="CC-1")] + \
         [s.key for s in load_stories(epic="CC-2")]
     measure("bundled sample", bundled_sample(), sample_keys, options.reword, options.output)
+    measure("sample without rule ids", UNNUMBERED, sample_keys, options.reword)
     dev_keys = [story.key for story in load_stories(workspace=DEVSET)]
     if options.dev_stories:
         dev_keys = sorted(random.Random(7).sample(dev_keys, options.dev_stories))

@@ -6,9 +6,13 @@
   (benchmarks/devsets/brightwater-unnumbered), paired with the page section that holds the
   rule: what the retriever must find when pages number nothing.
 - `jira-api`: public documentation, the Jira Cloud platform REST API reference
-  (../shared/data/atlassian-rest-samples/jira-openapi, Apache-2.0): each operation's summary
-  ("Get all project roles") as the query, its description under its tag as the passage, for
-  a seeded sample of the operations that have one.
+  (devsets/jira-api-reference, Apache-2.0): each operation's summary ("Get all project
+  roles") as the query, its description under its tag as the passage.
+
+    python benchmarks/retrieval_sets.py ../shared/data/atlassian-rest-samples/jira-openapi
+
+rebuilds devsets/jira-api-reference/operations.json: a seeded sample of 200 of the operations
+whose description says more than its summary.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +33,7 @@ from casewright.tools.workspace import Workspace, bundled_sample
 
 HERE = Path(__file__).parent
 UNNUMBERED = HERE / "devsets" / "brightwater-unnumbered"
-JIRA_API = HERE.parents[1] / "shared" / "data" / "atlassian-rest-samples" / "jira-openapi" / \
-    "platform-swagger.v3.json"
+JIRA_API = HERE / "devsets" / "jira-api-reference"
 RULE_MENTION = re.compile(r"\s*\(?\b(?:in line with |see )?BR-\d+(?:\s*,\s*BR-\d+)*\)?")
 _MARKUP = re.compile(r"\[([^\]]+)\]\([^)]*\)|[*#`]+")
 
@@ -77,21 +82,42 @@ def sample_sets() -> list[RetrievalSet]:
                          [(q, w) for q, w in by_section if w])]
 
 
-def jira_api_set(operations: int = 200, seed: int = 7) -> RetrievalSet | None:
-    """Return the Jira REST API reference set, or None where ../shared/data is not there."""
-    if not JIRA_API.is_file():
-        return None
-    spec = json.loads(JIRA_API.read_text(encoding="utf-8"))
+def jira_api_set() -> RetrievalSet:
+    """Return the Jira REST API reference set."""
+    operations = json.loads((JIRA_API / "operations.json").read_text(encoding="utf-8"))
+    passages, pairs = [], []
+    for operation in operations:
+        tag, source_id = operation["tag"], operation["operation_id"]
+        passages.append(make_chunk(kind="page", source_id=source_id, title="Jira REST API",
+                                   heading_path=[tag],
+                                   text=f"Jira REST API › {tag}\n{operation['description']}"))
+        pairs.append((operation["summary"], {source_id}))
+    return RetrievalSet(f"Jira REST API reference ({len(operations)} operations)", passages,
+                        pairs)
+
+
+def build_jira_api(source: Path, operations: int = 200, seed: int = 7) -> None:
+    """Write devsets/jira-api-reference from the jira-swaggers repository's platform spec."""
+    spec = json.loads((source / "platform-swagger.v3.json").read_text(encoding="utf-8"))
     found = [operation for methods in spec["paths"].values() for operation in methods.values()
              if isinstance(operation, dict) and operation.get("summary")
-             and len(operation.get("description", "")) > 150]
+             and operation.get("operationId") and len(operation.get("description", "")) > 150]
     chosen = random.Random(seed).sample(found, min(operations, len(found)))
-    passages, pairs = [], []
-    for operation in chosen:
-        tag = (operation.get("tags") or ["Jira"])[0]
-        text = " ".join(_MARKUP.sub(r"\1", operation["description"]).split())[:1000]
-        source_id = operation.get("operationId") or operation["summary"]
-        passages.append(make_chunk(kind="page", source_id=source_id, title="Jira REST API",
-                                   heading_path=[tag], text=f"Jira REST API › {tag}\n{text}"))
-        pairs.append((operation["summary"], {source_id}))
-    return RetrievalSet(f"Jira REST API reference ({len(chosen)} operations)", passages, pairs)
+    JIRA_API.mkdir(parents=True, exist_ok=True)
+    records = [{"operation_id": o["operationId"], "tag": (o.get("tags") or ["Jira"])[0],
+                "summary": o["summary"],
+                "description": " ".join(_MARKUP.sub(r"\1", o["description"]).split())[:1000]}
+               for o in chosen]
+    (JIRA_API / "operations.json").write_text(json.dumps(records, indent=1) + "\n",
+                                              encoding="utf-8")
+    shutil.copyfile(source / "LICENSE", JIRA_API / "LICENSE")
+    (JIRA_API / "README.md").write_text(
+        "# Jira Cloud platform REST API reference: a retrieval set\n\n200 operations of "
+        "Atlassian's Jira Cloud platform REST API definition, as kept by "
+        "github.com/salto-io/jira-swaggers (Apache-2.0, LICENSE): each operation's summary, "
+        "tag and description (markup removed, first 1,000 characters). Built by "
+        "`python benchmarks/retrieval_sets.py <jira-openapi folder>`.\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    build_jira_api(Path(sys.argv[1]))

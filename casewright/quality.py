@@ -34,7 +34,10 @@ attempt attempts try tries navigate navigates view views appears appear list lis
 test data step steps expected outcome valid invalid accepted rejected refused allowed
 look limit limits lower upper inside outside below above just first time already once before
 again member someone least exists exist completes complete next start signed shown
+receive receives received see sees seen matching without stated observed observe saying wrong
+twice
 """.split())
+"""Words of test language (and the engine's own phrasing) that need no source."""
 _PLACEHOLDER = re.compile(
     r"\b(tbd|tbc|todo|fixme|lorem|ipsum|xxx+|placeholder|n/a|etc)\b|<[^>]*>|\{[^}]*\}|\[[^\]]*\]",
     re.IGNORECASE)
@@ -47,7 +50,9 @@ _PROMPT_ECHO = re.compile(
 _VAGUE = re.compile(r"^(it |the system |system )?(works|ok|okay|passes|is correct|as expected|"
                     r"correctly|successfully|fine|done)\.?$", re.IGNORECASE)
 _LETTERS = re.compile(r"^[a-z]+(?:'[a-z]+)?$")
-_ID_OR_NUMBER = re.compile(r"^([a-z]{1,5}\d+|[£\d][\d.,%]*)$")
+_ID_OR_NUMBER = re.compile(r"^((?=[a-z]*\d)[a-z\d]+|[£\d][\d.,%]*)$")
+"""An id, a code or a number ('cc101', 'sw1a', '£12.00'): test data, not a claim."""
+_ENDING = re.compile(r"(?:ing|ed|es|e|s)$")
 _GHERKIN = frozenset({"given", "when", "then"})
 DUPLICATE_SIMILARITY = 0.7
 STEP_COPY_SIMILARITY = 0.6
@@ -69,6 +74,11 @@ def said_words(text: str) -> list[str]:
 def content_words(text: str) -> set[str]:
     """Return the words that carry meaning: no stop words, no one-letter words."""
     return {word for word in words(text) if word not in STOPWORDS and len(word) > 1}
+
+
+def stem(word: str) -> str:
+    """Return a word without its inflection: 'created', 'creates', 'creating' -> 'creat'."""
+    return _ENDING.sub("", word) if len(word) > 4 else word
 
 
 def case_text(case: TestCase) -> str:
@@ -175,11 +185,19 @@ def duplicate_of(case: TestCase, existing: Iterable[TestCase]) -> TestCase | Non
     return None
 
 
+def step_words(case: TestCase) -> set[str]:
+    """Return the content words of a case's steps (actions, data, expected results)."""
+    return content_words(_step_text(case))
+
+
 def ungrounded_words(case: TestCase, sources: str) -> set[str]:
-    """Return the content words of a case's steps that appear in no source and no UAT word."""
-    known = content_words(sources) | UAT_VOCABULARY
-    return {word for word in content_words(_step_text(case)) if word not in known
-            and not _ID_OR_NUMBER.match(word) and word.rstrip("s") not in known}
+    """Return the content words of a case's steps that no source or UAT word has.
+
+    Any inflection counts: 'downloaded' is grounded by 'Downloading'.
+    """
+    known = {stem(word) for word in content_words(sources) | UAT_VOCABULARY}
+    return {word for word in content_words(_step_text(case))
+            if stem(word) not in known and not _ID_OR_NUMBER.match(word)}
 
 
 def is_ungrounded(case: TestCase, sources: str) -> bool:
