@@ -76,6 +76,8 @@ _VALIDATES = re.compile(r"\b(valid|invalid|format\w*|must be|checked)\b", re.IGN
 _NOT_COMPLEMENTS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "neg", "cc", "conj",
                               "punct", "advmod", "mark"})
 _FINITE_TAGS = frozenset({"MD", "VBZ", "VBP", "VBD"})
+_ATTEMPT = re.compile(r"^(?P<who>.+?)\s+(?:tries|try|tried|attempts|attempt|attempted)\s+to\s+"
+                      r"(?P<act>.+)$", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(he|she|they|i|we)\b", re.IGNORECASE)
 VAGUE_WORDS = ("quick", "quickly", "fast", "easy", "easily", "simple", "simply",
                "user-friendly", "user friendly", "intuitive", "appropriate", "appropriately",
@@ -580,6 +582,22 @@ def _person_effect(behaviour: Behaviour) -> None:
             behaviour.refused_roles.append(actor)
 
 
+def _attempt_as_action(behaviour: Behaviour) -> None:
+    """Make a condition that is the actor's attempt ("if she tries to sign") the action.
+
+    Trying is what the tester does, not a condition to vary: negated, it would set up "does
+    not try to sign" and then sign.
+    """
+    if behaviour.actions:
+        return
+    for condition in behaviour.conditions:
+        if attempt := _ATTEMPT.match(condition.text):
+            behaviour.conditions.remove(condition)
+            behaviour.actions.append(f"Try to {attempt['act']}")
+            behaviour.actor = behaviour.actor or attempt["who"]
+            return
+
+
 def _finished(behaviour: Behaviour, text: str) -> Behaviour:
     """Fill in the actor, the action, limits, roles, repeat rules and formats."""
     if not behaviour.actions and behaviour.effects:
@@ -591,6 +609,7 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
     if person and not _PRONOUN.match(person):
         for condition in behaviour.conditions:
             condition.text = _PRONOUN.sub(person, condition.text)
+    _attempt_as_action(behaviour)
     in_conditions = {c.quantity.text for c in behaviour.conditions if c.quantity}
     behaviour.limits = [q for action in behaviour.actions for q in find_limits(action)
                         if q.text not in in_conditions and not q.text.startswith("within")]

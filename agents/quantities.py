@@ -22,9 +22,9 @@ _UNIT = (r"(?:\s?(?P<unit>%|working days?|calendar days?|business days?|days?|we
          r"attempts?|times|(?!(?:or|and|to|in|of|per|for|the|a|an)\b)[a-z][a-z&-]+s\b))?")
 _PREFIX: tuple[tuple[str, Comparison], ...] = (
     (r"at least|a minimum of|minimum of|no less than|not less than|no fewer than", "at_least"),
-    (r"more than|over|above|greater than|exceeds?|exceeding", "more_than"),
+    (r"more than|over|above|greater than|longer than|exceeds?|exceeding", "more_than"),
     (r"at most|up to|a maximum of|maximum of|no more than|not more than|within", "at_most"),
-    (r"less than|fewer than|under|below", "less_than"),
+    (r"less than|fewer than|under|below|shorter than", "less_than"),
 )
 _SUFFIX: tuple[tuple[str, Comparison], ...] = (
     (r"or more|or over|or above|and above|or higher|\+", "at_least"),

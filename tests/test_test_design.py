@@ -156,6 +156,19 @@ def test_a_limit_on_the_actor_s_input_replaces_its_words() -> None:
     assert decision_table(behaviour) == [], "the boundary values carry real values"
 
 
+def test_an_attempt_is_the_action_not_a_condition_to_vary() -> None:
+    """Negated, "if she tries to sign" would set up "does not try to sign", then sign."""
+    behaviour = only("Suzie receives a duplicate signature email if she tries to sign but she "
+                     "has already signed")
+    assert behaviour.actions == ["Try to sign"]
+    assert [c.text for c in behaviour.conditions] == ["Suzie has already signed"]
+    longer = only("The agent sees an error when they try to save a note longer than 500 "
+                  "characters")
+    by_data = {c.data: c.outcome for c in design(longer)}
+    assert by_data["501 characters"] == ["The agent sees an error"]
+    assert by_data["500 characters"] == ["The agent does not see an error"]
+
+
 def test_two_limits_joined_by_or_are_one_rule() -> None:
     (behaviour,) = analyse(AcceptanceCriterion(
         criterion_id="AC4", text="Given the agent is on the Take payment screen When the agent "
