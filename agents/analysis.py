@@ -23,6 +23,7 @@ from casewright.agents.language import (
     parse,
     passive_result,
     pipeline,
+    plural,
 )
 from casewright.agents.quantities import find_limits
 from casewright.models import AcceptanceCriterion
@@ -503,7 +504,8 @@ def outcome_of(action: str) -> str | None:
     """Return the result an action leaves: what a search or a view shows, else its passive."""
     if match := _SEARCH_USING.match(action) or _SEARCH.match(action):
         return f"Results matching the {match['what']} are shown" if \
-            match.re is _SEARCH and match["by"] == "by" else f"Matching {match['what']} are shown"
+            match.re is _SEARCH and match["by"] == "by" else f"Matching {plural(match['what'])} " \
+            "are shown"
     if match := _NAVIGATE.match(action):
         return f"{match['where']} is shown"
     result = passive_result(action)
@@ -525,7 +527,7 @@ def data_state(behaviour: Behaviour) -> None:
     if found := _SEARCH_USING.match(behaviour.actions[0]) or _SEARCH.match(behaviour.actions[0]):
         what = found["what"]
         if found.re is _SEARCH_USING or found["by"] == "for":
-            behaviour.preconditions.append(f"There are {what} to find")
+            behaviour.preconditions.append(f"There are {plural(what)} to find")
         return
     doc = parse(behaviour.actions[0])
     target = next((t for t in doc if t.dep_ == "dobj" and t.head.i == 0), None)
@@ -537,12 +539,12 @@ def data_state(behaviour: Behaviour) -> None:
         return
     core = doc[target.left_edge.i:target.i + 1]
     words = [t.text for t in core if t.dep_ != "det"]
-    plural = target.tag_ in {"NNS", "NNPS"}
-    article = "are" if plural else "is an" if words[0][:1].lower() in "aeio" else "is a"
+    several = target.tag_ in {"NNS", "NNPS"}
+    article = "are" if several else "is an" if words[0][:1].lower() in "aeio" else "is a"
     behaviour.preconditions.append(f"There {article} {' '.join(words)} "
                                    f"{doc[modifiers[0].left_edge.i:target.right_edge.i + 1]}")
     behaviour.actions = [f"{doc[:target.left_edge.i].text} the {' '.join(words)}"]
-    behaviour.effects[0] = Effect(text=f"The {' '.join(words)} {'are' if plural else 'is'} "
+    behaviour.effects[0] = Effect(text=f"The {' '.join(words)} {'are' if several else 'is'} "
                                        "shown")
 
 

@@ -57,6 +57,17 @@ def inflect(lemma: str, tag: str) -> str:
     return forms[0] if forms else lemma
 
 
+def plural(phrase: str) -> str:
+    """Return a noun phrase with its head noun in the plural ('petition' -> 'petitions')."""
+    doc = parse(phrase)
+    before = next((t.i for t in doc if t.pos_ in {"ADP", "VERB"} and t.i), len(doc))
+    head = next((t for t in reversed(doc[:before]) if t.pos_ in {"NOUN", "PROPN"}), None)
+    if head is None or head.tag_ != "NN":
+        return phrase
+    return doc[:head.i].text_with_ws + inflect(head.lemma_, "NNS") + head.whitespace_ + \
+        doc[head.i + 1:].text
+
+
 def is_person(token: Token) -> bool:
     """Whether a subject token names someone who acts (a role, a pronoun or a name)."""
     words = [token.lower_, token.lemma_.lower()]
