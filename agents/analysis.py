@@ -43,6 +43,11 @@ _TRAILING = re.compile(rf"^(?P<rest>.+?),?\s+(?P<only>only\s+)?(?P<con>{_CONNECT
 _OTHERWISE = re.compile(r"^(otherwise|if not|else)\b[,\s]*", re.IGNORECASE)
 _OTHERWISE_PHRASE = re.compile(r"\s*\b(below|above|under|over|outside|beyond) (that|this|it|"
                                r"them)\b", re.IGNORECASE)
+_DOING = re.compile(r"^(?P<who>(?:an?|the)\s+[a-z]+)\s+(?P<doing>[a-z]+ing\b.+?)\s+"
+                    r"(?P<outcome>(?:gets|receives|sees|is shown|is told|is taken to)\b.*)$",
+                    re.IGNORECASE)
+_TIMED = re.compile(r"^(?P<rest>.+?),?\s+(?P<con>before|after|upon|on)\s+(?P<cond>[a-z]+ing\b.*)$",
+                    re.IGNORECASE)
 _TRIGGER = re.compile(r"^(?:on|upon|after)\s+(?P<verb>[a-z]+)\b,?\s+", re.IGNORECASE)
 _REPEAT = re.compile(r"\b(first time|second|again|subsequent\w*|only once|once (?:per|every|"
                      r"in|an? (?:day|week|month|year))\b|per (?:account|customer|user|day|week|"
@@ -196,6 +201,12 @@ def _split_sentence(sentence: str) -> tuple[str, str | None, str | None]:
     if match := _TRAILING.match(sentence):
         connective = ("only " + match["con"]) if match["only"] else match["con"]
         return match["rest"], match["cond"], connective
+    if (match := _TIMED.match(sentence)) and not _BEFORE.match(sentence) and (
+            match["con"].lower() != "before" or any(t.dep_ == "dobj"
+                                                    for t in parse(match["cond"]))):
+        # "Charlie is emailed ... before passing the threshold"; "before publishing" names
+        # no state to set up, so it stays part of the act
+        return match["rest"], match["cond"], match["con"]
     return sentence, None, None
 
 
@@ -340,8 +351,17 @@ def _read_sentence(sentence: str, behaviour: Behaviour) -> None:
         # "... and a message has been enabled" after it is a condition again
         doing, *rest = split_clauses(condition)[0]
         done = parse(doing)
-        behaviour.actions.append(f"{done[0].lemma_.capitalize()}{done[0].whitespace_}"
-                                 f"{done[1:].text}".strip())
+        act = f"{done[0].lemma_.capitalize()}{done[0].whitespace_}{done[1:].text}".strip()
+        timed = (connective or "").lower()
+        if timed == "before" and (result := passive_result(act)):
+            # "before passing the threshold": a state to vary, not an act
+            behaviour.conditions.append(Condition(text=negate(result), connective="before"))
+        elif timed in {"after", "upon", "on"} and (done_first := imperative(main)) and \
+                parse(done_first)[0].lemma_.lower() not in _RECEIVES:
+            # "Suzie signs a petition after validating her email": done first, then the act
+            behaviour.preconditions.append(passive_result(act) or f"{act} is done")
+        else:
+            behaviour.actions.append(act)
         condition = " and ".join(rest) or None
     if condition:
         clauses, joiner = split_clauses(condition)
@@ -486,6 +506,11 @@ def _gerund_effect(behaviour: Behaviour) -> bool:
     if lowered and lowered[0].tag_ in {"VB", "VBP"} and lowered[0].dep_ == "ROOT" and not any(
             t.dep_ == "nsubj" for t in lowered):
         doc = parse(f"{inflect(lowered[0].lemma_, 'VBG')} {doc[1:].text}")  # an instruction
+    elif lowered and lowered[0].tag_ == "NN" and len(lowered) > 1 and not any(
+            t.tag_ in _FINITE_TAGS for t in lowered) and parse(
+            f"they {lowered.text}")[1].tag_ == "VBP":  # "Search for X", tagged as a noun
+        doc = parse(f"{inflect(parse(f'they {lowered[0].text}')[1].lemma_, 'VBG')} "
+                    f"{doc[1:].text}")
     if not doc or doc[0].tag_ != "VBG":
         return False
     action = f"{doc[0].lemma_.capitalize()}{doc[0].whitespace_}{doc[1:].text}".strip()
@@ -553,17 +578,33 @@ def _person_effect(behaviour: Behaviour) -> None:
     if _gerund_effect(behaviour):
         return
     first = behaviour.effects[0].text
+    doing = _DOING.match(first)
+    if doing and doing["doing"].split()[0].lower() != "being" and _person_subject(first):
+        # "A user doing a search for X gets an error"
+        act = parse(doing["doing"])
+        behaviour.actor = doing["who"]
+        behaviour.actions = [f"{act[0].lemma_.capitalize()}{act[0].whitespace_}{act[1:].text}"]
+        behaviour.effects[0] = Effect(text=f"{doing['who']} {doing['outcome']}")
+        return
     actor = _person_subject(first)
     if actor is not None and re.search(r"\b(tries|try|wants|want) to\b", first):
         behaviour.unparsed = "it says what is tried, not what should happen"
         return
     if actor is None or parse(first)[0:].root.lemma_ in _RECEIVES:
-        if passive := re.match(r"^(?P<subj>.+?)\s+(?:can|may)\s+(?:still\s+)?be\s+"
-                               r"(?P<verb>\w+)(?P<rest>.*)$", first):
+        if passive := re.match(r"^(?P<subj>.+?)\s+(?P<can>can|may|cannot|can[’']t|can not)\s+"
+                               r"(?:still\s+)?be\s+(?P<verb>\w+)(?P<rest>.*)$", first):
             doc = parse(passive["verb"])
             subject = passive["subj"]
-            behaviour.actions.append(f"{doc[0].lemma_.capitalize()} {subject[:1].lower()}"
-                                     f"{subject[1:]}{passive['rest']}")
+            action = f"{doc[0].lemma_.capitalize()} {subject[:1].lower()}{subject[1:]}" \
+                f"{passive['rest']}"
+            if passive["can"] in {"can", "may"}:
+                behaviour.actions.append(action)
+            else:  # "The creator's signature can't be deleted": try, and it is not
+                several = parse(subject)[:].root.tag_ in {"NNS", "NNPS"}
+                behaviour.actions.append(f"Try to {action[:1].lower()}{action[1:]}")
+                behaviour.prohibited = True
+                behaviour.effects[0] = Effect(text=f"{subject} {'are' if several else 'is'} "
+                                              f"not {passive['verb']}{passive['rest']}")
         return
     prohibited = bool(re.search(r"\b(cannot|can't|can not|must not|mustn't|may not|never)\b",
                                 first, re.IGNORECASE))

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from scripted_model import ScriptedChatModel
 
 from casewright.agents.analysis import analyse
 from casewright.agents.grounding import conflicts, ground, stated_configurations
@@ -23,7 +24,6 @@ from casewright.quality import UAT_VOCABULARY, ungrounded_words
 from casewright.tools.blocks import Block, row
 from casewright.tools.glossary import definitions, workspace_glossary
 from casewright.tools.workspace import Workspace, bundled_sample
-from tests.scripted_model import ScriptedChatModel
 
 DEVSETS = Path(__file__).parents[1] / "benchmarks" / "devsets"
 UNNUMBERED = DEVSETS / "brightwater-unnumbered"

@@ -169,6 +169,32 @@ def test_an_attempt_is_the_action_not_a_condition_to_vary() -> None:
     assert by_data["500 characters"] == ["The agent does not see an error"]
 
 
+@pytest.mark.parametrize(("text", "actions", "settings", "outcome"), [
+    ("The creator’s signature can’t be deleted", ["Try to delete the creator’s signature"],
+     [], ["The creator’s signature is not deleted"]),
+    ("Closed petitions cannot be edited", ["Try to edit closed petitions"], [],
+     ["Closed petitions are not edited"]),
+    ("Charlie is emailed about sponsor support before passing the threshold", [],
+     ["The threshold is not passed"], ["Charlie is emailed about sponsor support"]),
+    ("Charlie is emailed about moderation upon hitting the sponsor support threshold",
+     ["Hit the sponsor support threshold"], [], ["Charlie is emailed about moderation"]),
+    ("A user doing a search for a petition id that doesn’t exist gets an error",
+     ["Do a search for a petition id that doesn’t exist"], [], ["A user gets an error"]),
+    ("Search for petitions debated in Parliament", ["Search for petitions debated in "
+     "Parliament"], [], ["Matching petitions debated are shown"]),
+    ("Suzie signs a petition after validating her email", ["Sign a petition"], [],
+     ["The petition is signed"]),
+    ("Laura sees a thank you page after signing the petition", ["Sign the petition"], [],
+     ["Laura sees a thank you page"]),
+])
+def test_criteria_that_hide_their_action_or_condition(
+        text: str, actions: list[str], settings: list[str], outcome: list[str]) -> None:
+    """Shapes of the dev set's criteria that once gave a case restating the criterion."""
+    first = design(only(text))[0]
+    assert (first.actions, [s.text for s in first.settings], first.outcome) == (
+        actions, settings, outcome)
+
+
 def test_two_limits_joined_by_or_are_one_rule() -> None:
     (behaviour,) = analyse(AcceptanceCriterion(
         criterion_id="AC4", text="Given the agent is on the Take payment screen When the agent "
