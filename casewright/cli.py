@@ -36,7 +36,13 @@ def say(message: str) -> None:
 
 @contextmanager
 def reporting(ctx: typer.Context) -> Iterator[None]:
-    """Turn known errors into one line and an exit code; `--debug` shows the traceback."""
+    """Turn known errors into one line and an exit code; `--debug` adds the traceback.
+
+    The exit code is the same with and without `--debug`: 2 for usage and input errors, 1 for
+    a run that failed, 130 for Ctrl-C.
+    """
+    import traceback
+
     from casewright.errors import CasewrightError
 
     debug = bool(ctx.obj and ctx.obj.get("debug"))
@@ -44,7 +50,7 @@ def reporting(ctx: typer.Context) -> Iterator[None]:
         yield
     except CasewrightError as error:
         if debug:
-            raise
+            traceback.print_exc()
         say(f"error: {error.one_line()}")
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
@@ -52,8 +58,9 @@ def reporting(ctx: typer.Context) -> Iterator[None]:
         raise typer.Exit(130) from None
     except Exception as error:  # the last line of defence: no traceback without --debug
         if debug:
-            raise
-        say(f"error: unexpected {type(error).__name__}: {error}; rerun with --debug for details")
+            traceback.print_exc()
+        say(f"error: unexpected {type(error).__name__}: {error}"
+            + ("" if debug else "; rerun with --debug for details"))
         raise typer.Exit(1) from None
 
 

@@ -165,10 +165,14 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path: Path) -> None:
     assert (out / "CC-101.xray.csv").read_text(encoding="utf-8").startswith("Issue ID,")
 
 
-def test_debug_shows_the_traceback(tmp_path: Path) -> None:
-    result = casewright("--debug", "run", "CC-999", cwd=tmp_path)
-    assert result.returncode != 0
-    assert "Traceback" in result.stderr and "InputError" in result.stderr
+@pytest.mark.parametrize("args", [("run", "CC-999"), ("run", "CC-101", "-f", "pdf")])
+def test_debug_adds_the_traceback_and_keeps_the_exit_code(tmp_path: Path,
+                                                          args: tuple[str, ...]) -> None:
+    plain = casewright(*args, cwd=tmp_path)
+    debug = casewright("--debug", *args, cwd=tmp_path)
+    assert plain.returncode == debug.returncode == 2, debug.stderr
+    assert "Traceback" not in plain.stderr
+    assert "Traceback" in debug.stderr and "InputError" in debug.stderr
 
 
 def test_help_imports_nothing_heavy(tmp_path: Path) -> None:

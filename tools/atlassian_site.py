@@ -10,6 +10,7 @@ for and the setting to fix; a secret never appears in one.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -70,6 +71,20 @@ class Site:
         auth = {"username": self.email, "password": secret} if self.email else {"token": secret}
         return {**auth, "cloud": self.cloud, "timeout": self.timeout,
                 "session": self._session(), "retry_with_header": False}
+
+    def redact(self, text: str) -> str:
+        """Return text with this site's secret, and the forms a server could echo, hidden.
+
+        A hostile or misconfigured server may echo the Authorization header in an error
+        body: the token itself, "Bearer <token>", or the base64 of "email:token".
+        """
+        secret = self.secret.get_secret_value()
+        forms = {secret, base64.b64encode(secret.encode()).decode()}
+        if self.email:
+            forms.add(base64.b64encode(f"{self.email}:{secret}".encode()).decode())
+        for form in sorted((f for f in forms if len(f) >= 4), key=len, reverse=True):
+            text = text.replace(form, "***")
+        return text
 
     def _session(self) -> requests.Session:
         retry = _BoundedRetry(
@@ -142,9 +157,9 @@ def uses_rest(settings: Settings) -> bool:
     return any(secret is not None for secret in secrets)
 
 
-def _detail(error: requests.HTTPError) -> str:
-    """Return the server's own message, on one line and short."""
-    text = " ".join(str(error).split())
+def _detail(site: Site, error: Exception) -> str:
+    """Return the server's own message, on one line, short, and without casewright's secrets."""
+    text = " ".join(site.redact(str(error)).split())
     return text if len(text) <= 200 else f"{text[:197]}..."
 
 
@@ -172,7 +187,7 @@ def _http_error(site: Site, what: str, error: requests.HTTPError,
                          hint=f"try again later; {_env('rest_retries')} and "
                          f"{_env('rest_max_wait')} set how long casewright waits")
     return InputError(f"{site.service} at {site.url} rejected the request for {what} "
-                      f"({status}): {_detail(error)}", hint=missing_hint)
+                      f"({status}): {_detail(site, error)}", hint=missing_hint)
 
 
 def call(site: Site, what: str, request: Callable[[], Any], *,
@@ -190,7 +205,8 @@ def call(site: Site, what: str, request: Callable[[], Any], *,
     except ApiError as error:  # atlassian-python-api wraps some 404s; the HTTPError is inside
         if isinstance(error.reason, requests.HTTPError):
             raise _http_error(site, what, error.reason, missing_hint, doing) from error
-        raise ToolError(f"{site.service} at {site.url} failed {doing} {what}: {error}",
+        raise ToolError(f"{site.service} at {site.url} failed {doing} {what}: "
+                        f"{_detail(site, error)}",
                         hint="run again with --debug for details") from error
     except requests.HTTPError as error:
         raise _http_error(site, what, error, missing_hint, doing) from error

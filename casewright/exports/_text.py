@@ -67,10 +67,27 @@ def step_rows(
     return rows
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula (OWASP, CSV injection)."""
+
+
+def inert(cell: str) -> str:
+    """Return a cell a spreadsheet shows as text: one starting a formula gets a leading "'".
+
+    This is OWASP's advice for CSV injection: a criterion reading '=HYPERLINK(...)' must not
+    run when a tester opens the export in a spreadsheet. The importers keep the quote as
+    part of the text.
+    """
+    return f"'{cell}" if cell.lstrip(" ").startswith(FORMULA_STARTS) else cell
+
+
 def write_csv(header: Sequence[str], rows: Iterable[Mapping[str, str]]) -> str:
-    """Return a CSV document: the header row, then one line per row, missing cells empty."""
+    """Return a CSV document: the header row, then one line per row, missing cells empty.
+
+    Every cell is made inert (see `inert`).
+    """
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=header, restval="", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: inert(str(value)) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
