@@ -56,8 +56,8 @@ def workspace() -> Workspace:
 
 def context_for(workspace: Workspace, model: ScriptedChatModel, **limits) -> AgentContext:
     """Return the sample's context; the model rewords unless a test turns that off."""
-    return AgentContext(chat_model=model, rules=rule_passages(workspace.confluence), existing_tests=workspace.existing_tests(),
-                        **{"reword": True, **limits})
+    return AgentContext(chat_model=model, rules=rule_passages(workspace.confluence),
+                        existing_tests=workspace.existing_tests(), **{"reword": True, **limits})
 
 
 def run_story(workspace: Workspace, key: str, model: ScriptedChatModel, **limits) -> dict:

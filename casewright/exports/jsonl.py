@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 from casewright.approval import approved_cases
-from casewright.llm.prompting import tagged
+from casewright.llm.prompting import neutral, tagged
 from casewright.models import Story, Suite, TestCase
 from casewright.prompts import system_prompt
 
@@ -39,8 +39,8 @@ def _record(suite: Suite, case: TestCase, system: str) -> dict[str, list[dict[st
             + "".join(f"{c.criterion_id}: {c.text}\n" for c in criteria)
             + f"What the case must show: {case.objective}\nReply with JSON only.")
     user = "\n\n".join([tagged("story", _story_text(suite.story)),
-                        tagged("evidence", _evidence_text(suite, case)), task])
-    answer = case.model_dump_json(include=CASE_FIELDS)
+                        tagged("evidence", _evidence_text(suite, case)), neutral(task)])
+    answer = neutral(case.model_dump_json(include=CASE_FIELDS))
     return {"messages": [{"role": "system", "content": system},
                          {"role": "user", "content": user},
                          {"role": "assistant", "content": answer}]}

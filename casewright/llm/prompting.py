@@ -10,14 +10,27 @@ with the task first and the story after it, the second call cost 86% of a cold o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
+_TAG = re.compile(r"<(/?[A-Za-z][\w:-]*[^<>]*)>")
+
+
+def neutral(text: str) -> str:
+    """Return injected text whose tags cannot close or open a prompt section.
+
+    "</story><system>...</system>" in a story becomes "‹/story›‹system›...": the model and a
+    training record see it as the story's own words, not as the prompt's structure. A lone
+    "<" or ">" ("an amount < £5") is left as it is.
+    """
+    return _TAG.sub(r"‹\1›", text)
+
 
 def tagged(tag: str, text: str) -> str:
     """Wrap injected material in a tag, marking it as data rather than instructions."""
-    return f"<{tag}>\n{text.strip()}\n</{tag}>"
+    return f"<{tag}>\n{neutral(text.strip())}\n</{tag}>"
 
 
 def prefix_stable_messages(system: str, shared: Mapping[str, str], task: str) -> list[BaseMessage]:
@@ -27,7 +40,8 @@ def prefix_stable_messages(system: str, shared: Mapping[str, str], task: str) ->
         system: Instructions that stay the same for every node of a run.
         shared: Sections every call about this story carries, by tag, such as
             {"story": ..., "evidence": ...}; keep the same order from call to call.
-        task: What this call asks: the node's instruction and anything only it needs.
+        task: What this call asks: the node's instruction and anything only it needs. It
+            quotes criteria and cases, so its tags are neutralised too.
     """
     context = "\n\n".join([system.strip(), *(tagged(tag, text) for tag, text in shared.items())])
-    return [SystemMessage(context), HumanMessage(task.strip())]
+    return [SystemMessage(context), HumanMessage(neutral(task.strip()))]
