@@ -22,6 +22,7 @@ from casewright.agents.prompting import ask_structured, story_context
 from casewright.agents.state import AgentState, Evidence, Review
 from casewright.approval import MODEL_LABEL
 from casewright.errors import ModelOutputError
+from casewright.llm.prompting import neutral
 from casewright.models import Finding, Story, TestCase
 from casewright.prompts import load_template
 from casewright.quality import (
@@ -121,7 +122,7 @@ def _critique(context: AgentContext, story: Story, evidence: Evidence,
               cases: list[TestCase]) -> list[Finding]:
     listing = "\n".join(f"{n}. {c.objective} | steps: " + "; ".join(s.action for s in c.steps)
                         for n, c in enumerate(cases, start=1))
-    task = load_template("reviewer")["task"].format(cases=listing, limit=CRITIQUE_LIMIT)
+    task = load_template("reviewer")["task"].format(cases=neutral(listing), limit=CRITIQUE_LIMIT)
     try:
         critique = ask_structured(context.chat_model, Critique, system=context.system_for(story),
                                   shared=story_context(story, evidence), task=task)

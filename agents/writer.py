@@ -24,6 +24,7 @@ from casewright.agents.rendering import render
 from casewright.agents.state import AgentState, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.errors import ModelOutputError
+from casewright.llm.prompting import neutral
 from casewright.models import Step, Story, TestCase
 from casewright.prompts import load_template
 from casewright.quality import (
@@ -138,7 +139,8 @@ def _kept(original: str, reworded: str) -> bool:
 
 def reword_task(case: TestCase) -> str:
     """Return the task asking the model to reword one engine case."""
-    shown = json.dumps(case.model_dump(include={"preconditions", "steps"}), ensure_ascii=False)
+    shown = neutral(json.dumps(case.model_dump(include={"preconditions", "steps"}),
+                               ensure_ascii=False))
     return load_template("writer")["task"].format(
         kind=case.kind, criterion_id=case.criterion_ids[0], case=shown)
 

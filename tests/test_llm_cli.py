@@ -72,7 +72,7 @@ def test_debug_shows_the_traceback(tmp_path):
     result = casewright(tmp_path, "--debug", "model",
                         CASEWRIGHT_MODEL_PATH=str(tmp_path / "nowhere.gguf"))
 
-    assert result.returncode == 1
+    assert result.returncode == 2  # as without --debug: a setting is wrong
     assert "Traceback" in result.stderr and "ConfigError" in result.stderr
 
 

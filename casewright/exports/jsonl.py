@@ -40,7 +40,7 @@ def _record(suite: Suite, case: TestCase, system: str) -> dict[str, list[dict[st
             + f"What the case must show: {case.objective}\nReply with JSON only.")
     user = "\n\n".join([tagged("story", _story_text(suite.story)),
                         tagged("evidence", _evidence_text(suite, case)), neutral(task)])
-    answer = neutral(case.model_dump_json(include=CASE_FIELDS))
+    answer = case.model_dump_json(include=CASE_FIELDS)
     return {"messages": [{"role": "system", "content": system},
                          {"role": "user", "content": user},
                          {"role": "assistant", "content": answer}]}

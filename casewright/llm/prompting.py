@@ -40,8 +40,8 @@ def prefix_stable_messages(system: str, shared: Mapping[str, str], task: str) ->
         system: Instructions that stay the same for every node of a run.
         shared: Sections every call about this story carries, by tag, such as
             {"story": ..., "evidence": ...}; keep the same order from call to call.
-        task: What this call asks: the node's instruction and anything only it needs. It
-            quotes criteria and cases, so its tags are neutralised too.
+        task: What this call asks: the node's instruction and anything only it needs; text it
+            quotes from a story or a case goes through `neutral` (or `tagged`) first.
     """
     context = "\n\n".join([system.strip(), *(tagged(tag, text) for tag, text in shared.items())])
-    return [SystemMessage(context), HumanMessage(neutral(task.strip()))]
+    return [SystemMessage(context), HumanMessage(task.strip())]
