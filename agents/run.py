@@ -17,6 +17,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from casewright.agents.context import AgentContext
 from casewright.agents.graph import build_graph
+from casewright.errors import InputError
 from casewright.models import Story, Suite
 
 CHECKPOINTS_FILE = "checkpoints.sqlite"
@@ -30,7 +31,15 @@ STATE_TYPES = [
 def open_checkpointer(folder: Path) -> SqliteSaver:
     """Open (creating if needed) the SQLite checkpointer in a state folder."""
     folder.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(folder / CHECKPOINTS_FILE, check_same_thread=False)
+    path = folder / CHECKPOINTS_FILE
+    connection = sqlite3.connect(path, check_same_thread=False)
+    try:
+        connection.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise InputError(f"checkpoint file '{path}' is damaged ({error})",
+                         hint="move it aside to start afresh; finished stories are in the "
+                         "output folder, only resuming an unfinished run needs it") from None
     return SqliteSaver(connection, serde=JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES))
 
 

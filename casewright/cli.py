@@ -56,6 +56,9 @@ def reporting(ctx: typer.Context) -> Iterator[None]:
     except KeyboardInterrupt:
         say("interrupted")
         raise typer.Exit(130) from None
+    except BrokenPipeError:  # `casewright search ... | head -1`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
     except Exception as error:  # the last line of defence: no traceback without --debug
         if debug:
             traceback.print_exc()
@@ -273,6 +276,8 @@ def ingest(
             def progress(embedded: int, total: int) -> None:
                 done[0] = embedded
                 bar.update(task, completed=embedded, total=total, visible=total > 0)
+                if total and not console.is_terminal:  # a log, not a bar: one line a batch
+                    say(f"memory: {embedded}/{total} new chunks embedded")
 
             try:
                 report = ingest_chunks(memory, chunks, progress=progress,

@@ -126,10 +126,16 @@ class Settings(BaseSettings):
 def read_settings_file(path: Path) -> dict[str, Any]:
     """Read a casewright.toml, raising ConfigError with the line of a syntax error."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML ({error})",
                           hint="fix the file or remove it") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start}: {error.reason})",
+                          hint="save it as UTF-8") from error
+    except OSError as error:
+        raise ConfigError(f"cannot read '{path}': {error.strerror or error}",
+                          hint="check the file's permissions") from error
 
 
 def load_settings(workspace: Path | None = None, **overrides: Any) -> Settings:

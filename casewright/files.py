@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -22,18 +23,66 @@ def ensure_writable_dir(path: Path) -> Path:
     return path
 
 
+_TEMPORARY = re.compile(r"^\..+\.cw(?P<pid>\d+)\.[^.]+\.tmp$")
+"""A temporary file of write_atomic: '.<name>.cw<pid>.<random>.tmp'."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def clean_stale(folder: Path) -> None:
+    """Remove temporary files a killed casewright left in a folder (their process is gone)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if (match := _TEMPORARY.match(name)) and not _alive(int(match["pid"])):
+            (folder / name).unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    """Return the process's umask (read once: setting it back and forth is not thread-safe)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+_NEW_FILE_MODE = 0o666 & ~_umask()
+
+
+def _mode(path: Path) -> int:
+    """Return the mode a new file gets under the umask, or the replaced file's own mode."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return _NEW_FILE_MODE
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write text to path through a temporary file in the same folder and a rename.
+
+    The file gets the permissions the umask gives a new file (or keeps a replaced file's),
+    not the temporary file's 0600; temporary files a killed run left are cleaned first.
 
     Raises:
         InputError: the file cannot be written; nothing partial is left behind.
     """
     temporary: str | None = None
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                                 suffix=".tmp")
+        clean_stale(path.parent)
+        descriptor, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.cw{os.getpid()}.", suffix=".tmp")
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        os.chmod(temporary, _mode(path))
         os.replace(temporary, path)
     except BaseException as error:
         if temporary is not None:

@@ -37,7 +37,13 @@ Result = TypeVar("Result")
 
 def select_stories(jira: JiraSource, keys: Sequence[str], epic: str | None,
                    jql: str | None = None) -> list[Story]:
-    """Return the stories named by keys, an epic and/or JQL, in order, without repeats."""
+    """Return the stories named by keys, an epic or JQL, in order, without repeats.
+
+    One way at a time: "CC-101 --epic CC-2" would silently run both.
+    """
+    if sum((bool(keys), epic is not None, jql is not None)) > 1:
+        raise InputError("pass story keys, --epic or --jql, one of them",
+                         hint="run them one after the other")
     stories = [jira.get_story(key) for key in keys]
     if epic is not None:
         stories += jira.epic_stories(epic)
@@ -173,7 +179,7 @@ def resumed(request: RunRequest, workspace: Workspace, state: Path) -> RunReques
         raise InputError("--resume takes no story keys, --epic or --jql",
                          hint="run `casewright run --resume RUN_ID` alone")
     record = load_run(state, request.resume or "")
-    if record.workspace != str(workspace.root):
+    if Path(record.workspace).resolve() != workspace.root.resolve():
         raise InputError(f"run {record.run_id} belongs to workspace '{record.workspace}'",
                          hint=f"add -w {record.workspace}")
     return RunRequest(keys=record.story_keys, pipeline=record.pipeline, formats=record.formats,
@@ -210,16 +216,18 @@ def execute(request: RunRequest, workspace: Workspace, settings: Settings,
         if request.pipeline == "agent":
             from casewright.agent_session import agent_session
 
+            # the model, the memory (and its lock) first: a run that cannot start gets no id
+            write_story = stack.enter_context(agent_session(
+                workspace, settings, state, lambda line: say(f"  {line}"),
+                chat_model=chat_model, memory=memory))
             run_id = request.resume or new_run_id()
             save_run(state, RunRecord(
-                run_id=run_id, created_at=datetime.now(UTC), workspace=str(workspace.root),
+                run_id=run_id, created_at=datetime.now(UTC),
+                workspace=str(workspace.root.resolve()),
                 story_keys=[story.key for story in stories], pipeline=request.pipeline,
                 formats=[e.name for e in exporters],
                 output=str(request.output.resolve()) if request.output else None))
             say(f"run id: {run_id} (finish it if interrupted: casewright run --resume {run_id})")
-            write_story = stack.enter_context(agent_session(
-                workspace, settings, state, lambda line: say(f"  {line}"),
-                chat_model=chat_model, memory=memory))
 
             def make(story: Story) -> tuple[Suite, bool]:
                 return write_story(story, run_id)

@@ -6,7 +6,7 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from casewright.config import Settings
 from casewright.errors import InputError
@@ -61,4 +61,14 @@ def load_run(folder: Path, run_id: str) -> RunRecord:
     if not path.is_file():
         raise InputError(f"no run {run_id!r} in '{folder}'",
                          hint="use the id `casewright run` printed for this workspace")
-    return RunRecord.model_validate_json(path.read_text(encoding="utf-8"))
+    try:
+        return RunRecord.model_validate_json(path.read_text(encoding="utf-8"))
+    except (ValidationError, UnicodeDecodeError, OSError) as error:
+        raise InputError(f"run record '{path}' is damaged ({_first_line(error)})",
+                         hint="start the run again without --resume; the stories it finished "
+                         "are in its output folder") from None
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0][:120] if str(error).strip() else \
+        type(error).__name__

@@ -10,6 +10,9 @@ casewright.toml      optional settings
 from __future__ import annotations
 
 import json
+import logging
+import os
+import re
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -18,7 +21,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from casewright.config import SETTINGS_FILE, Settings
-from casewright.errors import InputError, ToolError
+from casewright.errors import InputError
 from casewright.keys import parse_issue_key
 from casewright.models import Page, Story, TestCase
 from casewright.tools.blocks import Block
@@ -33,6 +36,8 @@ from casewright.tools.confluence import (
 )
 from casewright.tools.jira import check_story, is_issue, is_story, story_from_issue
 from casewright.tools.sources import ConfluenceSource, JiraSource
+
+logger = logging.getLogger("casewright")
 
 PAGE_SUFFIXES = {".md", ".html", ".htm"}
 _CASES = TypeAdapter(list[TestCase])
@@ -54,6 +59,9 @@ def resolve_workspace(explicit: Path | None, cwd: Path) -> tuple[Path, str]:
     Returns the folder and a few words saying why it was chosen.
     """
     if explicit is not None:
+        if explicit.exists() and not explicit.is_dir():
+            raise InputError(f"workspace '{explicit}' is a file, not a folder",
+                             hint="pass the folder that holds jira/ to --workspace")
         if not explicit.is_dir():
             raise InputError(f"workspace folder '{explicit}' does not exist",
                              hint="pass an existing folder to --workspace")
@@ -68,18 +76,57 @@ def resolve_workspace(explicit: Path | None, cwd: Path) -> tuple[Path, str]:
     return bundled_sample(), "bundled sample"
 
 
+MAX_JSON_BYTES = 50_000_000
+"""A Jira or test-case JSON file larger than this is refused: no export is that big."""
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any) -> Any:
+    """Return a JSON value with its lone surrogates (a bad escape) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def read_text(path: Path, limit: int = MAX_JSON_BYTES) -> str:
+    """Read a workspace file as UTF-8 (a BOM allowed); every failure is an InputError naming it.
+
+    A FIFO, a device or a folder is refused before it is opened, so reading never blocks.
+    """
+    try:
+        if not path.is_file():
+            raise InputError(f"'{path}' is not a regular file (a folder, FIFO, device or broken "
+                             "link)", hint="keep only regular files there, or remove it")
+        if path.stat().st_size > limit:
+            raise InputError(f"'{path}' is larger than {limit // 1_000_000} MB",
+                             hint="split it, or remove it")
+        return path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise InputError(f"cannot read '{path}': {error.strerror or error}",
+                         hint="check the file's permissions, or remove it") from error
+    except UnicodeDecodeError as error:
+        raise InputError(f"'{path}' is not UTF-8 text (byte {error.start}: {error.reason})",
+                         hint="save it as UTF-8") from error
+
+
 def read_json(path: Path) -> Any:
     """Read a JSON file; a syntax error names the file, line and column."""
+    text = read_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ToolError(f"cannot read '{path}': {error}", hint="check the file") from error
-    try:
-        return json.loads(text)
+        document = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(
             f"{path}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}",
             hint="fix or remove the file") from error
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply to read",
+                         hint="fix or remove the file") from None
+    return _without_surrogates(document) if _SURROGATE_ESCAPE.search(text) else document
 
 
 def issue_order(key: str) -> tuple[str, int]:
@@ -94,27 +141,59 @@ class WorkspaceJira:
     def __init__(self, root: Path, settings: Settings) -> None:
         self.folder = root / "jira"
         self.settings = settings
+        self._paths: dict[str, Path] = {}
 
     @cached_property
     def _issues(self) -> dict[str, dict[str, Any]]:
+        """Read every issue file; a key is checked, and a repeated key warned of, on reading."""
         issues: dict[str, dict[str, Any]] = {}
+        if self.folder.exists() and not self.folder.is_dir():
+            raise InputError(f"'{self.folder}' is a file, not a folder",
+                             hint="jira/ must be a folder of issue JSON files")
+        if self.folder.is_dir() and not os.access(self.folder, os.R_OK | os.X_OK):
+            raise InputError(f"cannot read the folder '{self.folder}'",
+                             hint="check its permissions")
         for path in sorted(self.folder.glob("*.json")):
             document = read_json(path)
-            if is_issue(document):
+            if isinstance(document, dict) and isinstance(document.get("issues"), list):
+                found = document["issues"]
+            elif isinstance(document, dict) and isinstance(document.get("fields"), dict):
                 found = [document]
-            elif isinstance(document, dict) and isinstance(document.get("issues"), list):
-                found = [issue for issue in document["issues"] if is_issue(issue)]
             else:
                 raise InputError(f"{path}: not a Jira issue or search result",
                                  hint="keep only REST issue JSON in jira/")
             for issue in found:
-                issues.setdefault(str(issue["key"]).upper(), issue)
+                key = self._key(issue, path)
+                if key in issues:
+                    logger.warning("%s: issue %s is also in %s; the first is read", path, key,
+                                   self._paths[key])
+                    continue
+                issues[key] = issue
+                self._paths[key] = path
         return issues
 
+    def _key(self, issue: Any, path: Path) -> str:
+        """Return an issue's key, checked; InputError naming the file when it has none."""
+        key = issue.get("key") if isinstance(issue, dict) else None
+        if not is_issue(issue) or not isinstance(key, str):
+            raise InputError(f"{path}: an issue without a key (or without fields)",
+                             hint="every issue needs \"key\": \"PROJECT-123\" and \"fields\"")
+        try:
+            return parse_issue_key(key)
+        except InputError:
+            raise InputError(f"{path}: {key!r} is not a Jira issue key",
+                             hint="use the PROJECT-123 form, or remove the file") from None
+
     def _story(self, issue: dict[str, Any]) -> Story:
-        return story_from_issue(
-            issue, criteria_field=self.settings.criteria_field,
-            epic_link_field=self.settings.epic_link_field, jira_url=self.settings.jira_url)
+        key = parse_issue_key(str(issue["key"]))
+        try:
+            return story_from_issue(
+                issue, criteria_field=self.settings.criteria_field,
+                epic_link_field=self.settings.epic_link_field, jira_url=self.settings.jira_url)
+        except (AttributeError, TypeError, KeyError, ValueError, RecursionError) as error:
+            raise InputError(f"{self._paths.get(key, self.folder)}: issue {key} is malformed "
+                             f"({type(error).__name__}: {error})",
+                             hint="fix or remove the file") from None
 
     def get_story(self, key: str) -> Story:
         """Return one story; InputError for an unknown key or an epic."""
@@ -152,7 +231,7 @@ def _page_text(path: Path, skipped: list[str]) -> str | None:
         if path.stat().st_size > MAX_PAGE_BYTES:
             skip_page(str(path), f"larger than {MAX_PAGE_BYTES // 1_000_000} MB", skipped)
             return None
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except OSError as error:
         skip_page(str(path), f"cannot be read ({error.strerror or error})", skipped)
     except UnicodeDecodeError:
