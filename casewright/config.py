@@ -85,8 +85,8 @@ class Settings(BaseSettings):
     model_context: int = Field(default=8192, ge=256, multiple_of=256, description="Context "
                                "size in tokens (local; llama.cpp pads it to a multiple of 256).")
     model_threads: int | None = Field(
-        default=None, gt=0, description="CPU threads (local; default: every core usable here). "
-        "Use fewer when other work shares the CPU: llama.cpp slows sharply when a thread waits.")
+        default=None, gt=0, description="CPU threads (local; default: the cores other work "
+        "leaves free when the model loads, since llama.cpp slows sharply when a thread waits).")
     model_seed: int = Field(default=0, description="Sampling seed, so replies repeat.")
     model_temperature: float = Field(default=0.2, ge=0, description="Sampling temperature.")
     model_max_tokens: int = Field(default=1024, gt=0, description="Most tokens in one reply.")

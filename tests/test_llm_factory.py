@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,7 +25,7 @@ import pytest
 from casewright.config import load_settings
 from casewright.errors import ConfigError
 from casewright.llm import LlamaCppChatModel, ServerChatModel, load_chat_model
-from casewright.llm.runtime import machine_threads
+from casewright.llm.runtime import free_threads, machine_threads
 from casewright.models import Step
 
 STEP_JSON = '{"action": "Open account 40018822", "expected": "The account summary opens"}'
@@ -92,7 +95,7 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_default_is_the_bundled_gguf_as_q8_0_on_every_core():
+def test_default_is_the_bundled_gguf_as_q8_0_on_the_free_cores():
     settings = load_settings()
 
     model = load_chat_model(settings)
@@ -100,7 +103,22 @@ def test_default_is_the_bundled_gguf_as_q8_0_on_every_core():
     assert isinstance(model, LlamaCppChatModel)
     assert model.model_path.parent == settings.home / "cache" / "models"
     assert model.model_path.name.endswith(".Q8_0.gguf") and model.model_path.is_file()
-    assert (model.n_threads, model.n_ctx, model.seed) == (machine_threads(), 8192, 0)
+    assert 1 <= model.n_threads <= machine_threads()
+    assert (model.n_ctx, model.seed) == (8192, 0)
+
+
+def test_the_default_threads_leave_a_busy_core_alone():
+    """A CPU-bound process beside casewright takes one core; llama.cpp gets the others."""
+    idle = free_threads()
+    burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.5)
+        busy = free_threads(sample=0.5)
+    finally:
+        burner.kill()
+        burner.wait()
+    assert 1 <= busy < max(idle, 2) or machine_threads() == 1
+    assert busy <= machine_threads() - 1 or machine_threads() == 1
 
 
 def test_model_path_and_sampling_come_from_the_environment(tmp_path: Path, monkeypatch):

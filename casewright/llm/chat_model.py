@@ -17,7 +17,7 @@ from pydantic import Field, PrivateAttr, field_validator
 from casewright.errors import ConfigError
 from casewright.llm.gguf import check_gguf
 from casewright.llm.grammar import Bounds, bounded_schema, schema_grammar
-from casewright.llm.runtime import LlamaKey, LoadedModel, get_model, machine_threads
+from casewright.llm.runtime import LlamaKey, LoadedModel, free_threads, get_model
 from casewright.llm.structured import output_model, structured_output, to_messages
 
 if TYPE_CHECKING:
@@ -42,7 +42,8 @@ class LlamaCppChatModel(BaseChatModel):
     # llama.cpp rounds the context up to a multiple of 256 but llama-cpp-python sizes its
     # buffers by the number asked, so any other size crashes once a prompt falls in between.
     n_ctx: int = Field(default=8192, ge=256, multiple_of=256, description="Context in tokens.")
-    n_threads: int = Field(default_factory=machine_threads, gt=0, description="CPU threads.")
+    n_threads: int = Field(default_factory=free_threads, gt=0, description="CPU threads "
+                           "(default: the cores other work leaves free when it is built).")
     seed: int = 0
     temperature: float = Field(default=0.2, ge=0)
     max_tokens: int = Field(default=1024, gt=0, description="Most tokens in one reply.")

@@ -30,6 +30,36 @@ def machine_threads() -> int:
     return os.cpu_count() or 1
 
 
+def _cpu_times() -> tuple[int, int] | None:
+    """Return (idle, total) jiffies of all CPUs from /proc/stat, or None off Linux."""
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    numbers = [int(value) for value in fields]
+    return numbers[3] + (numbers[4] if len(numbers) > 4 else 0), sum(numbers)
+
+
+def free_threads(sample: float = 0.2) -> int:
+    """Return the cores other work leaves free now: the default llama.cpp thread count.
+
+    llama.cpp's threads wait for each other at every step, so one that shares its core with
+    another busy process stalls them all (7-15x slower on 2 cores, README). Measured over
+    `sample` seconds from /proc/stat: with a CPU-bound process beside it on 2 cores this
+    gives 1. Every usable core where the load cannot be read.
+    """
+    usable = machine_threads()
+    before = _cpu_times()
+    time.sleep(sample)
+    after = _cpu_times()
+    if before is None or after is None or after[1] <= before[1]:
+        return usable
+    idle_share = (after[0] - before[0]) / (after[1] - before[1])
+    total_cores = os.cpu_count() or usable
+    free = round(idle_share * total_cores)
+    return max(1, min(usable, free))
+
+
 @dataclass(frozen=True)
 class LlamaKey:
     """What a loaded model depends on: the same key gives the same instance."""
