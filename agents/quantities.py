@@ -39,6 +39,15 @@ _SHARE = re.compile(r"\b(?P<num>\d+) of (?:the |their |its )?(?P<total>\d+)\b"
                     r"(?P<unit>(?:\s[\w&-]+)?\s(?:items|answers|questions|checks|fields|steps|"
                     r"attempts)\b)?")
 _AMOUNT = re.compile(r"(?<![\w.])" + _NUMBER.format(n="") + _UNIT, re.IGNORECASE)
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "2nd": 2, "3rd": 3,
+             "4th": 4, "5th": 5, "6th": 6}
+_ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}
+_REPEATED = re.compile(r"\b(?:a|the)\s+(?P<ord>" + "|".join(_ORDINALS) + r")(?=\s+(?:failed\s+|"
+                       r"wrong\s+|incorrect\s+)?(?:time|attempt|try|request)\b)", re.IGNORECASE)
+REPEAT_UNIT = "repetition"
+"""The unit of 'a third time': the Nth go at an act, counted from the first."""
+_COUNTS = {0: "never", 1: "once", 2: "twice"}
+_COUNT = re.compile(r"\b(?:never|once|twice|\d+ times|(?:one|two|three|four|five) times)\b")
 _LENGTH = re.compile(r"\b(?P<num>\d+)\s?(?P<unit>digits?|characters?|letters?)\b", re.IGNORECASE)
 _EXPRESSIONS = [
     (re.compile(r"\b(?:" + words + r")\s+" + _NUMBER.format(n="") + _UNIT, re.IGNORECASE),
@@ -92,6 +101,10 @@ def find_limits(text: str) -> list[Quantity]:
     for match in _SHARE.finditer(text):  # "2 of the 3 ID&V items": at least 2
         add(match, Quantity(text=match[0].strip(), value=_number(match["num"]),
                             upper=_number(match["total"]), unit="of",
+                            comparison="at_least", step=1.0))
+    for match in _REPEATED.finditer(text):  # "a third failed attempt": the third is the limit
+        add(match, Quantity(text=match[0], value=_ORDINALS[match["ord"].lower()],
+                            upper=_ORDINALS[match["ord"].lower()], unit=REPEAT_UNIT,
                             comparison="at_least", step=1.0))
     for match in _LENGTH.finditer(text):
         add(match, Quantity(text=match[0].strip(), value=_number(match["num"]),
@@ -184,6 +197,8 @@ def amount(limit: Quantity, value: float) -> str:
     number = f"{value:,.2f}" if limit.step < 1 else f"{value:g}"
     if limit.unit == "of":
         return limit.text.replace(limit.text.split()[0], number, 1)
+    if limit.unit == REPEAT_UNIT:
+        return f"{limit.text.split()[0]} {_ORDINAL_WORDS.get(int(value), f'{value:g}th')}"
     if limit.unit == "ordinal":
         ending = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
             int(value) % 10, "th")
@@ -207,7 +222,25 @@ def example(limit: Quantity, value: float) -> str:
     """
     if limit.unit.startswith("digit") and 0 < value <= 30:
         return ("1234567890" * 3)[:int(value)]
-    return amount(limit, value) if limit.unit else ""
+    return amount(limit, value) if limit.unit and limit.unit != REPEAT_UNIT else ""
+
+
+def times_before(value: float) -> str:
+    """Return how often an act was done before its Nth go: 'never', 'once', 'twice', '3 times'."""
+    count = int(value) - 1
+    return _COUNTS.get(count, f"{count} times")
+
+
+def with_count(text: str, limit: Quantity, value: float) -> str:
+    """Return a set-up clause with the count of goes before the Nth one put in.
+
+    'failed twice' becomes 'failed once' for the second attempt; a clause that counts
+    nothing stays as it is.
+    """
+    if limit.unit != REPEAT_UNIT or not (found := _COUNT.search(text)) or \
+            found[0] != times_before(limit.value):
+        return text
+    return text[:found.start()] + times_before(value) + text[found.end():]
 
 
 def with_value(text: str, limit: Quantity, value: float) -> str:
@@ -222,7 +255,8 @@ def with_value(text: str, limit: Quantity, value: float) -> str:
     after = text[start + len(limit.text):]
     if limit.unit == "ordinal":
         written = f"the {written}"
-    elif limit.unit not in {"of", "times"} and limit.comparison != "exactly" and start:
+    elif limit.unit not in {"of", "times", REPEAT_UNIT} and limit.comparison != "exactly" \
+            and start:
         doc = parse(text[:start].rstrip())
         if doc and doc[-1].pos_ in {"NOUN", "PROPN"}:
             written = f"of {written}"  # "an amount of £4.99", not "an amount £4.99"

@@ -25,7 +25,16 @@ from casewright.agents.behaviour import (
     Technique,
 )
 from casewright.agents.language import inflect, is_person, negate, parse, passive_result
-from casewright.agents.quantities import amount, boundaries, example, satisfies, with_value
+from casewright.agents.quantities import (
+    REPEAT_UNIT,
+    amount,
+    boundaries,
+    example,
+    satisfies,
+    times_before,
+    with_count,
+    with_value,
+)
 from casewright.models import CaseKind
 
 _REFUSAL = re.compile(r"\b(cannot|can't|unable|reject\w*|declin\w*|block\w*|denied|prevent\w*|"
@@ -203,11 +212,38 @@ def _limit_values(behaviour: Behaviour) -> list[Configuration]:
                 refused = f"{amount(limit, point.value)} is refused ({stated})" \
                     if _DEMAND.search(stated) else negate(said)  # "need an end date ..."
                 outcome = [said if meets else refused]
-            configurations.append(_configuration(
+            configuration = _configuration(
                 behaviour, "boundary values", "boundary",
-                f"{amount(limit, point.value)}, {point.where} ({limit.text})", [],
-                outcome, data=value, actions=actions))
+                f"{amount(limit, point.value)}{' go' if limit.unit == REPEAT_UNIT else ''}, "
+                f"{point.where} ({limit.text})",
+                _earlier_goes(behaviour, action, limit, point.value), outcome, data=value,
+                actions=actions)
+            configurations.append(configuration.model_copy(update={"preconditions": [
+                with_count(text, limit, point.value) for text in behaviour.preconditions]}))
     return configurations
+
+
+def _earlier_goes(behaviour: Behaviour, action: str | None, limit: Quantity,
+                  value: float) -> list[Setting]:
+    """Return the set-up of an Nth go ('a third time'): the goes before it.
+
+    Only where the criterion's own set-up does not count them already: 'Sarah has already
+    signed the petition twice'.
+    """
+    if limit.unit != REPEAT_UNIT or action is None or not behaviour.actor or any(
+            with_count(text, limit, limit.value + 1) != text for text in behaviour.preconditions):
+        return []
+    done = re.sub(r"^Try to\s+", "", action.replace(f" {limit.text} time", "").replace(
+        f" {limit.text}", ""))
+    doc = parse(done[:1].lower() + done[1:])
+    if not doc or doc[0].pos_ != "VERB":
+        return []
+    earlier = times_before(value)
+    if earlier == "never":
+        return [_setting(f"{behaviour.actor} has not {inflect(doc[0].lemma_, 'VBN')} "
+                         f"{doc[1:].text} before", "")]
+    return [_setting(f"{behaviour.actor} has already {inflect(doc[0].lemma_, 'VBN')} "
+                     f"{doc[1:].text} {earlier}", "")]
 
 
 def stated_boundaries(behaviour: Behaviour, given: Quantity, limit: Quantity, source: str,

@@ -195,6 +195,27 @@ def test_criteria_that_hide_their_action_or_condition(
         actions, settings, outcome)
 
 
+def test_the_nth_go_is_a_limit_with_the_go_before_it() -> None:
+    """'a third failed attempt' locks; the second does not, and the set-up counts one fewer."""
+    (behaviour,) = analyse(AcceptanceCriterion(
+        criterion_id="AC3", text="x", given=["the caller has failed ID&V twice on this call"],
+        when=["the agent records a third failed attempt"],
+        then=["phone ID&V is locked on the account"]))
+    third, second = boundary_values(behaviour)
+    assert (third.preconditions, third.actions, third.outcome) == (
+        ["the caller has failed ID&V twice on this call"], ["Record a third failed attempt"],
+        ["phone ID&V is locked on the account"])
+    assert (second.preconditions, second.actions, second.outcome) == (
+        ["the caller has failed ID&V once on this call"], ["Record a second failed attempt"],
+        ["phone ID&V is not locked on the account"])
+    refused = only("Sarah cannot sign the petition a third time with the same email address")
+    third, second = boundary_values(refused)
+    assert [s.text for s in second.settings] == ["Sarah has already signed the petition with "
+                                                 "the same email address once"]
+    assert second.outcome == ["The petition is signed"]
+    assert third.outcome == ["The petition is not signed"]
+
+
 def test_two_limits_joined_by_or_are_one_rule() -> None:
     (behaviour,) = analyse(AcceptanceCriterion(
         criterion_id="AC4", text="Given the agent is on the Take payment screen When the agent "
