@@ -73,6 +73,7 @@ def is_person(token: Token) -> bool:
     words = [token.lower_, token.lemma_.lower()]
     return any(word in PERSON_WORDS for word in words) or (
         token.pos_ in {"PROPN", "NOUN"} and token.i == token.sent.start and token.text.istitle()
+        and token.tag_ not in {"NNS", "NNPS"}  # "Instalments are collected": no one's name
         and token.dep_ in {"nsubj", "nsubjpass"} and not any(t.dep_ in {"det", "compound", "amod"}
                                               for t in token.children))
 
@@ -187,7 +188,8 @@ def passive_result(action: str) -> str | None:
     be = "are" if phrase[-1].tag_ in {"NNS", "NNPS"} else "is"
     joiner = doc[1].text if len(verbs) > 1 else ""
     participle = f" {joiner} ".join(inflect(v.lemma_.lower(), "VBN") for v in verbs)
-    text = f"{' '.join(words)} {be} {participle}"
+    particle = next((f" {t.lower_}" for t in doc if t.dep_ == "prt" and t.head in verbs), "")
+    text = f"{' '.join(words)} {be} {participle}{particle}"  # "taken down", "turned off"
     return text[:1].upper() + text[1:]
 
 

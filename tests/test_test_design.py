@@ -195,6 +195,13 @@ def test_criteria_that_hide_their_action_or_condition(
         actions, settings, outcome)
 
 
+def test_a_phrasal_verb_keeps_its_particle_and_a_plural_subject_is_no_person() -> None:
+    assert passive_result("Take the website down") == "The website is taken down"
+    assert passive_result("Turn off the alerts") == "The alerts are turned off"
+    behaviour = only("Instalments are collected by direct debit on the date the customer picks")
+    assert behaviour.actor is None
+
+
 def test_the_nth_go_is_a_limit_with_the_go_before_it() -> None:
     """'a third failed attempt' locks; the second does not, and the set-up counts one fewer."""
     (behaviour,) = analyse(AcceptanceCriterion(
