@@ -10,9 +10,17 @@ The public names load lazily, so `casewright --help` stays fast.
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_SOURCE_TREE = Path(__file__).resolve().parent.parent
+if (_SOURCE_TREE / "pyproject.toml").is_file() and (_SOURCE_TREE / "agents").is_dir():
+    # Imported from a clone (its root on sys.path, shadowing an installed casewright): the
+    # subpackages that pyproject.toml maps from top-level folders (agents/, tools/, memory/,
+    # prompts/) are found beside this folder, as the installed package has them.
+    __path__.append(str(_SOURCE_TREE))
 
 _EXPORTS = {
     "generate": "casewright.api",

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+
 import pytest
 from pytest_httpserver import HTTPServer
 from rest_server import EMAIL, PAT, TOKEN, error_line
@@ -32,9 +33,9 @@ from casewright.files import write_atomic
 from casewright.llm.prompting import prefix_stable_messages
 from casewright.models import AcceptanceCriterion, Step, Story
 from casewright.prompts import system_prompt
-from casewright.tools.rest_jira import RestJira
 from casewright.runner import RunRequest, resumed
 from casewright.runs import RunRecord, save_run
+from casewright.tools.rest_jira import RestJira
 from casewright.tools.workspace import Workspace, bundled_sample
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")

@@ -31,8 +31,8 @@ def test_wheel_installs_a_working_casewright_with_sample_and_templates(tmp_path:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
                     str(site), str(wheel)], check=True, capture_output=True, timeout=300)
     result = subprocess.run(
-        [sys.executable, "-m", "casewright", "run", "--epic", "CC-1", "-p", "fixed", "-f", "gherkin",
-         "-o", "out"],
+        [sys.executable, "-m", "casewright", "run", "--epic", "CC-1", "-p", "fixed", "-f",
+         "gherkin", "-o", "out"],
         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(site)}, capture_output=True, text=True,
         timeout=120, check=False)
     assert result.returncode == 0, result.stderr
@@ -41,3 +41,13 @@ def test_wheel_installs_a_working_casewright_with_sample_and_templates(tmp_path:
     assert len(features) == 5
     for feature in features:
         Parser().parse(feature.read_text(encoding="utf-8"))
+    # From the clone's root its casewright/ folder shadows the installed package; the mapped
+    # subpackages must still import (-S: no .pth files, so no editable install helps).
+    deps = next(p for p in sys.path if p.endswith("site-packages"))
+    beside = subprocess.run(
+        [sys.executable, "-S", "-c", "import casewright.tools.workspace as w, "
+         "casewright.agents.analysis, casewright.memory.models; print(w.__file__)"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": f"{site}{os.pathsep}{deps}"},
+        capture_output=True, text=True, timeout=120, check=False)
+    assert beside.returncode == 0, beside.stderr
+    assert beside.stdout.strip() == str(ROOT / "tools" / "workspace.py")

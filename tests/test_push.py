@@ -337,7 +337,8 @@ def test_a_create_that_may_have_happened_is_not_retried_and_the_error_says_what_
         .respond_with_handler(fake._create)  # the first case goes through
     fake.fault("/rest/api/3/issue", 500, '{"errorMessages": ["Internal server error"]}')
     result = push(save_agent_run(project, suites_for(sample, "CC-102")), "--to", "jira")
-    one_line_error(result, 1, "answered 500 creating a new Test issue for CC-102-TC02 in project CC (not retried)")
+    one_line_error(result, 1, "answered 500 creating a new Test issue for CC-102-TC02 in "
+                   "project CC (not retried)")
     assert "1 case was pushed before it: pushing again updates those" in result.stderr
     assert creates(fake) == 2 and len(fake.created) == 1  # the 500 was not sent again
 

@@ -37,18 +37,21 @@ def test_wiki_links_preformatted_and_bold_label() -> None:
 def test_adf_document() -> None:
     document = {"type": "doc", "version": 1, "content": [
         {"type": "heading", "attrs": {"level": 3}, "content": [
-            _text("Acceptance "), {"type": "text", "text": "criteria", "marks": [{"type": "strong"}]}]},
+            _text("Acceptance "),
+            {"type": "text", "text": "criteria", "marks": [{"type": "strong"}]}]},
         {"type": "orderedList", "content": [{"type": "listItem", "content": [
             {"type": "paragraph", "content": [_text("Agent sees the balance")]},
             {"type": "bulletList", "content": [{"type": "listItem", "content": [
                 {"type": "paragraph", "content": [_text("Within 30 days")]}]}]}]}]},
         {"type": "table", "content": [
             {"type": "tableRow", "content": [
-                {"type": "tableHeader", "content": [{"type": "paragraph", "content": [_text("ID")]}]},
+                {"type": "tableHeader", "content": [
+                    {"type": "paragraph", "content": [_text("ID")]}]},
                 {"type": "tableHeader", "content": [
                     {"type": "paragraph", "content": [_text("Criterion")]}]}]},
             {"type": "tableRow", "content": [
-                {"type": "tableCell", "content": [{"type": "paragraph", "content": [_text("AC1")]}]},
+                {"type": "tableCell", "content": [
+                    {"type": "paragraph", "content": [_text("AC1")]}]},
                 {"type": "tableCell", "content": [
                     {"type": "paragraph", "content": [_text("Fee shown")]}]}]}]},
         {"type": "panel", "content": [{"type": "paragraph", "content": [
@@ -70,8 +73,8 @@ def test_storage_xhtml() -> None:
 def test_storage_links_cdata_and_time() -> None:
     storage = ('<p>See <ac:link><ri:page ri:content-title="Fees and charges" /></ac:link> and '
                '<ac:link><ri:page ri:content-title="X" /><ac:plain-text-link-body><![CDATA[the '
-               'ID&V page]]></ac:plain-text-link-body></ac:link> from <time datetime="2024-01-01" />'
-               '</p>')
+               'ID&V page]]></ac:plain-text-link-body></ac:link> from '
+               '<time datetime="2024-01-01" /></p>')
     assert [b.text for b in html_to_blocks(storage)] == [
         "See Fees and charges and the ID&V page from 2024-01-01"]
 
