@@ -76,11 +76,11 @@ def shared() -> Shared:
 
 def _open_from_settings() -> Shared:
     from casewright.agent_session import LockedRetrieval, model_provenance, workspace_context
-    from casewright.api import open_workspace
+    from casewright.assembly import open_workspace
     from casewright.llm import load_chat_model
     from casewright.memory import ingest_workspace, open_memory
 
-    workspace = open_workspace(None, None)
+    workspace = open_workspace(progress=logger.info)
     settings = workspace.settings
     chat_model = load_chat_model(settings)
     memory = open_memory(settings, create=True)

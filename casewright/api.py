@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from casewright.config import Settings, load_settings
+from casewright.assembly import open_workspace as assemble
+from casewright.config import Settings
 from casewright.models import Story, Suite
 from casewright.runs import new_run_id, state_folder
-from casewright.tools.workspace import Workspace, bundled_sample, resolve_workspace
+from casewright.tools.workspace import Workspace
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -32,21 +33,13 @@ StoriesOrKeys = Story | str | Iterable[Story | str]
 
 
 def open_workspace(workspace: Path | str | None, settings: Settings | None) -> Workspace:
-    """Return the workspace to read, with its settings and approved-cases folder.
+    """Return the workspace to read, with its settings, sources and approved-cases folder.
 
     The workspace is the one given, else the one the settings (or CASEWRIGHT_WORKSPACE) name,
-    else the bundled sample. Given settings are used as they are, only their workspace set;
-    otherwise they are loaded from the environment and the workspace's casewright.toml.
+    else the bundled sample; settings that name a Jira or Confluence site read it over REST
+    (`casewright.assembly`). Given settings are used as they are, only their workspace set.
     """
-    if workspace is None:
-        named = settings.workspace if settings is not None else load_settings().workspace
-        workspace = named if named is not None else bundled_sample()
-    root, _ = resolve_workspace(Path(workspace), Path.cwd())
-    if settings is None:
-        settings = load_settings(root)
-    elif settings.workspace != root:
-        settings = settings.model_copy(update={"workspace": root})
-    return Workspace(root, settings, approved=state_folder(settings) / "approved")
+    return assemble(workspace, settings, progress=logger.info)
 
 
 def load_stories(keys: Sequence[str] = (), *, epic: str | None = None,

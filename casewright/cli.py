@@ -69,36 +69,15 @@ def reporting(ctx: typer.Context) -> Iterator[None]:
 
 def open_workspace(workspace: Path | None,
                    spaces: list[str] | None = None) -> tuple[Workspace, Settings]:
-    """Resolve the workspace, load its settings and say which one is used.
+    """Resolve the workspace (given, else the current folder, else the sample) and say which.
 
-    Jira and Confluence are read over REST when settings name a site and its credentials;
-    then the current folder, not the bundled sample, holds the settings, tests and state.
+    Jira and Confluence are read over REST when settings name a site and its credentials
+    (`casewright.assembly`).
     """
-    from casewright.config import load_settings
-    from casewright.errors import ConfigError
-    from casewright.runs import state_folder
-    from casewright.tools.atlassian_site import uses_rest
-    from casewright.tools.rest_confluence import RestConfluence
-    from casewright.tools.rest_jira import RestJira
-    from casewright.tools.workspace import Workspace, resolve_workspace
+    from casewright.assembly import open_workspace as assemble
 
-    root, reason = resolve_workspace(workspace, Path.cwd())
-    settings = load_settings(workspace=root, confluence_spaces=spaces)
-    if reason == "bundled sample" and uses_rest(settings):
-        root, reason = Path.cwd(), "current folder"
-        settings = load_settings(workspace=root, confluence_spaces=spaces)
-    jira = RestJira.from_settings(settings)
-    confluence = RestConfluence.from_settings(settings, state_folder(settings) / "confluence",
-                                              progress=say)
-    if spaces and confluence is None:
-        raise ConfigError("--space reads Confluence over REST, which is not set up",
-                          hint="set CASEWRIGHT_CONFLUENCE_URL and a token or PAT")
-    say(f"workspace: {root} ({reason})")
-    for source in (jira, confluence):
-        if source is not None:
-            say(f"{source.site.service.lower()}: {source.site.url} over REST")
-    return Workspace(root, settings, approved=state_folder(settings) / "approved", jira=jira,
-                     confluence=confluence), settings
+    source = assemble(workspace, progress=say, spaces=spaces, current_folder=True)
+    return source, source.settings
 
 
 @app.callback()

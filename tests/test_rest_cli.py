@@ -171,3 +171,30 @@ def test_ingest_a_space_incrementally_and_no_secret_is_written(
     written = everything_written(project, Path(os.environ["CASEWRIGHT_HOME"]))
     for secret in SECRETS:
         assert secret not in outputs and secret not in written
+
+
+class NothingFound:
+    """Stands in for the memory: no evidence (the test is about where stories come from)."""
+
+    def search(self, query: str, *, limit: int, where: object) -> list:
+        return []
+
+
+def test_the_library_reads_jira_over_rest_when_the_settings_say_so(
+        http: HTTPServer, monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
+    """`load_stories` and `generate` open the workspace as the CLI does: REST settings in the
+    environment (a local server speaking Jira's REST shape), a project folder for the rest."""
+    from scripted_model import ScriptedChatModel
+
+    from casewright import generate, load_stories
+
+    fake = FakeAtlassian(http, issues=sample_issues())
+    connect(fake, monkeypatch)
+    monkeypatch.chdir(project)
+    (story,) = load_stories(["CC-101"], workspace=project)
+    assert story.url is not None and story.url.startswith(fake.url)
+    asked = len(fake.requests("/rest/api/"))
+    (suite,) = generate(["CC-102"], workspace=project, memory=NothingFound(),
+                        chat_model=ScriptedChatModel(script=lambda *_: "{}"))
+    assert suite.story.key == "CC-102" and suite.cases
+    assert len(fake.requests("/rest/api/")) > asked  # read over REST, not from a folder
