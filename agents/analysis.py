@@ -27,12 +27,14 @@ from casewright.agents.language import (
 )
 from casewright.agents.quantities import find_limits
 from casewright.models import AcceptanceCriterion
+from casewright.tools.criteria import RULE_ID_FORM
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-_RULE_REFS = re.compile(r"\s*\((?:see\s+)?(?:BR-\d+(?:,\s*|\s+and\s+)?)+\)|"
-                        r",?\s*\b(?:in line with|as per|per|see|under)\s+BR-\d+\b|\bBR-\d+\b")
+_RULE_REFS = re.compile(rf"\s*\((?:see\s+)?(?:{RULE_ID_FORM}(?:,\s*|\s+and\s+)?)+\)|"
+                        rf",?\s*\b(?:in line with|as per|per|see|under)\s+{RULE_ID_FORM}\b|"
+                        rf"\b{RULE_ID_FORM}\b")
 _CONNECTIVES = (r"only if|only when|if|when|whenever|while|once|unless|as long as|"
                 r"provided that|provided")
 _LEADING = re.compile(rf"^(?P<con>{_CONNECTIVES})\s+(?P<cond>.+?)(?:,\s*(?:then\s+)?|\s+then\s+)"

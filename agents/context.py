@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from casewright.models import Source, Story, TestCase
+from casewright.progress import quiet
 from casewright.prompts import system_prompt
 
 if TYPE_CHECKING:
@@ -22,9 +23,6 @@ class Retrieval(Protocol):
         """Return the best hits for a query."""
         ...
 
-
-def _quiet(message: str) -> None:
-    """Drop a progress message."""
 
 
 @dataclass
@@ -58,7 +56,7 @@ class AgentContext:
     """The workspace the stories came from, recorded in each suite."""
     provenance: dict[str, str | int | float | bool | None] = field(default_factory=dict)
     """What made the suites (model file and hash, seed, settings), recorded in each one."""
-    progress: Callable[[str], None] = field(default=_quiet)
+    progress: Callable[[str], None] = field(default=quiet)
     """Receives one line per step of work (shown on stderr by the CLI)."""
 
     def system_for(self, story: Story) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from casewright.config import Settings, load_settings
 from casewright.errors import ConfigError
+from casewright.progress import quiet
 from casewright.runs import state_folder
 from casewright.tools.atlassian_site import uses_rest
 from casewright.tools.rest_confluence import RestConfluence
@@ -19,12 +20,8 @@ from casewright.tools.rest_jira import RestJira
 from casewright.tools.workspace import Workspace, bundled_sample, resolve_workspace
 
 
-def _quiet(line: str) -> None:
-    del line
-
-
 def open_workspace(workspace: Path | str | None = None, settings: Settings | None = None, *,
-                   progress: Callable[[str], None] = _quiet,
+                   progress: Callable[[str], None] = quiet,
                    spaces: list[str] | None = None,
                    current_folder: bool = False) -> Workspace:
     """Return the workspace with its settings, its sources and its approved-cases folder.

@@ -10,11 +10,11 @@ from typing import Any
 
 from casewright.models import Page, Rule
 from casewright.tools.blocks import Block, to_text
-from casewright.tools.criteria import RULE_ID
+from casewright.tools.criteria import RULE_ID, RULE_ID_FORM
 from casewright.tools.html_blocks import html_to_blocks
 from casewright.tools.markdown_blocks import markdown_to_blocks
 
-_LEADING_RULE = re.compile(r"^\W*(BR-\d+)\b[\s:.)\-–|]*")
+_LEADING_RULE = re.compile(rf"^\W*({RULE_ID_FORM})\b[\s:.)\-–|]*")
 MAX_PAGE_BYTES = 2_000_000
 """A page file or body larger than this is skipped: no design page is that long."""
 logger = logging.getLogger("casewright")

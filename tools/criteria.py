@@ -14,7 +14,9 @@ from casewright.models import AcceptanceCriterion
 from casewright.tools.blocks import Block
 from casewright.wording import lower_first
 
-RULE_ID = re.compile(r"\bBR-\d+\b")
+RULE_ID_FORM = r"BR-\d+"
+"""A business rule id as the sample's pages write them: 'BR-12'."""
+RULE_ID = re.compile(rf"\b{RULE_ID_FORM}\b")
 _AC_HEADING = re.compile(r"^\W*(acceptance\s+criteri(a|on)|a\.?c\.?s?)\W*$", re.IGNORECASE)
 _LABEL = re.compile(r"^[^\n:]{2,40}:$")
 _OTHER_SECTION = re.compile(

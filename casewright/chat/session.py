@@ -31,6 +31,7 @@ from casewright.exports import get_exporter
 from casewright.files import write_atomic
 from casewright.keys import parse_issue_key
 from casewright.models import CaseKind, Finding, Story, Suite, TestCase
+from casewright.progress import quiet
 from casewright.runs import state_folder
 from casewright.tools.workspace import Workspace
 
@@ -39,9 +40,6 @@ if TYPE_CHECKING:
 
 DEFAULT_EXPORT_FOLDER = Path("out")
 
-
-def _quiet(message: str) -> None:
-    """Drop a progress message."""
 
 
 class ChatSession:
@@ -258,7 +256,7 @@ class ChatSession:
 @contextmanager
 def open_chat(workspace: Workspace, settings: Settings, *, session_id: str | None = None,
               chat_model: BaseChatModel | None = None, memory: Retrieval | None = None,
-              progress: Callable[[str], None] = _quiet) -> Iterator[ChatSession]:
+              progress: Callable[[str], None] = quiet) -> Iterator[ChatSession]:
     """Open a new session, or resume one by id, in the workspace's state folder.
 
     Without `chat_model` the configured one is loaded when first needed; without `memory`
