@@ -29,7 +29,7 @@ BACKOFF_FACTOR = 0.5
 """Seconds before the second retry of a failure without Retry-After; doubled each time."""
 
 
-class _BoundedRetry(Retry):
+class BoundedRetry(Retry):
     """urllib3's Retry that honours Retry-After on every retried status, capped at backoff_max.
 
     Capping keeps a server asking for an hour's pause from stalling a run: the request fails
@@ -86,11 +86,18 @@ class Site:
             text = text.replace(form, "***")
         return text
 
+    def retry(self, kind: type[BoundedRetry] = BoundedRetry, **extra: Any) -> BoundedRetry:
+        """Return the retry policy of this site's sessions (a subclass and options may vary it).
+
+        Retries only statuses that say "try again", honouring Retry-After up to `max_wait`.
+        """
+        return kind(total=self.retries, connect=self.retries, read=False, status=self.retries,
+                    other=0, status_forcelist=RETRY_STATUSES, backoff_factor=BACKOFF_FACTOR,
+                    backoff_max=self.max_wait, respect_retry_after_header=True,
+                    raise_on_status=False, **extra)
+
     def _session(self) -> requests.Session:
-        retry = _BoundedRetry(
-            total=self.retries, connect=self.retries, read=False, status=self.retries, other=0,
-            status_forcelist=RETRY_STATUSES, backoff_factor=BACKOFF_FACTOR,
-            backoff_max=self.max_wait, respect_retry_after_header=True, raise_on_status=False)
+        retry = self.retry()
         http = requests.Session()
         for prefix in ("http://", "https://"):
             http.mount(prefix, HTTPAdapter(max_retries=retry))

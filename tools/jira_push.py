@@ -23,13 +23,7 @@ from urllib3.util import Retry
 
 from casewright.errors import ToolError
 from casewright.models import Story, TestCase
-from casewright.tools.atlassian_site import (
-    BACKOFF_FACTOR,
-    RETRY_STATUSES,
-    Site,
-    _BoundedRetry,
-    call,
-)
+from casewright.tools.atlassian_site import BoundedRetry, Site, call
 from casewright.tools.rest_jira import RestJira
 from casewright.tools.workspace import issue_order
 
@@ -75,7 +69,7 @@ class ExistingIssue:
     """Keys of the issues it is linked to by the configured link type."""
 
 
-class _WriteRetry(_BoundedRetry):
+class _WriteRetry(BoundedRetry):
     """The reading sessions' Retry, also retrying POST, but only on 429 and 503."""
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
@@ -86,11 +80,7 @@ class _WriteRetry(_BoundedRetry):
 
 
 def _write_retry(site: Site) -> Retry:
-    return _WriteRetry(
-        total=site.retries, connect=site.retries, read=False, status=site.retries, other=0,
-        status_forcelist=RETRY_STATUSES, backoff_factor=BACKOFF_FACTOR,
-        backoff_max=site.max_wait, respect_retry_after_header=True, raise_on_status=False,
-        allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {"POST"})
+    return site.retry(_WriteRetry, allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {"POST"})
 
 
 class JiraWriter(RestJira):
