@@ -45,6 +45,8 @@ _TRAILING = re.compile(rf"^(?P<rest>.+?),?\s+(?P<only>only\s+)?(?P<con>{_CONNECT
 _OTHERWISE = re.compile(r"^(otherwise|if not|else)\b[,\s]*", re.IGNORECASE)
 _OTHERWISE_PHRASE = re.compile(r"\s*\b(below|above|under|over|outside|beyond) (that|this|it|"
                                r"them)\b", re.IGNORECASE)
+_GERUND_IT = re.compile(r"^(?:when\s+)?(?P<doing>[a-z]+ing\b[^,]+),\s*(?:it|this|the system)\s+"
+                        r"(?P<verb>[a-z]+s)\s+(?P<what>.+)$", re.IGNORECASE)
 _DOING = re.compile(r"^(?P<who>(?:an?|the)\s+[a-z]+)\s+(?P<doing>[a-z]+ing\b.+?)\s+"
                     r"(?P<outcome>(?:gets|receives|sees|is shown|is told|is taken to)\b.*)$",
                     re.IGNORECASE)
@@ -499,8 +501,43 @@ def _from_gherkin(criterion: AcceptanceCriterion) -> Behaviour:
     return _finished(behaviour, clean(criterion.text))
 
 
+def _gerund_subject(behaviour: Behaviour) -> bool:
+    """Read 'Saving the form creates a case in the queue': save the form, a case is created.
+
+    The act is the gerund that is the sentence's subject; what it does to its object is the
+    outcome, put in the passive with the rest of the sentence kept.
+    """
+    text = behaviour.effects[0].text
+    if said := _GERUND_IT.match(text):  # "Searching for X, it returns all Y"
+        what = parse(said["what"])
+        first = next((t for t in what if t.pos_ in {"NOUN", "PROPN"}), None)
+        several = first is not None and first.tag_ in {"NNS", "NNPS"}
+        doing = parse(said["doing"])
+        behaviour.actions = [f"{doing[0].lemma_.capitalize()}{doing[0].whitespace_}"
+                             f"{doing[1:].text}".strip()]
+        verb = parse(f"it {said['verb']}")[1].lemma_
+        outcome = f"{said['what']} {'are' if several else 'is'} {inflect(verb, 'VBN')}"
+        behaviour.effects[0] = Effect(text=outcome[:1].upper() + outcome[1:])
+        return True
+    doc = parse(text)
+    verb = doc[0].head if doc and doc[0].tag_ == "VBG" and doc[0].dep_ == "csubj" else None
+    target = next((t for t in verb.children if t.dep_ == "dobj"), None) if verb else None
+    if verb is None or target is None or verb.tag_ not in {"VBZ", "VBP"}:
+        return False
+    act = doc[:verb.i].text
+    thing = doc[target.left_edge.i:target.i + 1].text
+    several = target.tag_ in {"NNS", "NNPS"}
+    rest = doc[target.i + 1:].text
+    behaviour.actions = [f"{doc[0].lemma_.capitalize()}{act[len(doc[0].text):]}".strip()]
+    outcome = f"{thing} {'are' if several else 'is'} {inflect(verb.lemma_, 'VBN')} {rest}"
+    behaviour.effects[0] = Effect(text=(outcome[:1].upper() + outcome[1:]).strip())
+    return True
+
+
 def _gerund_effect(behaviour: Behaviour) -> bool:
     """Turn a criterion named by its act ('Downloading the data', 'Search for X') into steps."""
+    if _gerund_subject(behaviour):
+        return True
     first = behaviour.effects[0].text
     refused = bool(re.match(r"^(not|never|cannot)\s+", first, re.IGNORECASE))
     doc = parse(re.sub(r"^(not|never|cannot)\s+", "", first, flags=re.IGNORECASE))

@@ -62,8 +62,8 @@ def plural(phrase: str) -> str:
     doc = parse(phrase)
     before = next((t.i for t in doc if t.pos_ in {"ADP", "VERB"} and t.i), len(doc))
     head = next((t for t in reversed(doc[:before]) if t.pos_ in {"NOUN", "PROPN"}), None)
-    if head is None or head.tag_ != "NN":
-        return phrase
+    if head is None or head.tag_ not in {"NN", "NNP"} or not head.text.islower():
+        return phrase  # already plural, or a name
     return doc[:head.i].text_with_ws + inflect(head.lemma_, "NNS") + head.whitespace_ + \
         doc[head.i + 1:].text
 
