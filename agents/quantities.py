@@ -7,7 +7,9 @@ is put back into the criterion's own clause in place of the limit's words.
 
 from __future__ import annotations
 
+import calendar
 import re
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from casewright.agents.behaviour import Comparison, Quantity
@@ -223,6 +225,47 @@ def example(limit: Quantity, value: float) -> str:
     if limit.unit.startswith("digit") and 0 < value <= 30:
         return ("1234567890" * 3)[:int(value)]
     return amount(limit, value) if limit.unit and limit.unit != REPEAT_UNIT else ""
+
+
+_OFFSET = re.compile(r"\b(?:of\s+)?(?P<n>\d+)\s+(?P<unit>calendar days?|days?|weeks?|months?)\s+"
+                     r"(?P<dir>after|before)\s+the\s+(?P<anchor>[a-z]+(?:\s[a-z]+)?\s?date)\b",
+                     re.IGNORECASE)
+EXAMPLE_DATE = date(2026, 1, 31)
+"""The date an offset is counted from in test data: a month's last day, where date sums slip."""
+
+
+def _shifted(start: date, count: int, unit: str) -> date:
+    if unit.startswith("month"):
+        month = start.month - 1 + count
+        year, month = start.year + month // 12, month % 12 + 1
+        last = calendar.monthrange(year, month)[1]
+        return start.replace(year=year, month=month, day=min(start.day, last))
+    days = count * (7 if unit.startswith("week") else 1)
+    return start + timedelta(days=days)
+
+
+def _written(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def dated(text: str) -> tuple[str, str] | None:
+    """Return example dates for a date a text counts from another, or None.
+
+    'a due date 30 calendar days after the request date' gives the set-up 'The request date
+    is 31 January 2026' and the text with '2 March 2026' put in. Working days are left
+    alone: they need the team's calendar.
+    """
+    found = _OFFSET.search(text)
+    if found is None:
+        return None
+    count = int(found["n"]) * (-1 if found["dir"].lower() == "before" else 1)
+    target = _shifted(EXAMPLE_DATE, count, found["unit"].lower())
+    anchor = found["anchor"]
+    phrase = found[0].removeprefix("of ").strip()
+    before = text[:found.start()].rstrip()
+    joiner = "of" if before.lower().endswith("date") else "on"  # "a due date of", "ends on"
+    shown = f"{before} {joiner} {_written(target)} ({phrase}){text[found.end():]}"
+    return f"The {anchor} is {_written(EXAMPLE_DATE)}", shown
 
 
 def times_before(value: float) -> str:

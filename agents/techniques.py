@@ -29,6 +29,7 @@ from casewright.agents.quantities import (
     REPEAT_UNIT,
     amount,
     boundaries,
+    dated,
     example,
     satisfies,
     times_before,
@@ -400,5 +401,17 @@ def design(behaviour: Behaviour, techniques: list[Technique] | None = None
         for configuration in TECHNIQUES[technique](behaviour):
             if configuration.key() not in seen:
                 seen.add(configuration.key())
-                configurations.append(configuration)
+                configurations.append(_with_dates(configuration))
     return configurations
+
+
+def _with_dates(configuration: Configuration) -> Configuration:
+    """Give an outcome that counts a date from another its example dates (see `dated`)."""
+    settings, outcome = list(configuration.settings), []
+    for text in configuration.outcome:
+        if example_date := dated(text):
+            setting, text = example_date
+            if setting not in (s.text for s in settings):
+                settings.append(_setting(setting, setting.rsplit(" is ", 1)[-1]))
+        outcome.append(text)
+    return configuration.model_copy(update={"settings": settings, "outcome": outcome})

@@ -16,7 +16,7 @@ from casewright.agents.analysis import analyse, clean, split_clauses
 from casewright.agents.behaviour import Behaviour, Condition, Effect
 from casewright.agents.language import imperative, negate, passive_result
 from casewright.agents.planner import plan_story
-from casewright.agents.quantities import boundaries, example, find_limits, with_value
+from casewright.agents.quantities import boundaries, dated, example, find_limits, with_value
 from casewright.agents.rendering import render
 from casewright.agents.techniques import (
     boundary_values,
@@ -204,6 +204,20 @@ def test_a_phrasal_verb_keeps_its_particle_and_a_plural_subject_is_no_person() -
     assert passive_result("Turn off the alerts") == "The alerts are turned off"
     behaviour = only("Instalments are collected by direct debit on the date the customer picks")
     assert behaviour.actor is None
+
+
+def test_a_date_counted_from_another_gets_example_dates() -> None:
+    """From a month's last day, where date sums slip: 30 calendar days, a month, two weeks."""
+    (first,) = design(only("Saving the form creates a case with a due date 30 calendar days "
+                           "after the request date"))
+    assert [(s.text, s.value) for s in first.settings] == [
+        ("The request date is 31 January 2026", "31 January 2026")]
+    assert first.outcome == ["A case is created with a due date of 2 March 2026 (30 calendar "
+                             "days after the request date)"]
+    assert dated("The plan ends 1 month after the start date") == (
+        "The start date is 31 January 2026",
+        "The plan ends on 28 February 2026 (1 month after the start date)")
+    assert dated("A reply within 10 working days after the request date") is None
 
 
 def test_the_nth_go_is_a_limit_with_the_go_before_it() -> None:
