@@ -47,6 +47,8 @@ _OTHERWISE_PHRASE = re.compile(r"\s*\b(below|above|under|over|outside|beyond) (t
                                r"them)\b", re.IGNORECASE)
 _GERUND_IT = re.compile(r"^(?:when\s+)?(?P<doing>[a-z]+ing\b[^,]+),\s*(?:it|this|the system)\s+"
                         r"(?P<verb>[a-z]+s)\s+(?P<what>.+)$", re.IGNORECASE)
+_IT_DOES = re.compile(r"^(?:it|this|the system)\s+(?P<verb>[a-z]+s)\s+(?P<what>.+)$",
+                      re.IGNORECASE)
 _DOING = re.compile(r"^(?P<who>(?:an?|the)\s+[a-z]+)\s+(?P<doing>[a-z]+ing\b.+?)\s+"
                     r"(?P<outcome>(?:gets|receives|sees|is shown|is told|is taken to)\b.*)$",
                     re.IGNORECASE)
@@ -253,9 +255,10 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
     """Return the behaviours a criterion describes: one per rule it states.
 
     A sentence that says what happens otherwise, or the second time, belongs to the rule
-    before it; any other sentence (or part after a semicolon) is a rule of its own.
+    before it; any other sentence (or part after a semicolon) is a rule of its own. A "When"
+    with no "Then" ("When searching for X, it returns Y") is read as the sentence it is.
     """
-    if criterion.is_gherkin:
+    if criterion.is_gherkin and criterion.then:
         behaviours = [_from_gherkin(criterion)]
     else:
         behaviours = []
@@ -378,6 +381,8 @@ def _read_sentence(sentence: str, behaviour: Behaviour) -> None:
             behaviour.conditions.append(Condition(
                 text=clause, connective=kind, quantity=next(iter(find_limits(clause)), None)))
     for effect in _keep_otherwise(effects, effects, behaviour):
+        if (it := _IT_DOES.match(effect)) and behaviour.actions:  # "..., it returns all Y"
+            effect = _what_it_does(it["verb"], it["what"])
         if re.search(r"\bonly\b", effect) and condition:
             behaviour.exclusive = True
             effect = re.sub(r"\s*\bonly\b", "", effect).strip()
@@ -501,6 +506,16 @@ def _from_gherkin(criterion: AcceptanceCriterion) -> Behaviour:
     return _finished(behaviour, clean(criterion.text))
 
 
+def _what_it_does(verb: str, what: str) -> str:
+    """Return 'it returns all Y' as what the tester sees: 'All Y are returned'."""
+    words = parse(what)
+    first = next((t for t in words if t.pos_ in {"NOUN", "PROPN"}), None)
+    several = first is not None and first.tag_ in {"NNS", "NNPS"}
+    outcome = f"{what} {'are' if several else 'is'} " \
+        f"{inflect(parse(f'it {verb}')[1].lemma_, 'VBN')}"
+    return outcome[:1].upper() + outcome[1:]
+
+
 def _gerund_subject(behaviour: Behaviour) -> bool:
     """Read 'Saving the form creates a case in the queue': save the form, a case is created.
 
@@ -509,15 +524,10 @@ def _gerund_subject(behaviour: Behaviour) -> bool:
     """
     text = behaviour.effects[0].text
     if said := _GERUND_IT.match(text):  # "Searching for X, it returns all Y"
-        what = parse(said["what"])
-        first = next((t for t in what if t.pos_ in {"NOUN", "PROPN"}), None)
-        several = first is not None and first.tag_ in {"NNS", "NNPS"}
         doing = parse(said["doing"])
         behaviour.actions = [f"{doing[0].lemma_.capitalize()}{doing[0].whitespace_}"
                              f"{doing[1:].text}".strip()]
-        verb = parse(f"it {said['verb']}")[1].lemma_
-        outcome = f"{said['what']} {'are' if several else 'is'} {inflect(verb, 'VBN')}"
-        behaviour.effects[0] = Effect(text=outcome[:1].upper() + outcome[1:])
+        behaviour.effects[0] = Effect(text=_what_it_does(said["verb"], said["what"]))
         return True
     doc = parse(text)
     verb = doc[0].head if doc and doc[0].tag_ == "VBG" and doc[0].dep_ == "csubj" else None

@@ -190,6 +190,8 @@ def test_an_attempt_is_the_action_not_a_condition_to_vary() -> None:
      ["A case is created in the DPO queue"]),
     ("Searching for department, it returns all petitions tagged with that department",
      ["Search for department"], [], ["All petitions tagged with that department are returned"]),
+    ("When searching for department, it returns all petitions tagged with that department",
+     ["Search for department"], [], ["All petitions tagged with that department are returned"]),
 ])
 def test_criteria_that_hide_their_action_or_condition(
         text: str, actions: list[str], settings: list[str], outcome: list[str]) -> None:
