@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from casewright.errors import ConfigError
+from casewright.files import UnreadableFile, read_text
 
 SETTINGS_FILE = "casewright.toml"
 
@@ -123,19 +124,18 @@ class Settings(BaseSettings):
             if isinstance(value, str) else value
 
 
+SETTINGS_FILE_BYTES = 1_000_000
+
+
 def read_settings_file(path: Path) -> dict[str, Any]:
     """Read a casewright.toml, raising ConfigError with the line of a syntax error."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        return tomllib.loads(read_text(path, limit=SETTINGS_FILE_BYTES))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML ({error})",
                           hint="fix the file or remove it") from error
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start}: {error.reason})",
-                          hint="save it as UTF-8") from error
-    except OSError as error:
-        raise ConfigError(f"cannot read '{path}': {error.strerror or error}",
-                          hint="check the file's permissions") from error
+    except UnreadableFile as error:
+        raise ConfigError(f"{path}: {error.why}", hint=error.hint) from error
 
 
 def load_settings(workspace: Path | None = None, **overrides: Any) -> Settings:

@@ -1,4 +1,4 @@
-"""Writing result files so that a failure never leaves a partial file behind."""
+"""Reading workspace files safely; writing result files so that no failure leaves half a file."""
 
 from __future__ import annotations
 
@@ -8,6 +8,39 @@ import tempfile
 from pathlib import Path
 
 from casewright.errors import InputError
+
+
+class UnreadableFile(InputError):
+    """A file that cannot be read as text; `why` says so without naming the file."""
+
+    def __init__(self, path: Path, why: str, hint: str) -> None:
+        super().__init__(f"'{path}' is {why}", hint=hint)
+        self.why = why
+
+
+def read_text(path: Path, *, limit: int) -> str:
+    """Read a file as UTF-8 (a BOM allowed); refuse the files that could never be read.
+
+    What is not a regular file is refused before it is opened (a FIFO, a device or a folder
+    would block or never end), and so is anything over `limit` bytes.
+
+    Raises:
+        UnreadableFile: naming the file and what is wrong with it.
+    """
+    try:
+        if not path.is_file():
+            raise UnreadableFile(path, "not a regular file (a folder, FIFO, device or broken "
+                                 "link)", "keep only regular files there, or remove it")
+        if path.stat().st_size > limit:
+            raise UnreadableFile(path, f"larger than {limit // 1_000_000} MB",
+                                 "split it, or remove it")
+        return path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise UnreadableFile(path, f"unreadable ({error.strerror or error})",
+                             "check the file's permissions, or remove it") from error
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(path, f"not UTF-8 text (byte {error.start}: {error.reason})",
+                             "save it as UTF-8") from error
 
 
 def ensure_writable_dir(path: Path) -> Path:

@@ -16,7 +16,7 @@ from types import TracebackType
 
 from casewright.config import Settings
 from casewright.memory.embedders import Bm25Sparse, DenseEmbedder, OnnxMiniLM
-from casewright.memory.models import Hit, Manifest, SearchFilter
+from casewright.memory.models import Hit, Manifest, SearchFilter, SparseVector
 from casewright.memory.store import Ranking, VectorStore
 
 
@@ -27,12 +27,20 @@ class Memory:
         self.store = store
         self.dense = dense
         self.sparse = sparse
+        self._last: tuple[str, list[float], SparseVector] | None = None
+
+    def _vectors(self, query: str) -> tuple[list[float], SparseVector]:
+        """Embed a query; the retriever asks for rules, then pages, with one query: once."""
+        if self._last is None or self._last[0] != query:
+            self._last = (query, self.dense.embed([query])[0].tolist(),
+                          self.sparse.embed_query(query))
+        return self._last[1], self._last[2]
 
     def search(self, query: str, *, limit: int = 5, where: SearchFilter | None = None,
                ranking: Ranking = "hybrid") -> list[Hit]:
         """Return up to `limit` chunks for a query, best first (dense + BM25, fused by RRF)."""
-        vector = self.dense.embed([query])[0]
-        return self.store.query(vector.tolist(), self.sparse.embed_query(query), limit=limit,
+        dense, sparse = self._vectors(query)
+        return self.store.query(dense, sparse, limit=limit,
                                 where=where if where is not None else SearchFilter(),
                                 ranking=ranking)
 

@@ -22,6 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from casewright.config import SETTINGS_FILE, Settings
 from casewright.errors import InputError
+from casewright.files import UnreadableFile, read_text
 from casewright.keys import parse_issue_key
 from casewright.models import Page, Story, TestCase
 from casewright.tools.blocks import Block
@@ -93,30 +94,9 @@ def _without_surrogates(value: Any) -> Any:
     return value
 
 
-def read_text(path: Path, limit: int = MAX_JSON_BYTES) -> str:
-    """Read a workspace file as UTF-8 (a BOM allowed); every failure is an InputError naming it.
-
-    A FIFO, a device or a folder is refused before it is opened, so reading never blocks.
-    """
-    try:
-        if not path.is_file():
-            raise InputError(f"'{path}' is not a regular file (a folder, FIFO, device or broken "
-                             "link)", hint="keep only regular files there, or remove it")
-        if path.stat().st_size > limit:
-            raise InputError(f"'{path}' is larger than {limit // 1_000_000} MB",
-                             hint="split it, or remove it")
-        return path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise InputError(f"cannot read '{path}': {error.strerror or error}",
-                         hint="check the file's permissions, or remove it") from error
-    except UnicodeDecodeError as error:
-        raise InputError(f"'{path}' is not UTF-8 text (byte {error.start}: {error.reason})",
-                         hint="save it as UTF-8") from error
-
-
 def read_json(path: Path) -> Any:
     """Read a JSON file; a syntax error names the file, line and column."""
-    text = read_text(path)
+    text = read_text(path, limit=MAX_JSON_BYTES)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -225,18 +205,10 @@ class WorkspaceJira:
 def _page_text(path: Path, skipped: list[str]) -> str | None:
     """Return a page file's text, or None (with a warning) for one that cannot be a page."""
     try:
-        if not path.is_file():
-            skip_page(str(path), "not a regular file", skipped)
-            return None
-        if path.stat().st_size > MAX_PAGE_BYTES:
-            skip_page(str(path), f"larger than {MAX_PAGE_BYTES // 1_000_000} MB", skipped)
-            return None
-        return path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        skip_page(str(path), f"cannot be read ({error.strerror or error})", skipped)
-    except UnicodeDecodeError:
-        skip_page(str(path), "not UTF-8 text", skipped)
-    return None
+        return read_text(path, limit=MAX_PAGE_BYTES)
+    except UnreadableFile as error:
+        skip_page(str(path), error.why, skipped)
+        return None
 
 
 def _contents(path: Path, text: str, skipped: list[str]) -> list[dict[str, Any]]:
