@@ -12,10 +12,11 @@ turned by `language`'s operations, so a case built on it says nothing the criter
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from casewright.agents.behaviour import Ambiguity, Behaviour, Condition, Connective, Effect
 from casewright.agents.language import (
+    UI_NOUNS,
     imperative,
     inflect,
     is_person,
@@ -69,6 +70,17 @@ _NOT_ALLOWED = re.compile(r"^(?P<what>.+?)\s+(?:are|is)\s+not\s+(?:allowed|accep
 _SHOWN = re.compile(r"\b(shows?|lists?|displays?)\b", re.IGNORECASE)
 _VIEW_VERBS = frozenset({"view", "browse", "see", "search", "find", "list", "look", "read",
                          "open", "visit", "filter", "sort"})
+_ACT_ON_VERBS = frozenset({"delete", "remove", "edit", "change", "update", "amend", "cancel",
+                           "close", "reopen", "archive", "publish", "reject", "approve",
+                           "restore", "hide", "invalidate", "validate", "moderate", "download",
+                           "export", "print", "anonymize", "anonymise", "flag", "tag", "merge",
+                           "unsubscribe", "sign", "share", "withdraw"})
+"""Verbs that act on something that must exist first: its existence is the test's set-up."""
+_EXISTENCE = re.compile(r"\b(?:there (?:is|are)|none|no \w+|exists?)\b")
+EXAMPLE_COUNT = 3
+"""How many things a total counts in test data: more than one, so plurals and sums show."""
+_TOTAL = re.compile(r"\b(?P<lead>(?:a|the) (?:total|count|number) of) (?P<what>[a-z][^,.;]*?)"
+                    r"(?=\s+and\s|[,.;]|$)")
 _SEARCH = re.compile(r"^Search (?P<by>for|by) (?P<what>[\w\s-]+?)(?: by .+| from .+)?$")
 _SEARCH_USING = re.compile(r"^Search for (?P<what>[\w\s-]+?) (?:using|with|in) .+$")
 _NAVIGATE = re.compile(r"^(?:Navigate|Go) to (?:the )?(?P<where>.+)$")
@@ -116,7 +128,7 @@ def _subject_phrase(clause: str) -> str | None:
     return doc[subject.left_edge.i:subject.i + 1].text if subject is not None else None
 
 
-def split_clauses(text: str) -> tuple[list[str], str]:
+def split_clauses(text: str) -> tuple[list[str], Literal["and", "or"]]:
     """Split a text where and/or/but join clauses; return the clauses and the joiner.
 
     "the customer has made 2 payments and isn't on a plan" gives two clauses, the second
@@ -125,7 +137,7 @@ def split_clauses(text: str) -> tuple[list[str], str]:
     """
     doc = parse(text)
     cuts: list[tuple[int, int, str | None]] = []  # (start char, next clause start, subject)
-    joiner = "and"
+    joiner: Literal["and", "or"] = "and"
     for token in doc:
         if token.dep_ != "cc" or token.lower_ not in {"and", "or", "but"}:
             continue
@@ -605,11 +617,9 @@ def data_state(behaviour: Behaviour) -> None:
         return
     doc = parse(behaviour.actions[0])
     target = next((t for t in doc if t.dep_ == "dobj" and t.head.i == 0), None)
-    if target is None or doc[0].lemma_.lower() not in _VIEW_VERBS:
-        return
     modifiers = [t for t in target.children if t.dep_ in {"relcl", "acl", "prep"}
-                 and t.i > target.i]
-    if not modifiers:
+                 and t.i > target.i] if target is not None else []
+    if target is None or not modifiers or doc[0].lemma_.lower() not in _VIEW_VERBS:
         return
     core = doc[target.left_edge.i:target.i + 1]
     words = [t.text for t in core if t.dep_ != "det"]
@@ -620,6 +630,58 @@ def data_state(behaviour: Behaviour) -> None:
     behaviour.actions = [f"{doc[:target.left_edge.i].text} the {' '.join(words)}"]
     behaviour.effects[0] = Effect(text=f"The {' '.join(words)} {'are' if several else 'is'} "
                                        "shown")
+
+
+def target_exists(behaviour: Behaviour) -> None:
+    """Set up what the action views or acts on: 'View an archived petition' needs one.
+
+    'Try to delete the creator's signature' needs 'The creator's signature exists'. Nothing
+    is added where the set-up already names the thing, for a screen, or for a bare name.
+    """
+    if len(behaviour.actions) != 1:
+        return
+    action = re.sub(r"^Try to\s+", "", behaviour.actions[0])
+    doc = parse(f"They {action[:1].lower()}{action[1:]}")  # a bare imperative parses badly
+    verb = doc[1].lemma_.lower() if len(doc) > 1 else ""
+    target = next((t for t in doc if t.dep_ == "dobj" and t.head.i == 1), None)
+    if target is None or verb not in _VIEW_VERBS | _ACT_ON_VERBS or \
+            target.lemma_.lower() in UI_NOUNS or target.pos_ not in {"NOUN", "PROPN"}:
+        return
+    said = " ".join([*behaviour.preconditions, *(c.text for c in behaviour.conditions)]).lower()
+    if target.lemma_.lower() in said or target.text.lower() in said or _EXISTENCE.search(said):
+        return  # the set-up already says what there is ("when there are none to anonymize")
+    first = doc[target.left_edge.i]
+    core = doc[target.left_edge.i:target.i + 1].text
+    if any(t.dep_ == "poss" for t in target.children):  # "the creator's signature"
+        text = f"{core} exists"
+    elif first.lower_ in {"a", "an"}:  # "an archived petition": then view the one set up
+        text = f"There is {core}"
+        behaviour.actions = [re.sub(rf"\b{re.escape(first.text)} (?={re.escape(core[2:].strip())})",
+                                    "the ", behaviour.actions[0], count=1)]
+    elif target.tag_ in {"NNS", "NNPS"} and first.dep_ != "det":  # "signatures by email"
+        text = f"There are {core} to {verb}"
+    else:
+        return
+    behaviour.preconditions.append(text[:1].upper() + text[1:])
+
+
+def _counted(behaviour: Behaviour) -> None:
+    """Give a total something to count: 'a total of petitions needing moderation' shows 3."""
+    for effect in behaviour.effects:
+        found = _TOTAL.search(effect.text)
+        if found and parse(found["what"])[0].tag_ in {"NNS", "NNPS"}:
+            behaviour.preconditions.append(f"There are {EXAMPLE_COUNT} {found['what']}")
+            effect.text = effect.text.replace(found[0], f"{found['lead']} {EXAMPLE_COUNT} "
+                                              f"{found['what']}", 1)
+            return
+
+
+def _received(text: str) -> bool:
+    """Whether a sentence says what a person gets or receives ('Suzie receives an email')."""
+    doc = parse(text)
+    subject = next((t for t in doc if t.dep_ == "nsubj" and t.head.dep_ == "ROOT"), None)
+    return subject is not None and is_person(subject) and \
+        subject.head.lemma_ in {"get", "receive"}
 
 
 def _person_effect(behaviour: Behaviour) -> None:
@@ -657,7 +719,7 @@ def _person_effect(behaviour: Behaviour) -> None:
         return
     prohibited = bool(re.search(r"\b(cannot|can't|can not|must not|mustn't|may not|never)\b",
                                 first, re.IGNORECASE))
-    action = imperative(negate(first) if prohibited else first)
+    action = imperative(negate(first) if prohibited else first) or ""
     if not action:
         return
     if prohibited or len(action.split()) == 1:
@@ -702,6 +764,10 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
         for condition in behaviour.conditions:
             condition.text = _PRONOUN.sub(person, condition.text)
     _attempt_as_action(behaviour)
+    target_exists(behaviour)
+    _counted(behaviour)
+    behaviour.untriggered = not behaviour.actions and not behaviour.conditions and \
+        bool(behaviour.effects) and _received(behaviour.effects[0].text)
     in_conditions = {c.quantity.text for c in behaviour.conditions if c.quantity}
     behaviour.limits = [q for action in behaviour.actions for q in find_limits(action)
                         if q.text not in in_conditions and not q.text.startswith("within")]

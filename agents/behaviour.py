@@ -18,8 +18,8 @@ from casewright.models import CaseKind
 Comparison = Literal["at_least", "more_than", "at_most", "less_than", "exactly", "between"]
 Connective = Literal["if", "when", "while", "only if", "unless", "once", "first time",
                      "subsequently", "before", "after", "within", "given"]
-Technique = Literal["decision table", "boundary values", "equivalence classes", "roles",
-                    "states"]
+Technique = Literal["decision table", "boundary values", "timings", "equivalence classes",
+                    "roles", "states"]
 
 
 class _Model(BaseModel):
@@ -93,6 +93,8 @@ class Behaviour(_Model):
                                      "allowed ('agents cannot ...').")
     repeat: str | None = Field(default=None, description="The wording of a once / first time "
                                "/ second time rule, when the criterion has one.")
+    untriggered: bool = Field(default=False, description="Whether it says what a person "
+                              "receives but not what sends it ('Suzie receives an email').")
     ambiguities: list[Ambiguity] = Field(default_factory=list)
     unparsed: str | None = Field(default=None, description="Why the analysis could not find "
                                  "a testable outcome, when it could not.")

@@ -23,6 +23,9 @@ member staff operator clerk approver owner visitor reviewer editor person people
 anyone citizen resident signer sponsor creator applicant officer analyst adviser advisor
 advisers advisors sysadmin i we you he she they me us
 """.split())
+UI_NOUNS = frozenset("""tab screen page panel form menu banner dropdown script list report
+window dialog popup modal widget dashboard view""".split())
+"""Nouns that name a place on screen: they exist for the test without being set up."""
 _MODALS = frozenset({"can", "could", "may", "might", "must", "shall", "should", "will", "would",
                      "ca", "wo"})
 _CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
@@ -125,8 +128,8 @@ def negate(clause: str) -> str:
         word = finite.text
         parts[finite.i] = "cannot " if word.lower() == "can" else f"{word} not "
     else:
-        helper = {"VBZ": "does", "VBP": "do", "VBD": "did"}[finite.tag_]
-        parts[finite.i] = f"{helper} not {finite.lemma_}{finite.whitespace_}"
+        do = {"VBZ": "does", "VBP": "do", "VBD": "did"}[finite.tag_]
+        parts[finite.i] = f"{do} not {finite.lemma_}{finite.whitespace_}"
     return _capitalised_like(clause, _join(parts))
 
 

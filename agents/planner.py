@@ -20,6 +20,7 @@ from casewright.agents.behaviour import Behaviour, Configuration
 from casewright.agents.context import AgentContext
 from casewright.agents.language import negate
 from casewright.agents.rendering import objective as describe
+from casewright.agents.rendering import story_action
 from casewright.agents.state import AgentState, Objective, Plan
 from casewright.agents.techniques import design
 from casewright.models import AcceptanceCriterion, Finding, Story
@@ -106,6 +107,12 @@ def plan_story(story: Story, limit: int) -> Plan:
         findings += [Finding(check="assumption", criterion_id=cid, severity="warning",
                              message=assumption) for b in found
                      if (assumption := assumed_outcome(b)) is not None]
+        if any(b.untriggered for b in found) and story_action(story) is None:
+            questions.append(f"{cid} ('{headline(criterion.text, 60)}') says what is received "
+                             "but not what sends it: which action or event comes first?")
+            findings.append(Finding(check="ambiguity", criterion_id=cid, severity="warning",
+                                    message=questions[-1]))
+            found = [b for b in found if not b.untriggered]
         configurations = configurations_for(found, limit)
         if not configurations and questions:
             continue  # nothing testable until the product owner answers

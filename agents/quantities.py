@@ -234,7 +234,7 @@ EXAMPLE_DATE = date(2026, 1, 31)
 """The date an offset is counted from in test data: a month's last day, where date sums slip."""
 
 
-def _shifted(start: date, count: int, unit: str) -> date:
+def shifted(start: date, count: int, unit: str) -> date:
     if unit.startswith("month"):
         month = start.month - 1 + count
         year, month = start.year + month // 12, month % 12 + 1
@@ -259,7 +259,7 @@ def dated(text: str) -> tuple[str, str] | None:
     if found is None:
         return None
     count = int(found["n"]) * (-1 if found["dir"].lower() == "before" else 1)
-    target = _shifted(EXAMPLE_DATE, count, found["unit"].lower())
+    target = shifted(EXAMPLE_DATE, count, found["unit"].lower())
     anchor = found["anchor"]
     phrase = found[0].removeprefix("of ").strip()
     before = text[:found.start()].rstrip()

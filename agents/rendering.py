@@ -14,6 +14,7 @@ from casewright.agents.analysis import split_clauses
 from casewright.agents.behaviour import Configuration
 from casewright.agents.language import (
     PERSON_WORDS,
+    UI_NOUNS,
     imperative,
     is_person,
     parse,
@@ -23,8 +24,6 @@ from casewright.models import Priority, Step, Story, TestCase
 from casewright.wording import headline, sentence
 
 _LEADING_DETERMINER = re.compile(r"^(no|any|each|every|a|an|one)\s+", re.IGNORECASE)
-UI_NOUNS = frozenset("""tab screen page panel form menu banner dropdown script list report
-window dialog popup modal widget dashboard view""".split())
 PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they"})
 _SHOWN = re.compile(r"\b(shows?|shown|displays?|displayed|appears?|visible|available|offered|"
                     r"hidden)\b", re.IGNORECASE)
@@ -88,10 +87,14 @@ def story_action(story: Story) -> str | None:
     """Return the story's own feature as an instruction, when its summary reads as one.
 
     "Agent can grant a payment extension" -> "Grant a payment extension"; "Set up a payment
-    plan for customers in arrears" stays as it is.
+    plan for customers in arrears" stays as it is; "Admin hub page" is opened.
     """
     summary = story.summary.split(":")[0].strip().rstrip(".")  # "View a petition: In order..."
     doc = parse(summary)
+    if doc and doc[-1].lemma_.lower() in UI_NOUNS and all(  # "Admin hub page"
+            t.pos_ in {"NOUN", "PROPN", "ADJ"} for t in doc):
+        return f"Open the {summary[:1].lower() if summary[1:2].islower() else summary[:1]}" \
+            f"{summary[1:]}"
     subject = next((t for t in doc if t.dep_ == "nsubj"), None)
     if subject is not None and subject.head.dep_ == "ROOT" and subject.i <= 2 and \
             (action := imperative(summary)):

@@ -5,7 +5,8 @@
 - boundary values: on each limit, just inside and just outside, one unit step apart;
 - equivalence classes: a valid value of each data format, then each invalid class;
 - roles: the allowed role, and a role the criterion refuses;
-- states: the first time, and again, for once / first time / per-period rules.
+- states: the first time, and again, for once / first time / per-period rules;
+- timings: a deadline on its last moment, a wait on its last day and the day before, dated.
 
 A configuration whose conditions do not hold expects what the criterion states for that
 case ("otherwise"), or else the criterion's effects negated: never the positive outcome.
@@ -36,6 +37,7 @@ from casewright.agents.quantities import (
     with_count,
     with_value,
 )
+from casewright.agents.timing import Moment, Timing, find_timings, moments
 from casewright.models import CaseKind
 
 _REFUSAL = re.compile(r"\b(cannot|can't|unable|reject\w*|declin\w*|block\w*|denied|prevent\w*|"
@@ -43,6 +45,9 @@ _REFUSAL = re.compile(r"\b(cannot|can't|unable|reject\w*|declin\w*|block\w*|deni
                       r"accepted|saved|made|shown|offered|available))\b", re.IGNORECASE)
 """Words of an outcome that is a refusal: a case that checks it as stated is a negative case."""
 _DEMAND = re.compile(r"\b(needs?|must|requires?|has to|have to)\b", re.IGNORECASE)
+_DATE = re.compile(r"\b[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}(?: at \d\d:\d\d)?")
+_BY_KEY = re.compile(r"\bby (?:their |its |an? |the )?(e-?mail|postcode|post code|phone|mobile|"
+                     r"date of birth|sort code)\b", re.IGNORECASE)
 _NOT = re.compile(r"\b(not|never|no|doesn't|don't|won't|isn't|aren't)\b", re.IGNORECASE)
 FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "email": ("jo.bloggs@example.com", [("jo.bloggs@", "no domain"),
@@ -113,11 +118,20 @@ def _kind(behaviour: Behaviour, holds: bool) -> CaseKind:
 def _configuration(behaviour: Behaviour, technique: Technique, kind: CaseKind, label: str,
                    settings: list[Setting], outcome: list[str], *, actor: str | None = None,
                    data: str = "", actions: list[str] | None = None) -> Configuration:
+    actions = behaviour.actions if actions is None else actions
     return Configuration(criterion_id=behaviour.criterion_id, technique=technique, kind=kind,
                          label=label, settings=settings, outcome=outcome,
-                         actor=actor or behaviour.actor, data=data,
-                         preconditions=behaviour.preconditions,
-                         actions=behaviour.actions if actions is None else actions)
+                         actor=actor or behaviour.actor, data=data or _key_data(actions),
+                         preconditions=behaviour.preconditions, actions=actions)
+
+
+def _key_data(actions: list[str]) -> str:
+    """Return an example of the key an action looks things up by: 'by email' gives an email."""
+    for action in actions:
+        if found := _BY_KEY.search(action):
+            return next(valid for name, (valid, _) in FORMAT_CLASSES.items()
+                        if name in found[1].lower().replace("-", ""))
+    return ""
 
 
 def decision_table(behaviour: Behaviour) -> list[Configuration]:
@@ -279,6 +293,38 @@ def stated_boundaries(behaviour: Behaviour, given: Quantity, limit: Quantity, so
     return configurations
 
 
+def _timings(behaviour: Behaviour) -> list[Timing]:
+    texts = [*behaviour.actions, *(e.text for e in behaviour.effects)]
+    return list({t.text: t for text in texts for t in find_timings(text)}.values())
+
+
+def timings(behaviour: Behaviour) -> list[Configuration]:
+    """Return a deadline's last moment, or a wait's last day and the day before, dated.
+
+    The timing's words give way to the dates: "gets a confirmation within 1 working day"
+    becomes "gets a confirmation by Monday 2 February 2026 (1 working day after Friday 30
+    January 2026)", and "anonymize petitions 6 months after parliament closes" becomes
+    "anonymize petitions" on the day the six months end.
+    """
+    configurations = []
+    others = [_true_value(c) for c in behaviour.conditions]
+    for timing in _timings(behaviour):
+        for point in moments(timing):
+            def put(text: str, point: Moment = point, timing: Timing = timing) -> str:
+                return re.sub(r"\s{2,}", " ", text.replace(timing.text, point.replacement)).strip()
+
+            dates = [_DATE.search(text) for text in point.settings]
+            configurations.append(_configuration(
+                behaviour, "timings", "boundary", f"{point.where} ({timing.text})",
+                [*(_setting(text, found[0] if found else "")
+                   for text, found in zip(point.settings, dates, strict=True)),
+                 *(_setting(text, value) for text, value in others)],
+                [put(text) for text in _outcome(behaviour, point.meets)],
+                actions=[put(action) for action in behaviour.actions],
+                data="; ".join(found[0] for found in dates if found)))
+    return configurations
+
+
 def equivalence_classes(behaviour: Behaviour) -> list[Configuration]:
     """Return a valid value of each data format, then one configuration per invalid class."""
     configurations = []
@@ -357,7 +403,7 @@ def state_cases(behaviour: Behaviour) -> list[Configuration]:
 
 
 TECHNIQUES: dict[Technique, Callable[[Behaviour], list[Configuration]]] = {
-    "decision table": decision_table, "boundary values": boundary_values,
+    "decision table": decision_table, "boundary values": boundary_values, "timings": timings,
     "states": state_cases, "roles": role_cases, "equivalence classes": equivalence_classes,
 }
 
@@ -380,9 +426,13 @@ def applicable(behaviour: Behaviour) -> list[Technique]:
                      for e in behaviour.effects)  # the role cases check every effect
     replaced = (behaviour.prohibited and behaviour.allowed_roles) or restricted or (
         behaviour.repeat and behaviour.actions and not behaviour.conditions)
+    timed = bool(_timings(behaviour))
+    replaced = replaced or (timed and not behaviour.conditions and not behaviour.alternatives)
     chosen: list[Technique] = [] if replaced else ["decision table"]
     if behaviour.limits or any(c.quantity for c in behaviour.conditions):
         chosen.append("boundary values")
+    if timed:
+        chosen.append("timings")
     if behaviour.repeat and behaviour.actions:
         chosen.append("states")
     if behaviour.allowed_roles:

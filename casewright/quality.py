@@ -22,6 +22,8 @@ the their them then there these they this those through to too under until up ve
 were what when where which while who whom why will with would you your given and but then
 """.split())
 UAT_VOCABULARY = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday january february march april may
+june july august september october november december now later
 email emails confirmation confirm sent send pass passed phone details
 reason amount date balance menu hover greyed prompt dropdown modal banner popup tooltip
 disabled enabled queue approve approved approval

@@ -182,7 +182,7 @@ def test_an_attempt_is_the_action_not_a_condition_to_vary() -> None:
      ["Do a search for a petition id that doesn’t exist"], [], ["A user gets an error"]),
     ("Search for petitions debated in Parliament", ["Search for petitions debated in "
      "Parliament"], [], ["Matching petitions debated are shown"]),
-    ("Suzie signs a petition after validating her email", ["Sign a petition"], [],
+    ("Suzie signs a petition after validating her email", ["Sign the petition"], [],
      ["The petition is signed"]),
     ("Laura sees a thank you page after signing the petition", ["Sign the petition"], [],
      ["Laura sees a thank you page"]),
@@ -199,6 +199,42 @@ def test_criteria_that_hide_their_action_or_condition(
     first = design(only(text))[0]
     assert (first.actions, [s.text for s in first.settings], first.outcome) == (
         actions, settings, outcome)
+
+
+def test_what_an_action_views_or_acts_on_is_set_up_first() -> None:
+    """'View an archived petition' needs one; a total needs things to count; 'by email' data."""
+    viewed = only("View an archived petition")
+    assert (viewed.preconditions, viewed.actions) == (["There is an archived petition"],
+                                                      ["View the archived petition"])
+    assert only("The creator’s signature can’t be deleted").preconditions == [
+        "The creator’s signature exists"]
+    (invalidated,) = design(only("Sysadmin can invalidate signatures by email"))
+    assert invalidated.preconditions == ["There are signatures to invalidate"]
+    assert invalidated.data == "jo.bloggs@example.com"
+    total = only("I can see a total of petitions needing moderation and link to them")
+    assert total.preconditions == ["There are 3 petitions needing moderation"]
+    assert total.effects[0].text == ("I can see a total of 3 petitions needing moderation and "
+                                     "link to them")
+    assert only("Open the Charges tab").preconditions == []  # a screen needs no set-up
+
+
+def test_what_a_person_receives_needs_what_sends_it() -> None:
+    """With no trigger in the criterion or the story, the question stands in for the case."""
+    story = Story(key="EP-46", project="EP", summary="Unsubscribing from petition updates",
+                  criteria=[criterion("Suzie receives an email containing an unsubscription "
+                                      "link")])
+    plan = plan_story(story, 10)
+    assert plan.objectives == []
+    assert [f.message for f in plan.findings] == [
+        "AC1 ('Suzie receives an email containing an unsubscription link') says what is "
+        "received but not what sends it: which action or event comes first?"]
+    story.summary = "Set up a payment plan"  # the story's own feature sends it
+    assert [o.kind for o in plan_story(story, 10).objectives] == ["positive"]
+    hub = Story(key="EP-2", project="EP", summary="Admin hub page: In order to help admins",
+                criteria=[criterion("I can see a total of petitions needing moderation")])
+    (case,) = [render(hub, c, "EP-2-TC01", "medium", []) for c in design(only(
+        hub.criteria[0].text))]
+    assert case.steps[0].action == "Open the admin hub page"
 
 
 def test_a_phrasal_verb_keeps_its_particle_and_a_plural_subject_is_no_person() -> None:
@@ -220,6 +256,33 @@ def test_a_date_counted_from_another_gets_example_dates() -> None:
         "The start date is 31 January 2026",
         "The plan ends on 28 February 2026 (1 month after the start date)")
     assert dated("A reply within 10 working days after the request date") is None
+
+
+def test_a_deadline_is_tested_on_its_last_moment_across_a_weekend() -> None:
+    """'within 1 working day' from a Friday ends on Monday; hours keep the time of day."""
+    (deadline,) = design(only("The customer gets a plan confirmation within 1 working day"))
+    assert (deadline.kind, deadline.technique) == ("boundary", "timings")
+    assert [s.text for s in deadline.settings] == ["The test starts on Friday 30 January 2026"]
+    assert deadline.outcome == ["The customer gets a plan confirmation by Monday 2 February "
+                                "2026 (1 working day after Friday 30 January 2026)"]
+    (hours,) = design(only("The moderator responds within 24 hours of the petition being "
+                           "flagged"))
+    assert [s.text for s in hours.settings] == [
+        "The petition was flagged on Friday 30 January 2026 at 10:00"]
+    assert hours.actions == ["Respond by Saturday 31 January 2026 at 10:00 (24 hours after "
+                             "Friday 30 January 2026 at 10:00)"]
+
+
+def test_a_wait_is_tested_on_the_day_it_ends_and_the_day_before() -> None:
+    """From a month's last day: six months after 31 January is 31 July; 30 July is too soon."""
+    ends, early = design(only("Admin anonymizes petitions 6 months after parliament closes"))
+    assert [s.text for s in ends.settings] == ["Parliament closed on Saturday 31 January 2026",
+                                               "It is now Friday 31 July 2026, 6 months later"]
+    assert (ends.actions, ends.outcome) == (["Anonymize petitions"],
+                                            ["The petitions are anonymized"])
+    assert early.settings[1].text == "It is now Thursday 30 July 2026, just short of 6 months"
+    assert early.outcome == ["The petitions are not anonymized"]
+    assert ends.data == "Saturday 31 January 2026; Friday 31 July 2026"
 
 
 def test_the_nth_go_is_a_limit_with_the_go_before_it() -> None:
