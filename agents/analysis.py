@@ -632,7 +632,7 @@ def data_state(behaviour: Behaviour) -> None:
                                        "shown")
 
 
-def target_exists(behaviour: Behaviour) -> None:
+def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
     """Set up what the action views or acts on: 'View an archived petition' needs one.
 
     'Try to delete the creator's signature' needs 'The creator's signature exists'. Nothing
@@ -653,6 +653,9 @@ def target_exists(behaviour: Behaviour) -> None:
     first = doc[target.left_edge.i]
     core = doc[target.left_edge.i:target.i + 1].text
     if any(t.dep_ == "poss" for t in target.children):  # "the creator's signature"
+        owner = next(t for t in target.children if t.dep_ == "poss")
+        if owner.tag_ == "PRP$" and person and not _PRONOUN.match(person):  # "her signature"
+            core = f"{person}'s {doc[owner.i + 1:target.i + 1].text}"
         text = f"{core} exists"
     elif first.lower_ in {"a", "an"}:  # "an archived petition": then view the one set up
         text = f"There is {core}"
@@ -764,7 +767,7 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
         for condition in behaviour.conditions:
             condition.text = _PRONOUN.sub(person, condition.text)
     _attempt_as_action(behaviour)
-    target_exists(behaviour)
+    target_exists(behaviour, person)
     _counted(behaviour)
     behaviour.untriggered = not behaviour.actions and not behaviour.conditions and \
         bool(behaviour.effects) and _received(behaviour.effects[0].text)

@@ -119,9 +119,13 @@ def steps_for(configuration: Configuration, story: Story | None = None) -> list[
     if not actions and story is not None and outcomes and (
             not observe_action(outcomes[0]).startswith("Look for") or
             re.search(r"\b(never|not)\b", outcomes[0])) and (feature := story_action(story)):
-        actions = [feature]
-        outcomes = [passive_result(feature) or "The step completes without an error",
-                    *outcomes]
+        if re.search(r"\b(never|not)\b", outcomes[0]):  # begin it; it may not complete
+            actions = [f"Start to {feature[:1].lower()}{feature[1:]}"]
+            outcomes = ["The step completes without an error", *outcomes]
+        else:
+            actions = [feature]
+            outcomes = [passive_result(feature) or "The step completes without an error",
+                        *outcomes]
     steps: list[Step] = []
     for number, action in enumerate(actions):
         last = number == len(actions) - 1

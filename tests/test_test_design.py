@@ -216,6 +216,21 @@ def test_what_an_action_views_or_acts_on_is_set_up_first() -> None:
     assert total.effects[0].text == ("I can see a total of 3 petitions needing moderation and "
                                      "link to them")
     assert only("Open the Charges tab").preconditions == []  # a screen needs no set-up
+    assert only("Suzie cannot validate her signature when the email address is blocked"
+                ).preconditions == ["Suzie's signature exists"]
+
+
+def test_an_option_not_offered_is_looked_for_after_starting_the_feature() -> None:
+    """The negative case begins the story's feature, and never claims it was completed."""
+    story = Story(key="CC-105", project="CC", summary="Set up a payment plan for customers",
+                  criteria=[criterion("The Payment plan option is available when the arrears "
+                                      "are £500 or more")])
+    cases = [render(story, c, f"CC-105-TC{i}", "medium", [])
+             for i, c in enumerate(design(only(story.criteria[0].text)))]
+    negative = next(c for c in cases if c.kind == "negative")
+    assert [(s.action, s.expected) for s in negative.steps] == [
+        ("Start to set up a payment plan for customers", "The step completes without an error"),
+        ("Look for the Payment plan option", "The Payment plan option is not available")]
 
 
 def test_what_a_person_receives_needs_what_sends_it() -> None:
