@@ -22,16 +22,16 @@ from pytest_httpserver import HTTPServer
 from rest_server import EMAIL, PAT, TOKEN, FakeAtlassian, sample_issues
 from typer.testing import CliRunner
 
+from casewright.agents.checkpoints import compile_agent, open_checkpointer, thread
 from casewright.agents.fixed_pipeline import run_fixed
-from casewright.agents.run import compile_agent, open_checkpointer, thread
 from casewright.cli import app
 from casewright.config import load_settings
 from casewright.models import Finding, Suite
 from casewright.push import PushReport, push_suites, run_suites
 from casewright.runs import RunRecord, save_run
 from casewright.tools.adf import adf_to_blocks
-from casewright.tools.jira_push import JiraWriter, case_wiki
-from casewright.tools.wiki import wiki_to_blocks
+from casewright.tools.jira_push import JiraWriter
+from casewright.tools.wiki import case_wiki, wiki_to_blocks
 from casewright.tools.workspace import Workspace, bundled_sample
 
 SECRETS = [TOKEN, PAT, base64.b64encode(f"{EMAIL}:{TOKEN}".encode()).decode()]

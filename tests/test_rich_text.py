@@ -1,12 +1,16 @@
-"""Each rich-text format reduces to the same blocks: wiki, ADF, storage XHTML, Markdown."""
+"""Each rich-text format reduces to the same blocks: wiki, ADF, storage XHTML, Markdown.
+
+A case rendered as a Jira description (ADF or wiki markup) parses back to its own text.
+"""
 
 from __future__ import annotations
 
-from casewright.tools.adf import adf_to_blocks
+from casewright.models import Step, Story, TestCase
+from casewright.tools.adf import adf_to_blocks, case_adf
 from casewright.tools.blocks import Block
 from casewright.tools.html_blocks import html_to_blocks
 from casewright.tools.markdown_blocks import markdown_to_blocks
-from casewright.tools.wiki import wiki_to_blocks
+from casewright.tools.wiki import case_wiki, wiki_text, wiki_to_blocks
 
 EXPECTED = [
     Block("heading", "Acceptance criteria", level=3),
@@ -84,3 +88,46 @@ def test_markdown() -> None:
                 "| ID | Criterion |\n|----|-----------|\n| AC1 | Fee shown |\n\n"
                 "Given a customer\nWhen the agent opens it\n")
     assert markdown_to_blocks(markdown) == EXPECTED
+
+
+STORY = Story(key="CC-101", summary="Show the fee", project="CC")
+CASE = TestCase(
+    case_id="CC-101-TC01", title="Fee shown", objective="Prove the fee is shown",
+    story_key="CC-101", criterion_ids=["AC1", "AC2"], rule_ids=["R1"],
+    preconditions=["Agent signed in", "Account open"],
+    steps=[Step(action="Open the account", data="ACC-1", expected="The fee shows\nin red"),
+           Step(action="Close it", expected="Gone")])
+HEAD = ["Objective: Prove the fee is shown", "Story: CC-101 Show the fee",
+        "Criteria: AC1, AC2 · Rules: R1 · Kind: positive · Priority: medium"]
+BODY = [
+    Block("heading", "Preconditions", level=3),
+    Block("item", "Agent signed in", level=1),
+    Block("item", "Account open", level=1),
+    Block("heading", "Steps", level=3),
+    Block("row", "# | Action | Data | Expected result",
+          cells=("#", "Action", "Data", "Expected result"), header=True),
+    Block("row", "1 | Open the account | ACC-1 | The fee shows in red",
+          cells=("1", "Open the account", "ACC-1", "The fee shows in red")),
+    Block("row", "2 | Close it | Gone", cells=("2", "Close it", "", "Gone")),
+    Block("paragraph", "Written by casewright as CC-101-TC01; pushing the case again rewrites "
+          "this summary and description."),
+]
+
+
+def test_a_case_rendered_as_adf_parses_back_to_its_text() -> None:
+    document = case_adf(CASE, STORY)
+    assert document["type"] == "doc" and document["version"] == 1
+    assert document["content"][0]["content"][0] == {
+        "type": "text", "text": "Objective: ", "marks": [{"type": "strong"}]}
+    assert adf_to_blocks(document) == [*(Block("paragraph", line) for line in HEAD), *BODY]
+
+
+def test_a_case_rendered_as_wiki_markup_parses_back_to_its_text() -> None:
+    markup = case_wiki(CASE, STORY)
+    assert markup.startswith("*Objective:* Prove the fee is shown\n")
+    assert r"|1|Open the account|ACC-1|The fee shows \\ in red|" in markup
+    assert wiki_to_blocks(markup) == [Block("paragraph", "\n".join(HEAD)), *BODY]
+
+
+def test_wiki_text_escapes_markup_and_keeps_line_breaks() -> None:
+    assert wiki_text("a|b  *c*\n\n[d]{e}_f_") == r"a\|b \*c\* \\ \[d\]\{e\}\_f\_"

@@ -3,8 +3,9 @@
 Each pushed case carries the label `casewright-<case id>` (case ids are positional per story,
 so a later run's case of the same story has the same id), and a push looks for that label
 before it creates anything: a found issue is updated, never duplicated. Descriptions are
-Atlassian Document Format on Cloud (REST v3) and wiki markup on Server/Data Center (v2); both
-hold the objective, the traces, the preconditions and the steps as a table.
+Atlassian Document Format on Cloud (REST v3) and wiki markup on Server/Data Center (v2), rendered
+by `adf.case_adf` and `wiki.case_wiki`; both hold the objective, the traces, the preconditions and
+the steps as a table.
 
 Every request goes through `call`, so faults are the same one-line errors as reading. Creating
 (POST) is retried only on 429 and 503, answers that say the request was not carried out:
@@ -13,18 +14,20 @@ retrying another failure could create an issue twice. Searches and updates retry
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
 from casewright.errors import ToolError
 from casewright.models import Story, TestCase
+from casewright.tools.adf import case_adf
 from casewright.tools.atlassian_site import BoundedRetry, Site, call
 from casewright.tools.rest_jira import RestJira
+from casewright.tools.wiki import case_wiki
 from casewright.tools.workspace import issue_order
 
 if TYPE_CHECKING:
@@ -105,7 +108,9 @@ class JiraWriter(RestJira):
     def _client(self) -> Jira:
         client = super()._client
         for prefix in ("http://", "https://"):
-            client.session.get_adapter(prefix).max_retries = _write_retry(self.site)
+            # Site mounts an HTTPAdapter for both prefixes; the session types it as BaseAdapter
+            cast(HTTPAdapter, client.session.get_adapter(prefix)).max_retries = \
+                _write_retry(self.site)
         return client
 
     def find(self, story: Story, labels: Sequence[str]) -> dict[str, list[ExistingIssue]]:
@@ -201,92 +206,3 @@ def summary_line(text: str) -> str:
     """Return text as a Jira summary: one line, at most 255 characters."""
     line = " ".join(text.split())
     return line if len(line) <= SUMMARY_LIMIT else line[:SUMMARY_LIMIT - 3] + "..."
-
-
-def _traces(case: TestCase) -> list[tuple[str, str]]:
-    traces = [("Criteria", ", ".join(case.criterion_ids)), ("Rules", ", ".join(case.rule_ids)),
-              ("Kind", case.kind), ("Priority", case.priority)]
-    return [(name, value) for name, value in traces if value]
-
-
-def _footer(case: TestCase) -> str:
-    return (f"Written by casewright as {case.case_id}; pushing the case again rewrites this "
-            "summary and description.")
-
-
-# Atlassian Document Format (Cloud, REST v3)
-
-def _text(text: str, *, strong: bool = False) -> list[dict[str, Any]]:
-    """Return text as ADF inline nodes: text runs with hard breaks between lines."""
-    nodes: list[dict[str, Any]] = []
-    for number, line in enumerate(text.split("\n")):
-        if number:
-            nodes.append({"type": "hardBreak"})
-        if line:
-            node: dict[str, Any] = {"type": "text", "text": line}
-            if strong:
-                node["marks"] = [{"type": "strong"}]
-            nodes.append(node)
-    return nodes
-
-
-def _paragraph(*runs: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"type": "paragraph", "content": [node for run in runs for node in run]}
-
-
-def _heading(text: str) -> dict[str, Any]:
-    return {"type": "heading", "attrs": {"level": 3}, "content": _text(text)}
-
-
-def _cell(text: str, kind: str = "tableCell") -> dict[str, Any]:
-    return {"type": kind, "attrs": {}, "content": [_paragraph(_text(text))]}
-
-
-def case_adf(case: TestCase, story: Story) -> dict[str, Any]:
-    """Return a case as an ADF description: objective, traces, preconditions, steps table."""
-    content: list[dict[str, Any]] = [
-        _paragraph(_text("Objective: ", strong=True), _text(case.objective)),
-        _paragraph(_text("Story: ", strong=True), _text(f"{story.key} {story.summary}")),
-        _paragraph(*[run for number, (name, value) in enumerate(_traces(case)) for run in (
-            _text(f"{' · ' if number else ''}{name}: ", strong=True), _text(value))]),
-    ]
-    if case.preconditions:
-        content += [_heading("Preconditions"), {"type": "bulletList", "content": [
-            {"type": "listItem", "content": [_paragraph(_text(line))]}
-            for line in case.preconditions]}]
-    header = {"type": "tableRow", "content": [
-        _cell(name, "tableHeader") for name in ("#", "Action", "Data", "Expected result")]}
-    rows = [{"type": "tableRow", "content": [
-        _cell(str(number)), _cell(step.action), _cell(step.data), _cell(step.expected)]}
-        for number, step in enumerate(case.steps, start=1)]
-    content += [_heading("Steps"), {
-        "type": "table", "attrs": {"isNumberColumnEnabled": False, "layout": "default"},
-        "content": [header, *rows]}, _paragraph(_text(_footer(case)))]
-    return {"type": "doc", "version": 1, "content": content}
-
-
-# Wiki markup (Server/Data Center, REST v2)
-
-_WIKI_SPECIAL = re.compile(r"([|\[\]{}*_+^~])")
-
-
-def wiki_text(text: str) -> str:
-    """Return text safe inside wiki markup: special characters escaped, line breaks kept."""
-    lines = [_WIKI_SPECIAL.sub(r"\\\1", " ".join(line.split())) for line in text.split("\n")]
-    return " \\\\ ".join(line for line in lines if line)
-
-
-def case_wiki(case: TestCase, story: Story) -> str:
-    """Return a case as a wiki-markup description: objective, traces, preconditions, steps."""
-    traces = " · ".join(f"*{name}:* {wiki_text(value)}" for name, value in _traces(case))
-    lines = [f"*Objective:* {wiki_text(case.objective)}",
-             f"*Story:* {story.key} {wiki_text(story.summary)}", traces, ""]
-    if case.preconditions:
-        lines += ["h3. Preconditions", *(f"* {wiki_text(line)}" for line in case.preconditions),
-                  ""]
-    lines += ["h3. Steps", "||#||Action||Data||Expected result||"]
-    lines += [f"|{number}|{wiki_text(step.action) or ' '}|{wiki_text(step.data) or ' '}|"
-              f"{wiki_text(step.expected) or ' '}|"
-              for number, step in enumerate(case.steps, start=1)]
-    lines += ["", wiki_text(_footer(case))]
-    return "\n".join(lines)

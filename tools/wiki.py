@@ -1,9 +1,11 @@
-"""Jira wiki markup (Jira Server/Data Center, REST v2 descriptions) to blocks."""
+"""Jira wiki markup (Server/Data Center, REST v2): parsed to blocks, and cases rendered in it."""
 
 from __future__ import annotations
 
 import re
 
+from casewright.models import Story, TestCase
+from casewright.tools.adf import case_footer, case_traces
 from casewright.tools.blocks import Block, clean_text, row
 
 _HEADING = re.compile(r"^h([1-6])\.\s*(.*)$")
@@ -14,6 +16,7 @@ _BARE_LINK = re.compile(r"\[([^\]|]+)\]")
 _MONOSPACE = re.compile(r"\{\{(.+?)\}\}")
 _EMPHASIS = re.compile(r"(?<![\w*_])([*_+])(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
 _MACRO = re.compile(r"\{(color|panel|quote)(:[^}]*)?\}")
+_SPECIAL = re.compile(r"([|\[\]{}*_+^~])")
 
 
 def inline(text: str) -> str:
@@ -77,3 +80,27 @@ def wiki_to_blocks(markup: str) -> list[Block]:
     if preformatted:
         blocks.append(Block("paragraph", clean_text("\n".join(preformatted))))
     return blocks
+
+
+# Rendering: a test case as a wiki-markup description
+
+def wiki_text(text: str) -> str:
+    """Return text safe inside wiki markup: special characters escaped, line breaks kept."""
+    lines = [_SPECIAL.sub(r"\\\1", " ".join(line.split())) for line in text.split("\n")]
+    return " \\\\ ".join(line for line in lines if line)
+
+
+def case_wiki(case: TestCase, story: Story) -> str:
+    """Return a case as a wiki-markup description: objective, traces, preconditions, steps."""
+    traces = " · ".join(f"*{name}:* {wiki_text(value)}" for name, value in case_traces(case))
+    lines = [f"*Objective:* {wiki_text(case.objective)}",
+             f"*Story:* {story.key} {wiki_text(story.summary)}", traces, ""]
+    if case.preconditions:
+        lines += ["h3. Preconditions", *(f"* {wiki_text(line)}" for line in case.preconditions),
+                  ""]
+    lines += ["h3. Steps", "||#||Action||Data||Expected result||"]
+    lines += [f"|{number}|{wiki_text(step.action) or ' '}|{wiki_text(step.data) or ' '}|"
+              f"{wiki_text(step.expected) or ' '}|"
+              for number, step in enumerate(case.steps, start=1)]
+    lines += ["", wiki_text(case_footer(case))]
+    return "\n".join(lines)
