@@ -10,9 +10,8 @@ to itself for the next pause while cases remain undecided and the person has not
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
-from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 from pydantic import BaseModel, Field
@@ -22,7 +21,9 @@ from casewright.agents.state import AgentState
 from casewright.approval import APPROVED_LABEL, REJECTED_LABEL, decide
 from casewright.models import Finding, Suite
 
-GATE = "approval_gate"
+GATE: Final = "approval_gate"
+_END: Final = "__end__"
+"""langgraph's END, typed as the literal that `Command[...]` names."""
 REJECTED_CHECK = "rejected"
 """The check name of the finding that records why a person rejected a case."""
 
@@ -65,9 +66,9 @@ def approval_gate(state: AgentState, runtime: Runtime[AgentContext]
     suite = state["suite"]
     waiting = undecided(suite)
     if not runtime.context.human_approval or not waiting:
-        return Command(goto=END)
+        return Command(goto=_END)
     answer = interrupt({"story_key": suite.story.key, "undecided": waiting})
     decision = ApprovalDecision.model_validate(answer)
     suite = apply_decision(suite, decision)
     again = bool(undecided(suite)) and not decision.done
-    return Command(update={"suite": suite}, goto=GATE if again else END)
+    return Command(update={"suite": suite}, goto=GATE if again else _END)

@@ -1,4 +1,4 @@
-"""Running the agent over stories under a SQLite checkpointer, resumable story by story.
+"""The agent's SQLite checkpoints: each story resumable, a finished one read back, never redone.
 
 Each story is one checkpointed thread (`<run id>/<story key>`): a finished story is read back,
 never redone; an interrupted one continues from its last finished node.
@@ -17,6 +17,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from casewright.agents.context import AgentContext
 from casewright.agents.graph import build_graph
+from casewright.agents.state import AgentInput, AgentState
 from casewright.errors import InputError
 from casewright.models import Story, Suite
 
@@ -26,6 +27,8 @@ STATE_TYPES = [
         "Story", "AcceptanceCriterion", "TestCase", "Step", "Finding", "Suite", "Source",
         "Provenance")
 ] + [("casewright.agents.state", name) for name in ("Plan", "Objective", "Evidence", "Review")]
+AgentGraph = CompiledStateGraph[AgentState, AgentContext, AgentInput, AgentState]
+"""The compiled agent graph: its state, runtime context, input and output."""
 
 
 def open_checkpointer(folder: Path) -> SqliteSaver:
@@ -43,7 +46,7 @@ def open_checkpointer(folder: Path) -> SqliteSaver:
     return SqliteSaver(connection, serde=JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES))
 
 
-def compile_agent(checkpointer: SqliteSaver) -> CompiledStateGraph:
+def compile_agent(checkpointer: SqliteSaver) -> AgentGraph:
     """Compile the agent graph with a checkpointer."""
     return build_graph().compile(checkpointer=checkpointer)
 
@@ -76,12 +79,13 @@ def finished_suites(folder: Path, run_id: str,
         checkpointer.conn.close()
 
 
-def run_story(graph: CompiledStateGraph, story: Story, context: AgentContext,
+def run_story(graph: AgentGraph, story: Story, context: AgentContext,
               run_id: str) -> tuple[Suite, bool]:
     """Write one story's suite, or finish an interrupted one; True when it was already done."""
     config = thread(run_id, story.key)
     snapshot = graph.get_state(config)
     if "suite" in snapshot.values:
         return snapshot.values["suite"], True
-    start = None if snapshot.next else {"story": story}
-    return graph.invoke(start, config, context=context)["suite"], False
+    start: AgentInput | None = None if snapshot.next else {"story": story}
+    graph.invoke(start, config, context=context)  # may stop at the approval gate
+    return graph.get_state(config).values["suite"], False

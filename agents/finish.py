@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 from langgraph.runtime import Runtime
 
-from casewright import __version__
+from casewright.agents.cases import engine_case
+from casewright.agents.checks import check_case, suite_findings
 from casewright.agents.context import AgentContext
-from casewright.agents.reviewer import check_case, suite_findings
 from casewright.agents.state import AgentState
-from casewright.agents.writer import engine_case
 from casewright.approval import MODEL_LABEL
 from casewright.models import Provenance, Suite, TestCase
 from casewright.prompts import load_template
+from casewright.version import __version__
 
 PROMPTS = ("system", "writer", "reviewer", "fixed_pipeline")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from casewright import __version__
 from casewright.config import Settings
 from casewright.models import (
     AcceptanceCriterion,
@@ -24,6 +23,7 @@ from casewright.models import (
     TestCase,
 )
 from casewright.prompts import load_template
+from casewright.version import __version__
 from casewright.wording import headline, sentence
 
 _NEGATIVE = re.compile(

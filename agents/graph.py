@@ -17,7 +17,7 @@ from casewright.agents.state import AgentInput, AgentState
 from casewright.agents.writer import write
 
 
-def build_graph() -> StateGraph:
+def build_graph() -> StateGraph[AgentState, AgentContext, AgentInput, AgentState]:
     """Return the uncompiled graph; callers compile it with their own checkpointer."""
     builder = StateGraph(AgentState, context_schema=AgentContext, input_schema=AgentInput)
     builder.add_node("planner", plan)

@@ -235,6 +235,7 @@ EXAMPLE_DATE = date(2026, 1, 31)
 
 
 def shifted(start: date, count: int, unit: str) -> date:
+    """Return a date moved by days, weeks or months: 31 January + 1 month = 28 February."""
     if unit.startswith("month"):
         month = start.month - 1 + count
         year, month = start.year + month // 12, month % 12 + 1

@@ -85,7 +85,7 @@ def _before(moment: datetime, timing: Timing) -> datetime:
 
 
 def happened(event: str, moment: str) -> str:
-    """Return an event clause in the past, dated: 'parliament closes' -> 'Parliament closed on …'."""
+    """Return an event clause in the past, dated: 'parliament closes' -> 'Parliament closed on'."""
     doc = parse(event)
     verb = next((t for t in doc if t.pos_ in {"VERB", "AUX"}), None)
     if verb is None:  # "the request": a noun phrase

@@ -17,11 +17,10 @@ from typing import Annotated
 from langgraph.runtime import Runtime
 from pydantic import BaseModel, Field
 
+from casewright.agents.cases import case_id, engine_case
 from casewright.agents.context import AgentContext
-from casewright.agents.fixed_pipeline import priority, template_case
 from casewright.agents.prompting import EXEMPLARS_IN_PROMPT, ask_structured_many, story_context
-from casewright.agents.rendering import render
-from casewright.agents.state import AgentState, Objective
+from casewright.agents.state import AgentState, Evidence, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.errors import ModelOutputError
 from casewright.llm.prompting import neutral
@@ -34,7 +33,7 @@ from casewright.quality import (
     degenerate_problems,
     signature,
 )
-from casewright.wording import headline, sentence
+from casewright.wording import sentence
 
 OUTCOME_KEPT = 0.7
 """Share of each step's and precondition's content words a rewording must still say."""
@@ -61,34 +60,6 @@ class CaseDraft(BaseModel):
     preconditions: list[Annotated[str, Field(max_length=120)]] = Field(
         default_factory=list, max_length=4, description="What must be true before the first step.")
     steps: list[StepDraft] = Field(min_length=1, max_length=4)
-
-
-def case_id(story: Story, objectives: list[Objective], objective: Objective) -> str:
-    """Return the stable id of an objective's case: its position in the plan."""
-    return f"{story.key}-TC{objectives.index(objective) + 1:02d}"
-
-
-def _title(objective: Objective) -> str:
-    return f"{objective.criterion_id} {objective.kind}: {headline(objective.intent, 70)}"
-
-
-def scaffold_case(story: Story, objective: Objective, number: str) -> TestCase:
-    """Return the template case of a criterion the analysis could not read."""
-    criterion = next(c for c in story.criteria if c.criterion_id == objective.criterion_id)
-    base = template_case(story, criterion, 1)
-    return base.model_copy(update={
-        "case_id": number, "title": _title(objective), "objective": objective.intent,
-        "kind": objective.kind, "source_ids": objective.source_ids,
-        "labels": ["casewright", "agent", SCAFFOLD_LABEL]})
-
-
-def engine_case(story: Story, objective: Objective, number: str) -> TestCase:
-    """Return the engine's case for an objective (the template for an unread criterion)."""
-    if objective.configuration is None:
-        return scaffold_case(story, objective, number)
-    case = render(story, objective.configuration, number, priority(story), objective.rule_ids)
-    return case.model_copy(update={"labels": [*case.labels, ENGINE_LABEL],
-                                   "source_ids": objective.source_ids})
 
 
 def reworded(engine: TestCase, draft: CaseDraft) -> TestCase:
@@ -141,26 +112,37 @@ def reword_task(case: TestCase) -> str:
     """Return the task asking the model to reword one engine case."""
     shown = neutral(json.dumps(case.model_dump(include={"preconditions", "steps"}),
                                ensure_ascii=False))
-    return load_template("writer")["task"].format(
-        kind=case.kind, criterion_id=case.criterion_ids[0], case=shown)
+    task: str = load_template("writer")["task"]
+    return task.format(kind=case.kind, criterion_id=case.criterion_ids[0], case=shown)
 
 
 def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[str, TestCase]]:
     """Write the plan's cases, or give the engine's wording to the ones the review sent back."""
-    context, story, plan = runtime.context, state["story"], state["plan"]
-    objectives, review = plan.objectives, state.get("review")
-    started = time.perf_counter()
-    todo = [o for o in objectives if review is None or o.objective_id in review.revise]
-    written = {o.objective_id: engine_case(story, o, case_id(story, objectives, o))
-               for o in todo}
+    context, plan, review = runtime.context, state["plan"], state.get("review")
+    todo = [o for o in plan.objectives if review is None or o.objective_id in review.revise]
     askable = [o for o in todo if o.configuration is not None
                and (review is None or o.origin == "person")] if context.reword else []
+    return {"cases": write_cases(context, state["story"], state["evidence"], plan.objectives,
+                                 todo, askable)}
+
+
+def write_cases(context: AgentContext, story: Story, evidence: Evidence,
+                objectives: list[Objective], todo: list[Objective],
+                askable: list[Objective]) -> dict[str, TestCase]:
+    """Return the cases of `todo` by objective id: the engine's, reworded where it holds.
+
+    Only the objectives in `askable` are given to the model to reword; ids are positions in
+    `objectives`.
+    """
+    started = time.perf_counter()
+    written = {o.objective_id: engine_case(story, o, case_id(story, objectives, o))
+               for o in todo}
     context.progress(f"writer: {len(todo)} to write, {len(askable)} to reword")
     if askable:
-        exemplars = state["evidence"].exemplars[:EXEMPLARS_IN_PROMPT]
+        exemplars = evidence.exemplars[:EXEMPLARS_IN_PROMPT]
         drafts = ask_structured_many(
             context.chat_model, CaseDraft, system=context.system_for(story),
-            shared=story_context(story, state["evidence"]),
+            shared=story_context(story, evidence),
             tasks=[reword_task(written[o.objective_id]) for o in askable])
         for objective, draft in zip(askable, drafts, strict=True):
             engine = written[objective.objective_id]
@@ -178,4 +160,4 @@ def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[s
         context.progress(f"writer {count}/{len(todo)}: {case.case_id} {objective.objective_id} "
                          f"({wording} wording)")
     context.progress(f"writer: {len(todo)} cases in {time.perf_counter() - started:.1f} s")
-    return {"cases": written}
+    return written

@@ -24,9 +24,9 @@ from typing import NamedTuple
 
 from langchain_core.callbacks import get_usage_metadata_callback
 
-from casewright.agent_session import agent_session
 from casewright.agents.fixed_pipeline import run_fixed
 from casewright.agents.writer import CaseDraft
+from casewright.assembly import open_agent
 from casewright.compare import score_both, table_rows
 from casewright.config import load_settings
 from casewright.exports import get_exporter
@@ -107,7 +107,7 @@ def main() -> None:
     before = measure_rates(settings, context)
     print(before.line("before"))
     fixed, agent, rows = [], [], []
-    with agent_session(workspace, settings, home / "state", lambda line: None) as write:
+    with open_agent(workspace, settings, home / "state", lambda line: None) as write:
         for story in stories:
             began = time.perf_counter()
             fixed.append(run_fixed(story, settings))

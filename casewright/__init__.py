@@ -13,7 +13,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from casewright.version import __version__
 
 _SOURCE_TREE = Path(__file__).resolve().parent.parent
 if (_SOURCE_TREE / "pyproject.toml").is_file() and (_SOURCE_TREE / "agents").is_dir():

@@ -80,12 +80,12 @@ def generate(stories_or_keys: StoriesOrKeys, *, workspace: Path | str | None = N
         InputError: a key is unknown or malformed, or the workspace is not one.
         ConfigError: a setting is invalid.
     """
-    from casewright.agent_session import agent_session
+    from casewright.assembly import open_agent
 
     source = open_workspace(workspace, settings)
     items = [stories_or_keys] if isinstance(stories_or_keys, Story | str) else stories_or_keys
     stories = [item if isinstance(item, Story) else source.jira.get_story(item) for item in items]
-    with agent_session(source, source.settings, state_folder(source.settings), logger.info,
+    with open_agent(source, source.settings, state_folder(source.settings), logger.info,
                        chat_model=chat_model, memory=memory) as write:
         run_id = new_run_id()
         return [write(story, run_id)[0] for story in stories]

@@ -8,6 +8,10 @@ not the template wording a case falls back to when the model never got it right 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from casewright.files import write_atomic
+from casewright.keys import parse_issue_key
 from casewright.models import Suite, TestCase
 
 SCAFFOLD_LABEL = "scaffold"
@@ -43,3 +47,12 @@ def decide(case: TestCase, approve: bool) -> TestCase:
     keep = APPROVED_LABEL if approve else REJECTED_LABEL
     labels = [label for label in case.labels if label not in {drop, keep}]
     return case.model_copy(update={"labels": [*labels, keep]})
+
+
+def keep_approved(folder: Path, suite: Suite) -> list[TestCase]:
+    """Save a suite's approved cases as `<folder>/<KEY>.json`; return them."""
+    cases = approved_cases(suite)
+    folder.mkdir(parents=True, exist_ok=True)
+    text = "[\n" + ",\n".join(case.model_dump_json(indent=2) for case in cases) + "\n]\n"
+    write_atomic(folder / f"{parse_issue_key(suite.story.key)}.json", text)
+    return cases

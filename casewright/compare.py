@@ -27,13 +27,13 @@ ROWS = (
 def run_both(stories: Sequence[Story], workspace: Workspace, settings: Settings,
              say: Callable[[str], None]) -> tuple[list[Suite], list[Suite]]:
     """Return the fixed pipeline's and the agent's suites for the same stories."""
-    from casewright.agent_session import agent_session
     from casewright.agents.fixed_pipeline import run_fixed
+    from casewright.assembly import open_agent
 
     fixed = [run_fixed(story, settings) for story in stories]
     agent = []
     run_id = f"compare-{new_run_id()}"
-    with agent_session(workspace, settings, state_folder(settings),
+    with open_agent(workspace, settings, state_folder(settings),
                        lambda line: say(f"  {line}")) as write:
         for number, story in enumerate(stories, start=1):
             say(f"[{number}/{len(stories)}] {story.key}: {len(story.criteria)} criteria")

@@ -72,7 +72,7 @@ class Scorecard(BaseModel):
     @property
     def conditions(self) -> dict[str, int]:
         """Distinct conditions covered, by kind, over all stories."""
-        totals = Counter({kind: 0 for kind in KINDS})
+        totals: Counter[str] = Counter({kind: 0 for kind in KINDS})
         for story in self.stories:
             totals.update(story.conditions)
         return dict(totals)

@@ -20,6 +20,7 @@ CaseKind = Literal["positive", "negative", "boundary", "role", "data"]
 Priority = Literal["critical", "high", "medium", "low"]
 Severity = Literal["error", "warning"]
 PipelineName = Literal["fixed", "agent"]
+CriteriaSource = Literal["field", "description", "none"]
 
 _SPACES = re.compile(r"\s+")
 
@@ -73,7 +74,7 @@ class Story(_Model):
     components: list[str] = Field(default_factory=list)
     url: str | None = Field(default=None, description="Browse URL of the issue.")
     criteria: list[AcceptanceCriterion] = Field(default_factory=list)
-    criteria_source: Literal["field", "description", "none"] = "none"
+    criteria_source: CriteriaSource = "none"
 
 
 class Rule(_Model):

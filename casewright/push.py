@@ -221,7 +221,7 @@ def run_suites(state: Path, run_id: str, progress: Progress | None = None) -> li
     A story that did not finish is left out with a warning naming it. InputError for an
     unknown run id, or a run with no finished story (a fixed-pipeline run keeps no record).
     """
-    from casewright.agents.run import finished_suites
+    from casewright.agents.checkpoints import finished_suites
 
     record = load_run(state, run_id)
     suites, unfinished = finished_suites(state, record.run_id, record.story_keys)

@@ -195,7 +195,7 @@ def execute(request: RunRequest, workspace: Workspace, settings: Settings,
     With `request.concurrency` above 1, that many stories run at once on threads (their model
     calls reach the server together, which batches them); files, results and the closing
     line of each story still come in story order. `chat_model` and `memory` replace the
-    configured ones (see `agent_session`).
+    configured ones (see `open_agent`).
     """
     from casewright.agents.fixed_pipeline import run_fixed
 
@@ -214,10 +214,10 @@ def execute(request: RunRequest, workspace: Workspace, settings: Settings,
     began, suites, written = time.perf_counter(), [], []
     with ExitStack() as stack:
         if request.pipeline == "agent":
-            from casewright.agent_session import agent_session
+            from casewright.assembly import open_agent
 
             # the model, the memory (and its lock) first: a run that cannot start gets no id
-            write_story = stack.enter_context(agent_session(
+            write_story = stack.enter_context(open_agent(
                 workspace, settings, state, lambda line: say(f"  {line}"),
                 chat_model=chat_model, memory=memory))
             run_id = request.resume or new_run_id()

@@ -1,4 +1,4 @@
-"""The agent for LangGraph Server: `langgraph.json` names `graph` in this file.
+"""The agent for LangGraph Server, an entry point like the CLI: `langgraph.json` names `graph`.
 
 A run's input is `{"story_key": "CC-101"}`; its output state holds the `suite`. The graph reads
 the story from the configured Jira source (the `story` node), then runs the agent graph
@@ -17,7 +17,8 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
-from dataclasses import Field, dataclass, fields
+from contextlib import ExitStack
+from dataclasses import Field, dataclass, field, fields
 from typing import Any, NamedTuple
 
 from langgraph.graph import END, START, StateGraph
@@ -30,6 +31,7 @@ from typing_extensions import TypedDict  # pydantic reads typing's only from Pyt
 from casewright.agents.context import AgentContext
 from casewright.agents.graph import build_graph
 from casewright.agents.state import AgentState
+from casewright.assembly import open_context, open_workspace
 from casewright.errors import InputError
 from casewright.models import Story
 from casewright.tools.sources import JiraSource
@@ -75,20 +77,11 @@ def shared() -> Shared:
 
 
 def _open_from_settings() -> Shared:
-    from casewright.agent_session import LockedRetrieval, model_provenance, workspace_context
-    from casewright.assembly import open_workspace
-    from casewright.llm import load_chat_model
-    from casewright.memory import ingest_workspace, open_memory
-
     workspace = open_workspace(progress=logger.info)
-    settings = workspace.settings
-    chat_model = load_chat_model(settings)
-    memory = open_memory(settings, create=True)
-    atexit.register(memory.close)
-    ingest_workspace(memory, workspace)
-    context = workspace_context(workspace, settings, chat_model,
-                                LockedRetrieval(memory, threading.Lock()),
-                                model_provenance(chat_model, settings), logger.info)
+    stack = ExitStack()
+    atexit.register(stack.close)
+    context = open_context(workspace, workspace.settings, logger.info, stack,
+                           lock=threading.Lock())
     logger.info("serving %s with the workspace %s", context.provenance["model"], workspace.root)
     return Shared(context, workspace.jira)
 
@@ -97,7 +90,7 @@ def _open_from_settings() -> Shared:
 class ServerContext(AgentContext):
     """The shared context, with the limits a run's `context` JSON sets."""
 
-    jira: JiraSource
+    jira: JiraSource = field(init=False)
     """Where the `story` node reads the story from."""
 
     def __init__(self, **options: int | bool) -> None:
@@ -138,7 +131,8 @@ def load_story(state: ServerInput, runtime: Runtime[ServerContext]) -> dict[str,
     return {"story": runtime.context.jira.get_story(state["story_key"])}
 
 
-def build_server_graph() -> CompiledStateGraph:
+def build_server_graph() -> CompiledStateGraph[ServerState, ServerContext, ServerInput,
+                                               ServerState]:
     """Return the served graph: `story` then the agent graph as the `agent` subgraph."""
     builder = StateGraph(ServerState, context_schema=ServerContext, input_schema=ServerInput)
     builder.add_node("story", load_story)

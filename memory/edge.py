@@ -171,7 +171,8 @@ class EdgeStore:
             candidates = prefetch_limit(limit)
             request = QueryRequest(
                 limit=limit, filter=_filter(where), with_payload=True,
-                query=Fusion.Rrf(k=RRF_K, weights=RRF_WEIGHTS),
+                # Fusion.Rrf subclasses Fusion at run time; the stub declares it without a base
+                query=Fusion.Rrf(k=RRF_K, weights=RRF_WEIGHTS),  # type: ignore[arg-type]
                 prefetches=[Prefetch(limit=candidates, query=nearest["dense"]),
                             Prefetch(limit=candidates, query=nearest["bm25"])])
         return [hit_from(point.payload, point.score) for point in self._shard.query(request)]

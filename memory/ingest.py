@@ -61,14 +61,18 @@ def ingest_workspace(memory: Memory, workspace: Workspace, *,
                   remove_stale=not workspace.confluence.skipped)
 
 
+class NothingToIngest(InputError):
+    """The workspace has no stories, pages or tests to put in memory."""
+
+
 def chunks_to_ingest(workspace: Workspace) -> list[Chunk]:
-    """Return a workspace's chunks; InputError when it has nothing to ingest.
+    """Return a workspace's chunks; NothingToIngest when it has none.
 
     Call it before opening the memory, so an empty workspace changes nothing.
     """
     chunks = workspace_chunks(workspace)
     if not chunks:
-        raise InputError(f"workspace '{workspace.root}' has nothing to ingest: no stories, "
+        raise NothingToIngest(f"workspace '{workspace.root}' has nothing to ingest: no stories, "
                          "Confluence pages or test cases",
                          hint="add files under jira/, confluence/ or tests/")
     return chunks

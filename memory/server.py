@@ -143,7 +143,8 @@ class ServerStore:
               where: SearchFilter, ranking: Ranking = "hybrid") -> list[Hit]:
         """Return the best chunks by RRF of the dense and BM25 rankings (or by one of them)."""
         candidates = prefetch_limit(limit)
-        single = {"dense": (list(dense), DENSE), "bm25": (_sparse(sparse), SPARSE)}
+        single: dict[str, tuple[list[float] | models.SparseVector, str]] = {
+            "dense": (list(dense), DENSE), "bm25": (_sparse(sparse), SPARSE)}
         with _answering(self.location, "searching"):
             if ranking != "hybrid":
                 query, using = single[ranking]

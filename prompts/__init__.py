@@ -12,7 +12,8 @@ DEFAULT_PRODUCT = "the product under test"
 
 def system_prompt(product: str | None = None) -> str:
     """Return the system text every model call shares, naming the product the stories are about."""
-    return load_template("system")["text"].format(product=product or DEFAULT_PRODUCT)
+    text: str = load_template("system")["text"]
+    return text.format(product=product or DEFAULT_PRODUCT)
 
 
 @cache

@@ -15,10 +15,11 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from scripted_model import ScriptedChatModel
 
+from casewright.agents.checks import check_case
 from casewright.agents.context import AgentContext
 from casewright.agents.graph import build_graph
 from casewright.agents.passages import rule_passages
-from casewright.agents.reviewer import Critique, check_case
+from casewright.agents.reviewer import Critique
 from casewright.agents.state import Evidence
 from casewright.agents.writer import CaseDraft, StepDraft
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, approved_cases
@@ -248,7 +249,7 @@ def test_injected_instructions_stay_data_and_the_prompt_names_the_product(
 def test_an_interrupted_run_resumes_without_redoing_finished_work(
         workspace: Workspace, tmp_path) -> None:
     """Stop a two-story run inside the second story's writer, then resume it (real SQLite)."""
-    from casewright.agents.run import compile_agent, open_checkpointer, run_story
+    from casewright.agents.checkpoints import compile_agent, open_checkpointer, run_story
 
     model = ScriptedChatModel(script=good_answers)
     stories = [workspace.jira.get_story("CC-201"), workspace.jira.get_story("CC-202")]

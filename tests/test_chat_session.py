@@ -22,9 +22,9 @@ from test_agent import good_answers
 from test_generate import NoHits
 
 from casewright.agents.approval_gate import GATE
+from casewright.agents.checks import check_case
 from casewright.agents.context import AgentContext
 from casewright.agents.graph import build_graph
-from casewright.agents.reviewer import check_case
 from casewright.agents.state import Evidence
 from casewright.agents.writer import CaseDraft, StepDraft
 from casewright.approval import ENGINE_LABEL

@@ -28,7 +28,7 @@ from langgraph.pregel import Pregel
 from scripted_model import ScriptedChatModel
 from test_generate import NoHits, answers
 
-from casewright.agent_session import workspace_context
+from casewright.assembly import workspace_context
 from casewright.config import Settings, load_settings
 from casewright.errors import InputError
 from casewright.models import Suite

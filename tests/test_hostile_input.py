@@ -21,11 +21,12 @@ from pytest_httpserver import HTTPServer
 from rest_server import EMAIL, PAT, TOKEN, error_line
 from werkzeug import Request, Response
 
+from casewright.agents.cases import engine_case
 from casewright.agents.fixed_pipeline import run_fixed
 from casewright.agents.planner import plan_story
 from casewright.agents.prompting import story_context
 from casewright.agents.state import Evidence
-from casewright.agents.writer import engine_case, reword_task
+from casewright.agents.writer import reword_task
 from casewright.config import load_settings
 from casewright.errors import InputError
 from casewright.exports import get_exporter

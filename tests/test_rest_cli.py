@@ -198,3 +198,24 @@ def test_the_library_reads_jira_over_rest_when_the_settings_say_so(
                         chat_model=ScriptedChatModel(script=lambda *_: "{}"))
     assert suite.story.key == "CC-102" and suite.cases
     assert len(fake.requests("/rest/api/")) > asked  # read over REST, not from a folder
+
+
+@pytest.mark.slow
+def test_the_langgraph_server_graph_reads_jira_over_rest(
+        http: HTTPServer, monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
+    """The served graph opens what Settings name, as LangGraph Server runs it: the bundled
+    model, the embedded memory, and Jira over REST (a local server speaking its REST shape)."""
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from casewright import server_graph
+
+    fake = FakeAtlassian(http, issues=sample_issues())
+    connect(fake, monkeypatch)
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(server_graph, "_shared", None)  # opened afresh from these settings
+    served = server_graph.graph.copy(update={"checkpointer": InMemorySaver()})
+    state = served.invoke({"story_key": "CC-103"}, {"configurable": {"thread_id": "t1"}},
+                          context={"max_review_rounds": 0, "reword": False})
+    assert state["suite"].story.key == "CC-103" and state["suite"].cases
+    assert state["suite"].story.url.startswith(fake.url)
+    assert fake.requests("/rest/api/")

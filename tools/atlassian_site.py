@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import requests
 from pydantic import SecretStr
@@ -41,6 +41,14 @@ class BoundedRetry(Retry):
     def parse_retry_after(self, retry_after: str) -> float:
         """Return the server's Retry-After in seconds, at most backoff_max."""
         return min(super().parse_retry_after(retry_after), self.backoff_max)
+
+
+class _Limits(TypedDict):
+    """The REST settings every Site carries, as keyword arguments."""
+
+    timeout: int
+    retries: int
+    max_wait: float
 
 
 @dataclass(frozen=True)
@@ -128,8 +136,8 @@ def _site(service: Service, settings: Settings, prefix: str) -> Site | None:
         raise ConfigError(f"both {token_setting} and {pat_setting} are set",
                           hint="keep the API token (Cloud) or the personal access token "
                           "(Server/Data Center), not both")
-    limits = {"timeout": settings.rest_timeout, "retries": settings.rest_retries,
-              "max_wait": settings.rest_max_wait}
+    limits: _Limits = {"timeout": settings.rest_timeout, "retries": settings.rest_retries,
+                       "max_wait": settings.rest_max_wait}
     if pat is not None:
         return Site(service, url.rstrip("/"), url_setting, (pat_setting,), pat, None, **limits)
     email_setting = _env(f"{prefix}_email")

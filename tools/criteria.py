@@ -104,9 +104,9 @@ def _table_drafts(rows: list[Block]) -> list[_Draft]:
     drafts = []
     if {"given", "when", "then"} <= set(lowered):
         for body_row in body:
-            cells = dict(zip(lowered, body_row.cells, strict=False))
-            lines = [f"{keyword.capitalize()} {lower_first(cells[keyword])}"
-                     for keyword in ("given", "when", "then") if cells.get(keyword)]
+            named = dict(zip(lowered, body_row.cells, strict=False))
+            lines = [f"{keyword.capitalize()} {lower_first(named[keyword])}"
+                     for keyword in ("given", "when", "then") if named.get(keyword)]
             drafts.append(_Draft(lines=lines, gherkin=True))
         return drafts
     id_column = next((i for i, cell in enumerate(header) if _ID_HEADER.match(cell)), None)

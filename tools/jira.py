@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from casewright.errors import InputError
-from casewright.models import Story
+from casewright.models import CriteriaSource, Story
 from casewright.tools.adf import adf_to_blocks
 from casewright.tools.blocks import Block, to_text
 from casewright.tools.criteria import criteria_from_description, parse_criteria
@@ -85,6 +85,7 @@ def story_from_issue(
     key = str(issue["key"])
     description = rich_text_blocks(fields.get("description"))
     field_blocks = rich_text_blocks(fields.get(criteria_field)) if criteria_field else []
+    source: CriteriaSource
     if field_blocks:
         criteria, source = parse_criteria(field_blocks), "field"
     else:

@@ -140,7 +140,7 @@ class RestConfluence:
         for space in self.settings.confluence_spaces:
             for content in self._sync(space):
                 parsed = readable(f"Confluence page {content.get('id')} in space {space}",
-                                  lambda c=content: parse_content(c, self.settings.confluence_url),
+                                  partial(parse_content, content, self.settings.confluence_url),
                                   self.skipped)
                 if parsed is not None:
                     pages.setdefault(parsed[0].page_id, parsed)

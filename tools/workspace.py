@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import re
-from functools import cached_property
+from functools import cached_property, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -253,11 +253,11 @@ class WorkspaceConfluence:
                 continue
             found: list[ParsedPage | None] = []
             if path.suffix == ".json":
-                found = [readable(str(path), lambda c=content: parse_content(
-                    c, self.settings.confluence_url), self.skipped)
+                found = [readable(str(path), partial(
+                    parse_content, content, self.settings.confluence_url), self.skipped)
                     for content in _contents(path, text, self.skipped)]
             else:
-                found = [readable(str(path), lambda p=path, t=text: parse_file(p, t), self.skipped)]
+                found = [readable(str(path), partial(parse_file, path, text), self.skipped)]
             for parsed in filter(None, found):
                 pages.setdefault(parsed[0].page_id, parsed)
         return pages

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from langgraph.runtime import Runtime
-
+from casewright.agents.checks import check_case
 from casewright.agents.context import AgentContext
 from casewright.agents.planner import analysed, objective_for
-from casewright.agents.reviewer import check_case
-from casewright.agents.state import Evidence, Objective, Plan, Review
+from casewright.agents.state import Evidence, Objective, Plan
 from casewright.agents.techniques import requested
-from casewright.agents.writer import write
+from casewright.agents.writer import write_cases
 from casewright.errors import InputError
 from casewright.models import CaseKind, Finding, Story, TestCase
 
@@ -73,8 +71,8 @@ def write_requested(story: Story, evidence: Evidence, plan: Plan, objective: Obj
     else:
         objectives[position] = objective
     new_plan = plan.model_copy(update={"objectives": objectives})
-    state = {"story": story, "evidence": evidence, "plan": new_plan,
-             "review": Review(round=0, revise=[objective.objective_id])}
-    case = write(state, Runtime(context=context))["cases"][objective.objective_id]
+    askable = [objective] if context.reword and objective.configuration is not None else []
+    case = write_cases(context, story, evidence, objectives, [objective],
+                       askable)[objective.objective_id]
     findings = check_case(case, story, evidence, list(evidence.candidates))
     return CaseEdit(case=case, objective=objective, plan=new_plan, findings=findings)

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from casewright.models import CaseKind
 
+SimpleAction = Literal["help", "stories", "findings", "done", "quit"]
+
 
 class _Intent(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -138,7 +140,7 @@ class Push(_Intent):
 class Simple(_Intent):
     """A request with no arguments."""
 
-    action: Literal["help", "stories", "findings", "done", "quit"]
+    action: SimpleAction
 
     def describe(self) -> str:
         """Say what will be done."""

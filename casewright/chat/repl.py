@@ -87,9 +87,9 @@ def terminal_reader(state: Path) -> Reader:
     from prompt_toolkit.history import FileHistory
 
     words = [*SLASH_COMMANDS, *(f"/export {name}" for name in EXPORTERS)]
-    prompt = PromptSession(history=FileHistory(str(state / HISTORY_FILE)),
-                           completer=WordCompleter(words, sentence=True),
-                           complete_while_typing=False)
+    prompt: PromptSession[str] = PromptSession(history=FileHistory(str(state / HISTORY_FILE)),
+                                               completer=WordCompleter(words, sentence=True),
+                                               complete_while_typing=False)
     return prompt.prompt
 
 

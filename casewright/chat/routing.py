@@ -20,6 +20,7 @@ from casewright.chat.intents import (
     Reject,
     Show,
     Simple,
+    SimpleAction,
     WriteCases,
 )
 from casewright.errors import InputError
@@ -68,12 +69,16 @@ _SHOW = re.compile(r"^\s*(?:please\s+)?(?:show|list|display|print|view|see|open)
                    re.IGNORECASE)
 _FINDINGS = re.compile(r"\b(?:findings|issues|problems)\b", re.IGNORECASE)
 _STORIES = re.compile(r"\bstor(?:y|ies)\b", re.IGNORECASE)
-_WORDS: dict[str, str] = {
+_WORDS: dict[str, SimpleAction] = {
     "help": "help", "?": "help", "what can you do": "help", "commands": "help",
     "quit": "quit", "exit": "quit", "bye": "quit", "goodbye": "quit", "q": "quit",
     "done": "done", "finish the review": "done", "finish review": "done",
     "that's all": "done", "that is all": "done", "end the review": "done",
     "end review": "done", "findings": "findings", "stories": "stories",
+}
+_SLASH_WORDS: dict[str, SimpleAction] = {
+    "/help": "help", "/stories": "stories", "/findings": "findings", "/done": "done",
+    "/quit": "quit", "/exit": "quit",
 }
 
 
@@ -198,8 +203,8 @@ def _write(text: str) -> Intent | None:
 def _slash(text: str) -> Intent:
     command, _, rest = text.partition(" ")
     command, rest = command.lower(), rest.strip()
-    if command in {"/help", "/stories", "/findings", "/done", "/quit", "/exit"}:
-        return Simple(action="quit" if command == "/exit" else command[1:])
+    if command in _SLASH_WORDS:
+        return Simple(action=_SLASH_WORDS[command])
     if command == "/show":
         if not rest:
             return Show()

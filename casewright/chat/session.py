@@ -19,8 +19,8 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
 from casewright.agents.approval_gate import GATE, ApprovalDecision, apply_decision, undecided
+from casewright.agents.checkpoints import run_story, thread
 from casewright.agents.context import Retrieval
-from casewright.agents.run import thread
 from casewright.chat.agent import ChatAgent
 from casewright.chat.edits import CaseEdit, requested_objective, write_requested
 from casewright.chat.explain import Explanation, explain_case, explain_rule
@@ -70,7 +70,7 @@ class ChatSession:
     def suite(self, story_key: str | None = None) -> Suite:
         """Return the suite of a story of this session (default: the current one)."""
         key = self._current() if story_key is None else story_key
-        suite = self._values(key).get("suite")
+        suite: Suite | None = self._values(key).get("suite")
         if suite is None:
             raise InputError(f"{key} has no suite yet",
                              hint=f"write cases for {key} (an interrupted one goes on)")
@@ -97,13 +97,8 @@ class ChatSession:
             self.record.story_keys.append(key)
         self.record.current_key = key
         save_session(self._state, self.record)
-        config = self._thread(key)
-        snapshot = self.agent.graph.get_state(config)
-        if "suite" in snapshot.values:
-            return snapshot.values["suite"], True
-        start = None if snapshot.next else {"story": story}
-        self.agent.graph.invoke(start, config, context=self.agent.context())
-        return self.suite(key), False
+        return run_story(self.agent.graph, story, self.agent.context(),
+                         self.record.thread_prefix)
 
     def switch(self, story_key: str) -> Suite:
         """Make a story of this session the current one; return its suite."""

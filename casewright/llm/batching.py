@@ -206,7 +206,9 @@ def _step(ctx: internals.LlamaContext, batch: llama_cpp.llama_batch, active: lis
         first = batch.n_tokens
         for offset, token in enumerate(take):
             i = batch.n_tokens
-            batch.token[i], batch.pos[i] = token, slot.position + offset
+            # llama_batch.pos is POINTER(llama_pos), one position per token; its stub annotates
+            # it as an array of arrays
+            batch.token[i], batch.pos[i] = token, slot.position + offset  # type: ignore[call-overload]
             batch.n_seq_id[i], batch.seq_id[i][0] = 1, slot.seq
             batch.logits[i] = slot.decoding or (not slot.feed and offset == len(take) - 1)
             batch.n_tokens += 1
@@ -230,7 +232,8 @@ def _evaluate_prefix(llama: Llama, batch: llama_cpp.llama_batch, tokens: list[in
         chunk = tokens[start:start + llama.n_batch]
         batch.n_tokens = len(chunk)
         for offset, token in enumerate(chunk):
-            batch.token[offset], batch.pos[offset] = token, start + offset
+            # llama_batch.pos: see _step
+            batch.token[offset], batch.pos[offset] = token, start + offset  # type: ignore[call-overload]
             batch.n_seq_id[offset], batch.seq_id[offset][0] = 1, 0
             batch.logits[offset] = False
         if llama_cpp.llama_decode(llama._ctx.ctx, batch) != 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections import deque
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
@@ -21,12 +21,13 @@ from casewright.llm.runtime import LlamaKey, LoadedModel, free_threads, get_mode
 from casewright.llm.structured import output_model, structured_output, to_messages
 
 if TYPE_CHECKING:
-    from llama_cpp import Llama, LlamaGrammar
+    from llama_cpp import Llama
     from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+    from llama_cpp.llama_grammar import LlamaGrammar
+    from llama_cpp.llama_types import ChatCompletionRequestMessage, CreateChatCompletionResponse
 
     from casewright.llm.batching import Sampler
 
-_ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 _BATCH_OPTIONS = {"grammar", "temperature", "max_tokens", "repeat_penalty", "stop"}
 """What a batch decoded together may set; with anything else, prompts go one at a time."""
 
@@ -91,9 +92,10 @@ class LlamaCppChatModel(BaseChatModel):
         model = self.loaded()
         try:
             with model.lock:
-                response = model.llama.create_chat_completion(
+                # without stream=True the reply is one response, not an iterator of chunks
+                response = cast("CreateChatCompletionResponse", model.llama.create_chat_completion(
                     messages=chats, stop=stop or [], seed=self.seed,
-                    grammar=_grammar(grammar), **self._options(kwargs))
+                    grammar=_grammar(grammar), **self._options(kwargs)))
         except ValueError as error:
             raise _context_error(error) from error
         choice, usage = response["choices"][0], response["usage"]
@@ -102,7 +104,7 @@ class LlamaCppChatModel(BaseChatModel):
 
     def batch(self, inputs: list[LanguageModelInput],
               config: RunnableConfig | list[RunnableConfig] | None = None, *,
-              return_exceptions: bool = False, **kwargs: Any) -> list[BaseMessage]:
+              return_exceptions: bool = False, **kwargs: Any) -> list[AIMessage]:
         """Answer several prompts, decoding them together (`casewright.llm.batching`).
 
         The replies are decoded first, in one batch over the prompts' shared prefix; then
@@ -143,11 +145,12 @@ class LlamaCppChatModel(BaseChatModel):
 
     def _sampler(self, llama: Llama, grammar: str | None, options: dict[str, Any]) -> Sampler:
         llama.set_seed(self.seed)
-        return llama._init_sampler(temp=options["temperature"], top_k=40, top_p=0.95,
-                                   min_p=0.05, repeat_penalty=options["repeat_penalty"],
-                                   grammar=_grammar(grammar))
+        sampler: Sampler = llama._init_sampler(
+            temp=options["temperature"], top_k=40, top_p=0.95, min_p=0.05,
+            repeat_penalty=options["repeat_penalty"], grammar=_grammar(grammar))
+        return sampler
 
-    def _result(self, text: str, finish_reason: str, prompt_tokens: int,
+    def _result(self, text: str, finish_reason: str | None, prompt_tokens: int,
                 completion_tokens: int) -> ChatResult:
         reply = AIMessage(
             content=text,
@@ -170,7 +173,7 @@ class LlamaCppChatModel(BaseChatModel):
 
 
 def _grammar(grammar: str | None) -> LlamaGrammar | None:
-    from llama_cpp import LlamaGrammar
+    from llama_cpp.llama_grammar import LlamaGrammar
 
     return LlamaGrammar.from_string(grammar, verbose=False) if grammar else None
 
@@ -189,14 +192,14 @@ def _own_template(llama: Llama) -> bool:
     return getattr(llama, "chat_format", None) == "chat_template.default"
 
 
-def _request_key(chat: list[dict[str, str]], stop: list[str] | None,
+def _request_key(chat: list[ChatCompletionRequestMessage], stop: list[str] | None,
                  kwargs: dict[str, Any]) -> tuple[Any, ...]:
     """Identify a call by what decides its reply: messages, stop strings, options."""
     return (tuple((m["role"], m["content"]) for m in chat), tuple(stop or ()),
             tuple(sorted((k, v) for k, v in kwargs.items() if k != "stop")))
 
 
-def chat_tokens(llama: Llama, chat: list[dict[str, str]]) -> list[int]:
+def chat_tokens(llama: Llama, chat: list[ChatCompletionRequestMessage]) -> list[int]:
     """Return the prompt tokens llama-cpp-python's GGUF chat template makes of chat."""
     def text(token: int) -> str:
         return llama._model.token_get_text(token) if token != -1 else ""
@@ -216,9 +219,12 @@ def _formatter(template: str, eos: str, bos: str, eos_id: int) -> Jinja2ChatForm
                                stop_token_ids=[eos_id])
 
 
-def _llama_message(message: BaseMessage) -> dict[str, str]:
-    role = _ROLES.get(message.type)
-    if role is None:
-        raise ValueError(f"the local model takes system, human and ai messages, "
-                         f"not {message.type!r}")
-    return {"role": role, "content": message.text}
+def _llama_message(message: BaseMessage) -> ChatCompletionRequestMessage:
+    if message.type == "system":
+        return {"role": "system", "content": message.text}
+    if message.type == "human":
+        return {"role": "user", "content": message.text}
+    if message.type == "ai":
+        return {"role": "assistant", "content": message.text}
+    raise ValueError(f"the local model takes system, human and ai messages, "
+                     f"not {message.type!r}")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from langchain_core.language_models import BaseChatModel
+from pydantic import SecretStr
 
 from casewright.config import Settings
 from casewright.errors import ConfigError
@@ -16,6 +17,12 @@ if TYPE_CHECKING:
 
 NO_KEY = "no-key"
 """Sent when no API key is set: local servers ignore it, the OpenAI client needs one."""
+
+
+class _Threads(TypedDict, total=False):
+    """`n_threads` when set; left out, the model picks the cores free when it is built."""
+
+    n_threads: int
 
 
 def load_chat_model(settings: Settings) -> BaseChatModel:
@@ -30,7 +37,8 @@ def load_chat_model(settings: Settings) -> BaseChatModel:
     """
     if settings.model_provider == "openai":
         return _server_model(settings)
-    threads = {"n_threads": settings.model_threads} if settings.model_threads is not None else {}
+    threads: _Threads = ({"n_threads": settings.model_threads}
+                         if settings.model_threads is not None else {})
     return LlamaCppChatModel(
         model_path=settings.model_path if settings.model_path is not None
         else runnable_bundled_model(settings.home / "cache"),
@@ -53,7 +61,7 @@ def _server_model(settings: Settings) -> ServerChatModel:
         raise ConfigError(f"the server at {settings.model_base_url} lists no models",
                           hint="set CASEWRIGHT_MODEL_NAME to the model to use")
     return ServerChatModel(
-        base_url=settings.model_base_url, api_key=api_key, model=name,
+        base_url=settings.model_base_url, api_key=SecretStr(api_key), model=name,
         seed=settings.model_seed, temperature=settings.model_temperature,
         max_tokens=settings.model_max_tokens,
         response_format_mode=settings.model_response_format)

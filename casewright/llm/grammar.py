@@ -58,4 +58,5 @@ def schema_grammar(schema: JsonSchema) -> str:
     """Compile a JSON schema to a llama.cpp GBNF grammar (required properties come first)."""
     from llama_cpp.llama_grammar import json_schema_to_gbnf
 
-    return json_schema_to_gbnf(json.dumps(schema))
+    grammar: str = json_schema_to_gbnf(json.dumps(schema))
+    return grammar

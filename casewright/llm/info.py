@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
@@ -79,5 +79,6 @@ def smoke_test(model: BaseChatModel) -> SmokeResult:
     """Ask the model for one test step as structured output, and time it."""
     messages = prefix_stable_messages(SMOKE_SYSTEM, {}, SMOKE_TASK)
     started = time.perf_counter()
-    step = model.with_structured_output(Step).invoke(messages)
+    # BaseChatModel types the reply as dict | BaseModel; for a pydantic schema it is an instance
+    step = cast(Step, model.with_structured_output(Step).invoke(messages))
     return SmokeResult(seconds=time.perf_counter() - started, step=step)

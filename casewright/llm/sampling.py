@@ -14,7 +14,7 @@ from __future__ import annotations
 import ctypes
 import math
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import llama_cpp
 import numpy as np
@@ -24,7 +24,7 @@ from llama_cpp import _internals as internals
 from casewright.llm.batching import SEQUENCES
 
 if TYPE_CHECKING:
-    from llama_cpp import LlamaGrammar
+    from llama_cpp.llama_grammar import LlamaGrammar
 
 LIKELY = 256
 """How many of the most likely tokens the grammar filters after a rejection."""
@@ -81,6 +81,7 @@ class GrammarCheckedSampler:
         """Return the next token for the logits at idx, accepted by chain and grammar."""
         logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(ctx.ctx, idx),
                                        shape=(len(self._vocab_ids),))
+        token: int | None
         token = self._choose(self._all, self._vocab_ids, logits, constrained=False)
         if not self._fits(token):
             likely = np.argpartition(logits, -len(self._likely.data))[-len(self._likely.data):]
@@ -93,6 +94,12 @@ class GrammarCheckedSampler:
         self._chain.accept(token)
         return token
 
+    @overload
+    def _choose(self, candidates: _Candidates, ids: np.ndarray, logits: np.ndarray,
+                *, constrained: Literal[False]) -> int: ...
+    @overload
+    def _choose(self, candidates: _Candidates, ids: np.ndarray, logits: np.ndarray,
+                *, constrained: Literal[True]) -> int | None: ...
     def _choose(self, candidates: _Candidates, ids: np.ndarray, logits: np.ndarray,
                 *, constrained: bool) -> int | None:
         candidates.fill(ids, logits)
@@ -127,9 +134,10 @@ class GrammarCheckingLlama(Llama):
         params.n_seq_max, params.kv_unified = SEQUENCES, True
         self._context_params = params
 
-    def _init_sampler(self, *args: Any, grammar: LlamaGrammar | None = None,
+    def _init_sampler(self, *args: Any,
                       **kwargs: Any) -> internals.LlamaSampler | GrammarCheckedSampler:
-        chain = super()._init_sampler(*args, grammar=None, **kwargs)
+        grammar: LlamaGrammar | None = kwargs.pop("grammar", None)
+        chain: internals.LlamaSampler = super()._init_sampler(*args, **kwargs)
         if grammar is None:
             return chain
         checker = llama_cpp.llama_sampler_init_grammar(
