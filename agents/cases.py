@@ -1,17 +1,20 @@
-"""Cases from objectives, shared by the writer and finish nodes and by chat edits.
+"""Objectives and their cases, shared by the nodes (planner, retriever, writer, finish) and chat.
 
-An objective with a configuration gets the engine's case (`rendering.py`); one from a criterion
-the analysis could not read gets the fixed pipeline's template case. Ids, titles, kinds and
-traces are set here, by code.
+A configuration becomes an objective with an id no other has. An objective with a
+configuration gets the engine's case (`rendering.py`); one from a criterion the analysis could
+not read gets the fixed pipeline's template case. Ids, titles, kinds and traces are set here,
+by code.
 """
 
 from __future__ import annotations
 
+from casewright.agents.behaviour import Configuration
 from casewright.agents.fixed_pipeline import priority, template_case
+from casewright.agents.rendering import objective as describe
 from casewright.agents.rendering import render
 from casewright.agents.state import Objective
 from casewright.approval import ENGINE_LABEL, SCAFFOLD_LABEL
-from casewright.models import Story, TestCase
+from casewright.models import AcceptanceCriterion, Story, TestCase
 from casewright.wording import headline
 
 
@@ -41,3 +44,25 @@ def engine_case(story: Story, objective: Objective, number: str) -> TestCase:
     case = render(story, objective.configuration, number, priority(story), objective.rule_ids)
     return case.model_copy(update={"labels": [*case.labels, ENGINE_LABEL],
                                    "source_ids": objective.source_ids})
+
+
+def objective_for(criterion: AcceptanceCriterion, configuration: Configuration,
+                  taken: set[str]) -> Objective:
+    """Return the objective of one configuration, with an id no other objective has."""
+    base = objective_id = f"{criterion.criterion_id}-{configuration.kind}"
+    number = 1
+    while objective_id in taken:
+        number += 1
+        objective_id = f"{base}-{number}"
+    taken.add(objective_id)
+    return Objective(objective_id=objective_id, criterion_id=criterion.criterion_id,
+                     kind=configuration.kind, intent=describe(configuration),
+                     rule_ids=criterion.rule_ids, origin="engine", configuration=configuration)
+
+
+def scaffold_objective(criterion: AcceptanceCriterion) -> Objective:
+    """Return the objective of a criterion the analysis could not read: the criterion itself."""
+    return Objective(objective_id=f"{criterion.criterion_id}-positive",
+                     criterion_id=criterion.criterion_id, kind="positive",
+                     intent=headline(criterion.title or criterion.text, 120),
+                     rule_ids=criterion.rule_ids, origin="scaffold")

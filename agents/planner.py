@@ -17,9 +17,9 @@ from langgraph.runtime import Runtime
 
 from casewright.agents.analysis import analyse
 from casewright.agents.behaviour import Behaviour, Configuration
+from casewright.agents.cases import objective_for, scaffold_objective
 from casewright.agents.context import AgentContext
 from casewright.agents.language import negate
-from casewright.agents.rendering import objective as describe
 from casewright.agents.rendering import story_action
 from casewright.agents.state import AgentState, Objective, Plan
 from casewright.agents.techniques import design
@@ -28,28 +28,6 @@ from casewright.wording import headline
 
 MAX_CRITERION = 2000
 """Longest criterion analysed, in characters; a longer one keeps its own wording."""
-
-
-def objective_for(criterion: AcceptanceCriterion, configuration: Configuration,
-                  taken: set[str]) -> Objective:
-    """Return the objective of one configuration, with an id no other objective has."""
-    base = objective_id = f"{criterion.criterion_id}-{configuration.kind}"
-    number = 1
-    while objective_id in taken:
-        number += 1
-        objective_id = f"{base}-{number}"
-    taken.add(objective_id)
-    return Objective(objective_id=objective_id, criterion_id=criterion.criterion_id,
-                     kind=configuration.kind, intent=describe(configuration),
-                     rule_ids=criterion.rule_ids, origin="engine", configuration=configuration)
-
-
-def scaffold_objective(criterion: AcceptanceCriterion) -> Objective:
-    """Return the objective of a criterion the analysis could not read: the criterion itself."""
-    return Objective(objective_id=f"{criterion.criterion_id}-positive",
-                     criterion_id=criterion.criterion_id, kind="positive",
-                     intent=headline(criterion.title or criterion.text, 120),
-                     rule_ids=criterion.rule_ids, origin="scaffold")
 
 
 def analysed(criterion: AcceptanceCriterion) -> tuple[list[Behaviour], str | None]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from casewright.agents.cases import objective_for
 from casewright.agents.checks import check_case
 from casewright.agents.context import AgentContext
-from casewright.agents.planner import analysed, objective_for
+from casewright.agents.planner import analysed
 from casewright.agents.state import Evidence, Objective, Plan
 from casewright.agents.techniques import requested
 from casewright.agents.writer import write_cases
