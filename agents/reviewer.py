@@ -19,11 +19,11 @@ from pydantic import BaseModel, Field
 
 from casewright.agents.checks import check_case, suite_findings
 from casewright.agents.context import AgentContext
-from casewright.agents.prompting import ask_structured, story_context
+from casewright.agents.model_calls import ask_structured, story_context
 from casewright.agents.state import AgentState, Evidence, Review
 from casewright.approval import MODEL_LABEL
 from casewright.errors import ModelOutputError
-from casewright.llm.prompting import neutral
+from casewright.llm.messages import neutral
 from casewright.models import Finding, Story, TestCase
 from casewright.prompts import load_template
 

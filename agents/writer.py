@@ -19,11 +19,11 @@ from pydantic import BaseModel, Field
 
 from casewright.agents.cases import case_id, engine_case
 from casewright.agents.context import AgentContext
-from casewright.agents.prompting import EXEMPLARS_IN_PROMPT, ask_structured_many, story_context
+from casewright.agents.model_calls import EXEMPLARS_IN_PROMPT, ask_structured_many, story_context
 from casewright.agents.state import AgentState, Evidence, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.errors import ModelOutputError
-from casewright.llm.prompting import neutral
+from casewright.llm.messages import neutral
 from casewright.models import Step, Story, TestCase
 from casewright.prompts import load_template
 from casewright.quality import (

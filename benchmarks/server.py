@@ -29,7 +29,7 @@ from pathlib import Path
 from casewright.config import Settings, load_settings
 from casewright.llm.runtime import machine_threads
 from casewright.memory import chunks_to_ingest, ingest, open_memory
-from casewright.runner import RunRequest, execute
+from casewright.run_command import RunRequest, execute
 from casewright.tools.workspace import Workspace, bundled_sample
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from casewright.assembly import open_workspace as assemble
 from casewright.config import Settings
 from casewright.models import Story, Suite
-from casewright.runs import new_run_id, state_folder
+from casewright.run_records import new_run_id, state_folder
 from casewright.tools.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def load_stories(keys: Sequence[str] = (), *, epic: str | None = None,
     Raises:
         InputError: a key is unknown or malformed.
     """
-    from casewright.runner import select_stories
+    from casewright.run_command import select_stories
 
     return select_stories(open_workspace(workspace, settings).jira, list(keys), epic)
 
@@ -86,7 +86,7 @@ def generate(stories_or_keys: StoriesOrKeys, *, workspace: Path | str | None = N
     items = [stories_or_keys] if isinstance(stories_or_keys, Story | str) else stories_or_keys
     stories = [item if isinstance(item, Story) else source.jira.get_story(item) for item in items]
     with open_agent(source, source.settings, state_folder(source.settings), logger.info,
-                       chat_model=chat_model, memory=memory) as write:
+                    chat_model=chat_model, memory=memory) as write:
         run_id = new_run_id()
         return [write(story, run_id)[0] for story in stories]
 

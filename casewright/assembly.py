@@ -36,7 +36,7 @@ from casewright.config import Settings, load_settings
 from casewright.errors import ConfigError
 from casewright.models import Story, Suite
 from casewright.progress import quiet
-from casewright.runs import state_folder
+from casewright.run_records import state_folder
 from casewright.tools.atlassian_site import uses_rest
 from casewright.tools.glossary import workspace_glossary
 from casewright.tools.rest_confluence import RestConfluence

@@ -135,7 +135,7 @@ def run(
 ) -> None:
     """Write UAT test cases for stories, in the formats asked."""
     with reporting(ctx):
-        from casewright.runner import RunRequest, execute
+        from casewright.run_command import RunRequest, execute
 
         request = RunRequest(keys=keys or [], epic=epic, jql=jql, pipeline=pipeline,
                              formats=formats or ["json"], output=output, resume=resume,
@@ -187,7 +187,7 @@ def compare(
         from rich.table import Table
 
         from casewright.compare import run_both, score_both, table_rows
-        from casewright.runner import select_stories
+        from casewright.run_command import select_stories
 
         source, settings = open_workspace(workspace)
         chosen = select_stories(source.jira, keys or [], epic)
@@ -341,8 +341,8 @@ def sessions(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
         from rich.console import Console
 
         from casewright.chat.render import sessions_table
-        from casewright.chat.sessions import list_sessions
-        from casewright.runs import state_folder
+        from casewright.chat.session_records import list_sessions
+        from casewright.run_records import state_folder
 
         _, settings = open_workspace(workspace)
         records = list_sessions(state_folder(settings))

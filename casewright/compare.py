@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from casewright.config import Settings
 from casewright.metrics import Scorecard, scorecard
 from casewright.models import Story, Suite
-from casewright.runs import new_run_id, state_folder
+from casewright.run_records import new_run_id, state_folder
 from casewright.tools.workspace import Workspace
 
 ROWS = (
@@ -34,7 +34,7 @@ def run_both(stories: Sequence[Story], workspace: Workspace, settings: Settings,
     agent = []
     run_id = f"compare-{new_run_id()}"
     with open_agent(workspace, settings, state_folder(settings),
-                       lambda line: say(f"  {line}")) as write:
+                    lambda line: say(f"  {line}")) as write:
         for number, story in enumerate(stories, start=1):
             say(f"[{number}/{len(stories)}] {story.key}: {len(story.criteria)} criteria")
             agent.append(write(story, run_id)[0])

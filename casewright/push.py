@@ -22,7 +22,7 @@ from casewright.config import Settings
 from casewright.errors import CasewrightError, ConfigError, InputError
 from casewright.exports._text import case_name, token
 from casewright.models import Story, Suite, TestCase
-from casewright.runs import load_run, state_folder
+from casewright.run_records import load_run, state_folder
 from casewright.tools.jira_push import (
     BASE_LABEL,
     CaseIssue,

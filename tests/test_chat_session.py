@@ -33,10 +33,10 @@ from casewright.chat.intents import Push
 from casewright.chat.repl import handle
 from casewright.chat.routing import route
 from casewright.chat.session import ChatSession, open_chat
-from casewright.chat.sessions import list_sessions, load_session
+from casewright.chat.session_records import list_sessions, load_session
 from casewright.config import load_settings
 from casewright.errors import InputError
-from casewright.runs import state_folder
+from casewright.run_records import state_folder
 from casewright.tools.workspace import Workspace, bundled_sample
 
 

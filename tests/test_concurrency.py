@@ -23,8 +23,8 @@ from test_generate import NoHits, answers
 
 from casewright.config import Settings, load_settings
 from casewright.models import Suite
-from casewright.runner import RunRequest, execute
-from casewright.runs import state_folder
+from casewright.run_command import RunRequest, execute
+from casewright.run_records import state_folder
 from casewright.tools.workspace import Workspace, bundled_sample
 
 STORIES = ["CC-101", "CC-102", "CC-103"]

@@ -23,19 +23,19 @@ from werkzeug import Request, Response
 
 from casewright.agents.cases import engine_case
 from casewright.agents.fixed_pipeline import run_fixed
+from casewright.agents.model_calls import story_context
 from casewright.agents.planner import plan_story
-from casewright.agents.prompting import story_context
 from casewright.agents.state import Evidence
 from casewright.agents.writer import reword_task
 from casewright.config import load_settings
 from casewright.errors import InputError
 from casewright.exports import get_exporter
 from casewright.files import write_atomic
-from casewright.llm.prompting import prefix_stable_messages
+from casewright.llm.messages import prefix_stable_messages
 from casewright.models import AcceptanceCriterion, Step, Story
 from casewright.prompts import system_prompt
-from casewright.runner import RunRequest, resumed
-from casewright.runs import RunRecord, save_run
+from casewright.run_command import RunRequest, resumed
+from casewright.run_records import RunRecord, save_run
 from casewright.tools.rest_jira import RestJira
 from casewright.tools.workspace import Workspace, bundled_sample
 

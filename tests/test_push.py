@@ -28,7 +28,7 @@ from casewright.cli import app
 from casewright.config import load_settings
 from casewright.models import Finding, Suite
 from casewright.push import PushReport, push_suites, run_suites
-from casewright.runs import RunRecord, save_run
+from casewright.run_records import RunRecord, save_run
 from casewright.tools.adf import adf_to_blocks
 from casewright.tools.jira_push import JiraWriter
 from casewright.tools.wiki import case_wiki, wiki_to_blocks

@@ -12,11 +12,11 @@ from typing import Literal
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field, ValidationError
 
-from casewright.agents.prompting import ask_structured, story_text
+from casewright.agents.model_calls import ask_structured, story_text
 from casewright.chat.intents import AddCase, AmendCase, Explain, Intent, Show, WriteCases
 from casewright.errors import InputError, ModelOutputError
 from casewright.keys import parse_issue_key
-from casewright.llm.prompting import tagged
+from casewright.llm.messages import tagged
 from casewright.models import CaseKind, Story
 from casewright.prompts import load_template, system_prompt
 

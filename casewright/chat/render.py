@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from casewright.approval import APPROVED_LABEL, REJECTED_LABEL
-from casewright.chat.sessions import SessionRecord
+from casewright.chat.session_records import SessionRecord
 from casewright.models import Finding, Story, Suite, TestCase
 
 DATE_FORMAT = "%Y-%m-%d %H:%M"

@@ -38,7 +38,7 @@ from casewright.config import Settings
 from casewright.errors import CasewrightError
 from casewright.exports import EXPORTERS
 from casewright.prompts import system_prompt
-from casewright.runs import state_folder
+from casewright.run_records import state_folder
 from casewright.tools.workspace import Workspace
 
 HISTORY_FILE = "chat-history"

@@ -21,10 +21,10 @@ from langgraph.types import Command
 from casewright.agents.approval_gate import GATE, ApprovalDecision, apply_decision, undecided
 from casewright.agents.checkpoints import run_story, thread
 from casewright.agents.context import Retrieval
-from casewright.chat.agent import ChatAgent
 from casewright.chat.edits import CaseEdit, requested_objective, write_requested
 from casewright.chat.explain import Explanation, explain_case, explain_rule
-from casewright.chat.sessions import SessionRecord, load_session, new_session, save_session
+from casewright.chat.lazy_agent import ChatAgent
+from casewright.chat.session_records import SessionRecord, load_session, new_session, save_session
 from casewright.config import Settings
 from casewright.errors import InputError
 from casewright.exports import get_exporter
@@ -32,7 +32,7 @@ from casewright.files import write_atomic
 from casewright.keys import parse_issue_key
 from casewright.models import CaseKind, Finding, Story, Suite, TestCase
 from casewright.progress import quiet
-from casewright.runs import state_folder
+from casewright.run_records import state_folder
 from casewright.tools.workspace import Workspace
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 from casewright.approval import approved_cases
-from casewright.llm.prompting import neutral, tagged
+from casewright.llm.messages import neutral, tagged
 from casewright.models import Story, Suite, TestCase
 from casewright.prompts import system_prompt
 

@@ -18,8 +18,8 @@ _EXPORTS = {
     "bounded_schema": "casewright.llm.grammar",
     "bundled_model_path": "casewright.llm.gguf",
     "load_chat_model": "casewright.llm.factory",
-    "prefix_stable_messages": "casewright.llm.prompting",
-    "tagged": "casewright.llm.prompting",
+    "prefix_stable_messages": "casewright.llm.messages",
+    "tagged": "casewright.llm.messages",
 }
 
 __all__ = [*_EXPORTS]
@@ -30,8 +30,8 @@ if TYPE_CHECKING:  # redundant aliases mark re-exports for type checkers and lin
     from casewright.llm.gguf import bundled_model_path as bundled_model_path
     from casewright.llm.grammar import Bounds as Bounds
     from casewright.llm.grammar import bounded_schema as bounded_schema
-    from casewright.llm.prompting import prefix_stable_messages as prefix_stable_messages
-    from casewright.llm.prompting import tagged as tagged
+    from casewright.llm.messages import prefix_stable_messages as prefix_stable_messages
+    from casewright.llm.messages import tagged as tagged
     from casewright.llm.server import ServerChatModel as ServerChatModel
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from casewright.llm.chat_model import LlamaCppChatModel
 from casewright.llm.gguf import file_sha256
-from casewright.llm.prompting import prefix_stable_messages
+from casewright.llm.messages import prefix_stable_messages
 from casewright.models import Step
 
 SMOKE_SYSTEM = ('You write UAT test steps as JSON objects. Example: {"action": "Open account '

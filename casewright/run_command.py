@@ -20,7 +20,7 @@ from casewright.exports import Exporter, get_exporter
 from casewright.files import ensure_writable_dir, write_atomic
 from casewright.keys import parse_issue_key
 from casewright.models import Story, Suite
-from casewright.runs import RunRecord, load_run, new_run_id, save_run, state_folder
+from casewright.run_records import RunRecord, load_run, new_run_id, save_run, state_folder
 from casewright.tools.sources import JiraSource, JqlSource
 from casewright.tools.workspace import Workspace
 
@@ -187,6 +187,45 @@ def resumed(request: RunRequest, workspace: Workspace, state: Path) -> RunReques
                       resume=record.run_id, concurrency=request.concurrency)
 
 
+StoryMaker = Callable[[Story], tuple[Suite, bool]]
+
+
+def _agent_maker(request: RunRequest, stories: Sequence[Story], exporters: Sequence[Exporter],
+                 workspace: Workspace, settings: Settings, say: Callable[[str], None],
+                 stack: ExitStack, chat_model: BaseChatModel | None,
+                 memory: Retrieval | None) -> StoryMaker:
+    """Open the agent, then record the run; return what writes one story under its run id.
+
+    The model and the memory (and its lock) open first: a run that cannot start gets no id.
+    """
+    from casewright.assembly import open_agent
+
+    state = state_folder(settings)
+    write_story = stack.enter_context(open_agent(
+        workspace, settings, state, lambda line: say(f"  {line}"), chat_model=chat_model,
+        memory=memory))
+    run_id = request.resume or new_run_id()
+    save_run(state, RunRecord(
+        run_id=run_id, created_at=datetime.now(UTC), workspace=str(workspace.root.resolve()),
+        story_keys=[story.key for story in stories], pipeline=request.pipeline,
+        formats=[e.name for e in exporters],
+        output=str(request.output.resolve()) if request.output else None))
+    say(f"run id: {run_id} (finish it if interrupted: casewright run --resume {run_id})")
+
+    def make(story: Story) -> tuple[Suite, bool]:
+        return write_story(story, run_id)
+    return make
+
+
+def _say_finished(suite: Suite, note: str, say: Callable[[str], None]) -> None:
+    """Say a story's cases and open findings, one line each."""
+    say(f"  {suite.story.key}: {len(suite.cases)} cases, {len(suite.findings)} open findings "
+        f"({note})")
+    for finding in suite.findings:
+        where = f"{finding.case_id}: " if finding.case_id else ""
+        say(f"    {finding.severity}: {where}{finding.message}")
+
+
 def execute(request: RunRequest, workspace: Workspace, settings: Settings,
             say: Callable[[str], None], *, chat_model: BaseChatModel | None = None,
             memory: Retrieval | None = None) -> list[Suite]:
@@ -214,23 +253,8 @@ def execute(request: RunRequest, workspace: Workspace, settings: Settings,
     began, suites, written = time.perf_counter(), [], []
     with ExitStack() as stack:
         if request.pipeline == "agent":
-            from casewright.assembly import open_agent
-
-            # the model, the memory (and its lock) first: a run that cannot start gets no id
-            write_story = stack.enter_context(open_agent(
-                workspace, settings, state, lambda line: say(f"  {line}"),
-                chat_model=chat_model, memory=memory))
-            run_id = request.resume or new_run_id()
-            save_run(state, RunRecord(
-                run_id=run_id, created_at=datetime.now(UTC),
-                workspace=str(workspace.root.resolve()),
-                story_keys=[story.key for story in stories], pipeline=request.pipeline,
-                formats=[e.name for e in exporters],
-                output=str(request.output.resolve()) if request.output else None))
-            say(f"run id: {run_id} (finish it if interrupted: casewright run --resume {run_id})")
-
-            def make(story: Story) -> tuple[Suite, bool]:
-                return write_story(story, run_id)
+            make = _agent_maker(request, stories, exporters, workspace, settings, say, stack,
+                                chat_model, memory)
         else:
             def make(story: Story) -> tuple[Suite, bool]:
                 return run_fixed(story, settings), False
@@ -247,12 +271,8 @@ def execute(request: RunRequest, workspace: Workspace, settings: Settings,
             suites.append(suite)
             if request.output is not None:
                 written += list(write_suite(suite, exporters, request.output))
-            note = "done in an earlier session" if done_before else f"{seconds:.1f} s"
-            say(f"  {suite.story.key}: {len(suite.cases)} cases, {len(suite.findings)} open "
-                f"findings ({note})")
-            for finding in suite.findings:
-                where = f"{finding.case_id}: " if finding.case_id else ""
-                say(f"    {finding.severity}: {where}{finding.message}")
+            _say_finished(suite, "done in an earlier session" if done_before
+                          else f"{seconds:.1f} s", say)
     if request.output is None:
         sys.stdout.write(render_stdout(suites, exporters[0]))
     else:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from casewright.errors import InputError
 from casewright.files import write_atomic
-from casewright.runs import RUN_ID_ALPHABET, new_run_id
+from casewright.run_records import RUN_ID_ALPHABET, new_run_id
 
 SESSIONS_FOLDER = "sessions"
 

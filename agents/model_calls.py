@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from casewright.agents.state import Evidence
 from casewright.errors import ModelOutputError
-from casewright.llm.prompting import prefix_stable_messages
+from casewright.llm.messages import prefix_stable_messages
 from casewright.models import Story, TestCase
 from casewright.prompts import load_template
 
