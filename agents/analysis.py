@@ -81,6 +81,9 @@ EXAMPLE_COUNT = 3
 """How many things a total counts in test data: more than one, so plurals and sums show."""
 _TOTAL = re.compile(r"\b(?P<lead>(?:a|the) (?:total|count|number) of) (?P<what>[a-z][^,.;]*?)"
                     r"(?=\s+and\s|[,.;]|$)")
+_ONTO = frozenset({"to", "on", "onto", "into", "from"})
+_SIGNED_OUT = re.compile(r"\b(?:not (?:logged|signed) in|(?:logged|signed) out|without "
+                         r"(?:logging|signing) in)\b", re.IGNORECASE)
 _SEARCH = re.compile(r"^Search (?P<by>for|by) (?P<what>[\w\s-]+?)(?: by .+| from .+)?$")
 _SEARCH_USING = re.compile(r"^Search for (?P<what>[\w\s-]+?) (?:using|with|in) .+$")
 _NAVIGATE = re.compile(r"^(?:Navigate|Go) to (?:the )?(?P<where>.+)$")
@@ -635,7 +638,8 @@ def data_state(behaviour: Behaviour) -> None:
 def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
     """Set up what the action views or acts on: 'View an archived petition' needs one.
 
-    'Try to delete the creator's signature' needs 'The creator's signature exists'. Nothing
+    'Try to delete the creator's signature' needs 'The creator's signature exists', and 'Add
+    tags to an open petition' needs 'There is an open petition'. Nothing
     is added where the set-up already names the thing, for a screen, or for a bare name.
     """
     if len(behaviour.actions) != 1:
@@ -644,8 +648,12 @@ def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
     doc = parse(f"They {action[:1].lower()}{action[1:]}")  # a bare imperative parses badly
     verb = doc[1].lemma_.lower() if len(doc) > 1 else ""
     target = next((t for t in doc if t.dep_ == "dobj" and t.head.i == 1), None)
-    if target is None or verb not in _VIEW_VERBS | _ACT_ON_VERBS or \
-            target.lemma_.lower() in UI_NOUNS or target.pos_ not in {"NOUN", "PROPN"}:
+    if target is None or verb not in _VIEW_VERBS | _ACT_ON_VERBS:
+        target = next((t for t in doc if t.dep_ == "pobj" and t.head.head.i == 1 and  # "add
+                       t.head.lower_ in _ONTO and doc[t.left_edge.i].lower_ in {"a", "an"}),
+                      None)  # tags to an open petition": the petition is there first
+    if target is None or target.lemma_.lower() in UI_NOUNS or \
+            target.pos_ not in {"NOUN", "PROPN"}:
         return
     said = " ".join([*behaviour.preconditions, *(c.text for c in behaviour.conditions)]).lower()
     if target.lemma_.lower() in said or target.text.lower() in said or _EXISTENCE.search(said):
@@ -666,6 +674,29 @@ def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
     else:
         return
     behaviour.preconditions.append(text[:1].upper() + text[1:])
+
+
+def _signed_out(behaviour: Behaviour) -> None:
+    """Refuse an act done signed out when no outcome is stated: access control, by default.
+
+    "Accessing the job admin when not logged in" -> signed out, try to access the job admin:
+    it is not accessed (and, signed in, it is). A criterion that states an outcome keeps it.
+    """
+    if len(behaviour.actions) != 1 or behaviour.prohibited or len(behaviour.effects) != 1:
+        return
+    action, effect = behaviour.actions[0], behaviour.effects[0]
+    out = _SIGNED_OUT.search(action)
+    bare = _SIGNED_OUT.sub("", action).strip()
+    if not (out or any(_SIGNED_OUT.search(c.text) for c in behaviour.conditions)) or not (
+            effect.derived or effect.text in {outcome_of(action), outcome_of(bare)}):
+        return
+    if out:  # "View the admin hub without signing in": the set-up, not the act
+        behaviour.conditions.append(Condition(text="the user is not signed in",
+                                              connective="when"))
+        action = bare
+    behaviour.effects = [Effect(text=negate(outcome_of(action) or effect.text))]
+    behaviour.actions = [f"Try to {action[:1].lower()}{action[1:]}"]
+    behaviour.prohibited = True
 
 
 def _counted(behaviour: Behaviour) -> None:
@@ -767,6 +798,7 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
         for condition in behaviour.conditions:
             condition.text = _PRONOUN.sub(person, condition.text)
     _attempt_as_action(behaviour)
+    _signed_out(behaviour)
     target_exists(behaviour, person)
     _counted(behaviour)
     behaviour.untriggered = not behaviour.actions and not behaviour.conditions and \

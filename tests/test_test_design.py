@@ -233,6 +233,18 @@ def test_an_option_not_offered_is_looked_for_after_starting_the_feature() -> Non
         ("Look for the Payment plan option", "The Payment plan option is not available")]
 
 
+def test_an_act_done_signed_out_with_no_outcome_stated_is_refused() -> None:
+    """Access control by default: signed out it is refused, signed in it is done."""
+    refused, allowed = design(only("Accessing the job admin when not logged in"))
+    assert (refused.kind, [s.text for s in refused.settings], refused.actions,
+            refused.outcome) == ("negative", ["Not logged in"], ["Try to access the job admin"],
+                                 ["The job admin is not accessed"])
+    assert (allowed.kind, allowed.outcome) == ("positive", ["The job admin is accessed"])
+    hub = only("Viewing the admin hub without signing in")
+    assert [c.text for c in hub.conditions] == ["the user is not signed in"]
+    assert only("Adding tags to an open petition").preconditions == ["There is an open petition"]
+
+
 def test_what_a_person_receives_needs_what_sends_it() -> None:
     """With no trigger in the criterion or the story, the question stands in for the case."""
     story = Story(key="EP-46", project="EP", summary="Unsubscribing from petition updates",
