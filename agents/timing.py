@@ -23,9 +23,8 @@ _UNIT = (r"(?P<unit>working days?|business days?|calendar days?|days?|weeks?|mon
 _DEADLINE = re.compile(r"\bwithin\s+" + _COUNT + r"\s+" + _UNIT +
                        r"(?:\s+of\s+(?P<event>(?:the|a|an|their|its)\s+[a-z' -]+?))?"
                        r"(?=$|[,.;)]|\s+(?:and|or|but|if|when|unless)\b)", re.IGNORECASE)
-_WAIT = re.compile(r"\b" + _COUNT + r"\s+" + _UNIT + r"\s+after\s+(?!the\s+[a-z]+\s+date\b)"
-                   r"(?P<event>[a-z' -]+?)(?=$|[,.;)]|\s+(?:and|or|but|if|when|unless)\b)",
-                   re.IGNORECASE)
+_WAIT = re.compile(r"\b" + _COUNT + r"\s+" + _UNIT + r"\s+after\s+(?P<event>[a-z' -]+?)"
+                   r"(?=$|[,.;)]|\s+(?:and|or|but|if|when|unless)\b)", re.IGNORECASE)
 FRIDAY = datetime(2026, 1, 30, 10, 0)
 """Where a deadline starts in test data: a Friday, so working days cross the weekend."""
 
@@ -46,6 +45,8 @@ def find_timings(text: str) -> list[Timing]:
     found = []
     for expression, wait in ((_DEADLINE, False), (_WAIT, True)):
         for match in expression.finditer(text):
+            if wait and re.search(r"\b(?:date|day)$", match["event"], re.IGNORECASE):
+                continue  # "a due date 30 days after the request date" is a date, not a wait
             count = _COUNT_WORDS.get(match["n"].lower()) or int(match["n"])
             unit = match["unit"].lower().removesuffix("s")
             found.append(Timing(match[0].strip(), count, unit, match["event"], wait))

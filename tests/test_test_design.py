@@ -26,6 +26,7 @@ from casewright.agents.techniques import (
     role_cases,
     state_cases,
 )
+from casewright.agents.timing import find_timings
 from casewright.models import AcceptanceCriterion, Story
 from casewright.quality import negatives_asserting_positive, restates
 
@@ -310,6 +311,8 @@ def test_a_wait_is_tested_on_the_day_it_ends_and_the_day_before() -> None:
     assert early.settings[1].text == "It is now Thursday 30 July 2026, just short of 6 months"
     assert early.outcome == ["The petitions are not anonymized"]
     assert ends.data == "Saturday 31 January 2026; Friday 31 July 2026"
+    assert find_timings("the agent picks a new due date 14 days after the original due date"
+                        ) == []  # a date counted from a date: example dates, not a wait
 
 
 def test_the_nth_go_is_a_limit_with_the_go_before_it() -> None:
