@@ -101,8 +101,11 @@ def model_provenance(chat_model: BaseChatModel, settings: Settings) -> Provenanc
         report = describe_model(chat_model)
     except TypeError:  # a caller's own model, not one load_chat_model built
         return {"model": type(chat_model).__name__, "model_provider": chat_model._llm_type}
+    adapter: ProvenanceValues = {"model_adapter": report.adapter.name,
+                                 "model_adapter_sha256": report.adapter_sha256} \
+        if report.adapter is not None else {}
     return {"model": report.model, "model_provider": report.provider,
-            "model_sha256": report.sha256, "model_base_url": report.base_url,
+            "model_sha256": report.sha256, **adapter, "model_base_url": report.base_url,
             "seed": settings.model_seed, "temperature": settings.model_temperature}
 
 

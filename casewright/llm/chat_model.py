@@ -40,6 +40,8 @@ class LlamaCppChatModel(BaseChatModel):
     """
 
     model_path: Path = Field(description="The GGUF file.")
+    adapter_path: Path | None = Field(default=None, description="A GGUF LoRA adapter llama.cpp "
+                                      "applies to the model (see casewright.llm.adapter).")
     # llama.cpp rounds the context up to a multiple of 256 but llama-cpp-python sizes its
     # buffers by the number asked, so any other size crashes once a prompt falls in between.
     n_ctx: int = Field(default=8192, ge=256, multiple_of=256, description="Context in tokens.")
@@ -66,11 +68,13 @@ class LlamaCppChatModel(BaseChatModel):
     @property
     def _identifying_params(self) -> dict[str, Any]:
         return {"model_path": str(self.model_path), "n_ctx": self.n_ctx, "seed": self.seed,
-                "temperature": self.temperature}
+                "temperature": self.temperature,
+                "adapter_path": str(self.adapter_path) if self.adapter_path else None}
 
     def loaded(self) -> LoadedModel:
         """Return the process's llama.cpp instance for this file, loading it on first use."""
-        return get_model(LlamaKey(self.model_path.resolve(), self.n_ctx, self.n_threads))
+        return get_model(LlamaKey(self.model_path.resolve(), self.n_ctx, self.n_threads,
+                                  self.adapter_path.resolve() if self.adapter_path else None))
 
     def _options(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """Return one call's sampling options: the fields, overridden by bound kwargs."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 from langchain_core.language_models import BaseChatModel
@@ -9,7 +10,9 @@ from pydantic import SecretStr
 
 from casewright.config import Settings
 from casewright.errors import ConfigError
+from casewright.llm.adapter import checked_adapter
 from casewright.llm.chat_model import LlamaCppChatModel
+from casewright.llm.gguf import check_gguf
 from casewright.llm.reencode import runnable_bundled_model
 
 if TYPE_CHECKING:
@@ -39,11 +42,19 @@ def load_chat_model(settings: Settings) -> BaseChatModel:
         return _server_model(settings)
     threads: _Threads = ({"n_threads": settings.model_threads}
                          if settings.model_threads is not None else {})
+    path = local_model_path(settings)
+    adapter = checked_adapter(settings.model_adapter, check_gguf(path)) \
+        if settings.model_adapter is not None else None
     return LlamaCppChatModel(
-        model_path=settings.model_path if settings.model_path is not None
-        else runnable_bundled_model(settings.home / "cache"),
-        n_ctx=settings.model_context, seed=settings.model_seed,
-        temperature=settings.model_temperature, max_tokens=settings.model_max_tokens, **threads)
+        model_path=path, adapter_path=adapter, n_ctx=settings.model_context,
+        seed=settings.model_seed, temperature=settings.model_temperature,
+        max_tokens=settings.model_max_tokens, **threads)
+
+
+def local_model_path(settings: Settings) -> Path:
+    """Return the GGUF file llama.cpp runs: the setting's, or the bundled model as Q8_0."""
+    return settings.model_path if settings.model_path is not None \
+        else runnable_bundled_model(settings.home / "cache")
 
 
 def _server_model(settings: Settings) -> ServerChatModel:

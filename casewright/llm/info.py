@@ -29,6 +29,8 @@ class ModelReport(BaseModel):
     path: Path | None = None
     size_bytes: int | None = None
     sha256: str | None = None
+    adapter: Path | None = None
+    adapter_sha256: str | None = None
     context_tokens: int | None = None
     threads: int | None = None
     load_seconds: float | None = None
@@ -39,7 +41,8 @@ class ModelReport(BaseModel):
         """Return the report as `name  value` lines, leaving out what does not apply."""
         size = f"{self.size_bytes / 1e6:.1f} MB" if self.size_bytes is not None else None
         rows = [("provider", self.provider), ("model", self.model), ("path", self.path),
-                ("size", size), ("sha256", self.sha256), ("context", self.context_tokens),
+                ("size", size), ("sha256", self.sha256), ("adapter", self.adapter),
+                ("adapter sha256", self.adapter_sha256), ("context", self.context_tokens),
                 ("threads", self.threads), ("base url", self.base_url),
                 ("response", self.response_format),
                 ("load", f"{self.load_seconds:.2f} s" if self.load_seconds is not None else None)]
@@ -64,6 +67,8 @@ def describe_model(model: BaseChatModel) -> ModelReport:
         return ModelReport(
             provider="local", model=model.model_path.name, path=model.model_path,
             size_bytes=model.model_path.stat().st_size, sha256=file_sha256(model.model_path),
+            adapter=model.adapter_path,
+            adapter_sha256=file_sha256(model.adapter_path) if model.adapter_path else None,
             context_tokens=loaded.llama.n_ctx(), threads=model.n_threads,
             load_seconds=loaded.load_seconds)
     from casewright.llm.server import ServerChatModel  # langchain-openai: only when in use

@@ -67,6 +67,7 @@ class LlamaKey:
     path: Path
     n_ctx: int
     n_threads: int
+    adapter: Path | None = None
 
 
 @dataclass
@@ -119,7 +120,8 @@ def _load(key: LlamaKey) -> LoadedModel:
         # CC-101 took 53.6 s with it and 62-69 s without, in the same batches.
         llama = GrammarCheckingLlama(model_path=str(key.path), n_ctx=key.n_ctx,
                                      n_threads=key.n_threads, n_threads_batch=key.n_threads,
-                                     flash_attn=True, verbose=False)
+                                     flash_attn=True, verbose=False,
+                                     lora_path=str(key.adapter) if key.adapter else None)
     except ValueError as error:
         raise ConfigError(f"{PATH_SETTING}: llama.cpp cannot load '{key.path}' ({error})",
                           hint="check that the file is a complete GGUF model that this "

@@ -1,0 +1,144 @@
+"""`casewright finetune`: teach the local model the team's wording, as a LoRA llama.cpp loads.
+
+The examples are the team's cases (the workspace's tests/ and the approved cases runs and
+chat sessions kept), or the approved cases of the runs named, and any JSONL of chat records,
+each in the writer's own chat (`examples.py`). A fifth are held out. The model answers them
+before training, a LoRA is trained on the rest (`lora.py`), written as a GGUF adapter
+stamped with the base model's hash (`gguf_adapter.py`), and the model answers them again
+with the adapter. Ctrl-C keeps the last checkpoint; the same command resumes from it.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Callable, Sequence
+from importlib.util import find_spec
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from casewright.approval import approved_cases
+from casewright.config import Settings
+from casewright.errors import CasewrightError, ConfigError
+from casewright.llm.adapter import ADAPTER_SETTING
+from casewright.llm.chat_model import LlamaCppChatModel
+from casewright.llm.factory import local_model_path
+from casewright.models import TestCase
+from casewright.run_records import load_run, state_folder
+from casewright.tools.workspace import Workspace
+from casewright.training import lora
+from casewright.training.evaluation import TABLE_HEAD, Scores, evaluate
+from casewright.training.examples import Example, case_examples, held_out, read_jsonl
+from casewright.training.gguf_adapter import write_adapter
+
+EXTRA_HINT = "pip install 'casewright[finetune]' (torch, transformers, peft)"
+
+
+class FinetuneRequest(BaseModel):
+    """What `casewright finetune` was asked for."""
+
+    runs: list[str] = []
+    jsonl: list[Path] = []
+    epochs: int = 2
+    rank: int = 8
+    max_steps: int | None = None
+    output: Path | None = None
+    evaluate: bool = True
+
+
+class FinetuneResult(BaseModel):
+    """The adapter written, how training ended, and the held-out scores before and after."""
+
+    adapter: Path
+    examples: int
+    held_out: int
+    steps: int
+    loss: float
+    seconds: float
+    before: Scores | None = None
+    after: Scores | None = None
+
+    def table(self) -> str:
+        """Return the before/after comparison as a Markdown table."""
+        if self.before is None or self.after is None:
+            return ""
+        return "\n".join([TABLE_HEAD, self.before.row("base"), self.after.row("base + adapter")])
+
+
+def gather(request: FinetuneRequest, workspace: Workspace, settings: Settings) -> list[Example]:
+    """Return the examples: the named runs' approved cases (else the team's), and the JSONL."""
+    cases: list[TestCase]
+    if request.runs:
+        from casewright.agents.checkpoints import finished_suites
+
+        state = state_folder(settings)
+        cases = []
+        for run_id in request.runs:
+            record = load_run(state, run_id)
+            suites, _ = finished_suites(state, run_id, record.story_keys)
+            cases += [case for suite in suites for case in approved_cases(suite)]
+    else:
+        cases = workspace.existing_tests()
+    examples = case_examples(workspace, cases, settings.product,
+                             settings.agent_objectives_per_criterion)
+    for path in request.jsonl:
+        examples += read_jsonl(path)
+    return examples
+
+
+def finetune(request: FinetuneRequest, workspace: Workspace, settings: Settings,
+             say: Callable[[str], None]) -> FinetuneResult:
+    """Train, write and compare an adapter for the local model; return what came of it."""
+    missing = [name for name in ("torch", "transformers", "peft") if find_spec(name) is None]
+    if missing:
+        raise ConfigError(f"fine-tuning needs {', '.join(missing)}, not installed",
+                          hint=EXTRA_HINT)
+    if settings.model_provider != "local":
+        raise ConfigError("fine-tuning trains the local model; CASEWRIGHT_MODEL_PROVIDER is "
+                          f"{settings.model_provider!r}", hint="unset it to train the local model")
+    examples = gather(request, workspace, settings)
+    training, kept_out = held_out(examples, settings.model_seed)
+    say(f"examples: {len(examples)} ({len(training)} to train on, {len(kept_out)} held out)")
+    base_path = local_model_path(settings)
+    folder = state_folder(settings) / "finetune"
+    adapter = request.output or folder / f"{base_path.stem}.lora.gguf"
+    before = held_out_scores(settings, base_path, None, kept_out, "before", say) \
+        if request.evaluate else None
+    say(f"loading {base_path.name} into transformers ...")
+    base = lora.load_base(base_path, settings.model_threads)
+    chosen = lora.TrainSettings(rank=request.rank, alpha=2.0 * request.rank)
+    try:
+        result = lora.train(base, [e.chat() for e in training], folder, chosen,
+                            epochs=request.epochs, max_steps=request.max_steps,
+                            checkpoint_every=10, on_progress=_reporter(say))
+        write_adapter(lora.checkpoint_weights(folder), adapter)
+    except OSError as error:
+        if error.errno == errno.ENOSPC:
+            raise CasewrightError(f"no space left on the device writing to '{folder}'",
+                                  hint="free some disk space; the last checkpoint is kept "
+                                  "and the same command resumes from it") from None
+        raise
+    say(f"adapter: {adapter} (set {ADAPTER_SETTING} or model_adapter in casewright.toml)")
+    after = held_out_scores(settings, base_path, adapter, kept_out, "after", say) \
+        if request.evaluate else None
+    return FinetuneResult(adapter=adapter, examples=len(examples), held_out=len(kept_out),
+                          steps=result.step, loss=result.loss, seconds=result.seconds,
+                          before=before, after=after)
+
+
+def held_out_scores(settings: Settings, base: Path, adapter: Path | None,
+                    examples: Sequence[Example], when: str,
+                    say: Callable[[str], None]) -> Scores:
+    """Return how the local model, with the adapter if given, does on held-out examples."""
+    model = LlamaCppChatModel(model_path=base, adapter_path=adapter, n_ctx=settings.model_context,
+                              seed=settings.model_seed, temperature=0.0,
+                              max_tokens=settings.model_max_tokens)
+    return evaluate(model, examples, lambda line: say(f"{when}: {line}"))
+
+
+def _reporter(say: Callable[[str], None]) -> Callable[[lora.Progress], None]:
+    def report(done: lora.Progress) -> None:
+        left = (done.total - done.step) * done.seconds / max(done.step, 1)
+        say(f"step {done.step}/{done.total}: loss {done.loss:.3f}, {done.seconds:.0f} s, "
+            f"about {left:.0f} s left")
+    return report
