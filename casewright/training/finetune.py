@@ -100,8 +100,8 @@ def finetune(request: FinetuneRequest, workspace: Workspace, settings: Settings,
     training, kept_out = held_out(examples, settings.model_seed)
     say(f"examples: {len(examples)} ({len(training)} to train on, {len(kept_out)} held out)")
     base_path = local_model_path(settings)
-    folder = state_folder(settings) / "finetune"
-    adapter = request.output or folder / f"{base_path.stem}.lora.gguf"
+    adapter = request.output or state_folder(settings) / "finetune" / f"{base_path.stem}.lora.gguf"
+    folder = adapter.with_name(f"{adapter.name}.checkpoint")  # resumed by the same command
     before = held_out_scores(settings, base_path, None, kept_out, "before", say) \
         if request.evaluate else None
     say(f"loading {base_path.name} into transformers ...")
