@@ -74,7 +74,7 @@ _ACT_ON_VERBS = frozenset({"delete", "remove", "edit", "change", "update", "amen
                            "close", "reopen", "archive", "publish", "reject", "approve",
                            "restore", "hide", "invalidate", "validate", "moderate", "download",
                            "export", "print", "anonymize", "anonymise", "flag", "tag", "merge",
-                           "unsubscribe", "sign", "share", "withdraw"})
+                           "unsubscribe", "sign", "share", "withdraw", "sponsor", "support"})
 """Verbs that act on something that must exist first: its existence is the test's set-up."""
 _EXISTENCE = re.compile(r"\b(?:there (?:is|are)|none|no \w+|exists?)\b")
 EXAMPLE_COUNT = 3
@@ -676,6 +676,20 @@ def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
     behaviour.preconditions.append(text[:1].upper() + text[1:])
 
 
+def _first_to_act(behaviour: Behaviour) -> None:
+    """Read 'First person sponsors a petition' as a state, not a role: nobody has yet."""
+    found = re.match(r"^(?:the\s+)?first\s+(?P<who>[a-z]+)$", behaviour.actor or "",
+                     re.IGNORECASE)
+    if found is None or len(behaviour.actions) != 1:
+        return
+    doc = parse(f"They {behaviour.actions[0][:1].lower()}{behaviour.actions[0][1:]}")
+    if len(doc) < 3 or doc[1].pos_ != "VERB":
+        return
+    behaviour.actor = None
+    behaviour.preconditions.append(f"No one has {inflect(doc[1].lemma_, 'VBN')} "
+                                   f"{doc[2:].text} yet")
+
+
 def _signed_out(behaviour: Behaviour) -> None:
     """Refuse an act done signed out when no outcome is stated: access control, by default.
 
@@ -800,6 +814,7 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
     _attempt_as_action(behaviour)
     _signed_out(behaviour)
     target_exists(behaviour, person)
+    _first_to_act(behaviour)
     _counted(behaviour)
     behaviour.untriggered = not behaviour.actions and not behaviour.conditions and \
         bool(behaviour.effects) and _received(behaviour.effects[0].text)

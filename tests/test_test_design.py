@@ -244,6 +244,10 @@ def test_an_act_done_signed_out_with_no_outcome_stated_is_refused() -> None:
     hub = only("Viewing the admin hub without signing in")
     assert [c.text for c in hub.conditions] == ["the user is not signed in"]
     assert only("Adding tags to an open petition").preconditions == ["There is an open petition"]
+    first = only("First person sponsors a petition")  # a state, not a role called "first person"
+    assert (first.actor, first.preconditions, first.actions) == (
+        None, ["There is a petition", "No one has sponsored the petition yet"],
+        ["Sponsor the petition"])
 
 
 def test_what_a_person_receives_needs_what_sends_it() -> None:
