@@ -100,6 +100,22 @@ def test_an_adapter_trained_on_another_model_is_refused_by_hash(tmp_path: Path) 
         checked_adapter(tmp_path / "missing.gguf", bundled_model_path())
 
 
+def test_a_model_transformers_cannot_read_is_one_line(tmp_path: Path) -> None:
+    """A GGUF of an architecture transformers does not support: a ConfigError naming why."""
+    import gguf
+
+    from casewright.training.lora import load_base
+
+    writer = gguf.GGUFWriter(tmp_path / "mamba.gguf", "mamba")
+    writer.add_tensor("token_embd.weight", np.zeros((4, 4), np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    with pytest.raises(ConfigError, match="transformers cannot load 'mamba.gguf' for training"):
+        load_base(tmp_path / "mamba.gguf", threads=1)
+
+
 def test_chrf_scores_character_overlap() -> None:
     """Identical text scores 100, nothing in common 0, a near copy in between."""
     assert chrf("Open the account", "Open the account") == pytest.approx(100.0)

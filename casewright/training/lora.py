@@ -86,9 +86,14 @@ def load_base(path: Path, threads: int | None = None) -> Base:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     torch.set_num_threads(threads or machine_threads())
-    tokenizer = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
-    model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name,
-                                                 dtype=torch.float32)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
+        model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name,
+                                                     dtype=torch.float32)
+    except (ValueError, KeyError, OSError) as error:  # an architecture it cannot read
+        raise ConfigError(f"transformers cannot load '{path.name}' for training ({error})",
+                          hint="fine-tune the bundled model, or a llama-architecture GGUF"
+                          ) from None
     if model.config.model_type != "llama":
         raise ConfigError(f"'{path}' is a {model.config.model_type} model; fine-tuning "
                           "supports llama-architecture GGUF files only",
