@@ -23,6 +23,7 @@ from casewright.agents.language import (
     negate,
     parse,
     passive_result,
+    persona_parse,
     pipeline,
     plural,
 )
@@ -41,7 +42,8 @@ _CONNECTIVES = (r"only if|only when|if|when|whenever|while|once|unless|as long a
 _LEADING = re.compile(rf"^(?P<con>{_CONNECTIVES})\s+(?P<cond>.+?)(?:,\s*(?:then\s+)?|\s+then\s+)"
                       r"(?P<rest>.+)$", re.IGNORECASE)
 _LEADING_BARE = re.compile(rf"^(?P<con>{_CONNECTIVES})\s+(?P<body>.+)$", re.IGNORECASE)
-_TRAILING = re.compile(rf"^(?P<rest>.+?),?\s+(?P<only>only\s+)?(?P<con>{_CONNECTIVES})\s+"
+_TRAILING = re.compile(rf"^(?P<rest>.+?),?\s+(?P<only>only\s+)?(?P<con>{_CONNECTIVES})"
+                       r"(?<!once(?= when| if| after))\s+"  # "notified once when ...": one time
                        r"(?P<cond>.+)$", re.IGNORECASE)
 _OTHERWISE = re.compile(r"^(otherwise|if not|else)\b[,\s]*", re.IGNORECASE)
 _OTHERWISE_PHRASE = re.compile(r"\s*\b(below|above|under|over|outside|beyond) (that|this|it|"
@@ -56,9 +58,10 @@ _DOING = re.compile(r"^(?P<who>(?:an?|the)\s+[a-z]+)\s+(?P<doing>[a-z]+ing\b.+?)
 _TIMED = re.compile(r"^(?P<rest>.+?),?\s+(?P<con>before|after|upon|on)\s+(?P<cond>[a-z]+ing\b.*)$",
                     re.IGNORECASE)
 _TRIGGER = re.compile(r"^(?:on|upon|after)\s+(?P<verb>[a-z]+)\b,?\s+", re.IGNORECASE)
-_REPEAT = re.compile(r"\b(first time|second|again|subsequent\w*|only once|once (?:per|every|"
-                     r"in|an? (?:day|week|month|year))\b|per (?:account|customer|user|day|week|"
-                     r"month|year)|in a rolling)\b", re.IGNORECASE)
+_REPEAT = re.compile(r"\b(first time|second|again|more than once|subsequent\w*|only once|"
+                     r"once (?:per|every|in|an? (?:day|week|month|year))\b|"
+                     r"per (?:account|customer|user|day|week|month|year)|in a rolling)\b",
+                     re.IGNORECASE)
 _REQUIREMENT = re.compile(r"^(?:every|each|all|any|a|an|the)?\s*(?P<noun>[\w &-]+?)\s+"
                           r"(?:needs|need|requires|require|must have|must include)\s+"
                           r"(?P<what>.+)$", re.IGNORECASE)
@@ -69,7 +72,7 @@ _NOT_ALLOWED = re.compile(r"^(?P<what>.+?)\s+(?:are|is)\s+not\s+(?:allowed|accep
                           r"$", re.IGNORECASE)
 _SHOWN = re.compile(r"\b(shows?|lists?|displays?)\b", re.IGNORECASE)
 _VIEW_VERBS = frozenset({"view", "browse", "see", "search", "find", "list", "look", "read",
-                         "open", "visit", "filter", "sort"})
+                         "open", "visit", "filter", "sort", "access", "fetch"})
 _ACT_ON_VERBS = frozenset({"delete", "remove", "edit", "change", "update", "amend", "cancel",
                            "close", "reopen", "archive", "publish", "reject", "approve",
                            "restore", "hide", "invalidate", "validate", "moderate", "download",
@@ -86,6 +89,8 @@ _SIGNED_OUT = re.compile(r"\b(?:not (?:logged|signed) in|(?:logged|signed) out|w
                          r"(?:logging|signing) in)\b", re.IGNORECASE)
 _SEARCH = re.compile(r"^Search (?P<by>for|by) (?P<what>[\w\s-]+?)(?: by .+| from .+)?$")
 _SEARCH_USING = re.compile(r"^Search for (?P<what>[\w\s-]+?) (?:using|with|in) .+$")
+_STOP_START = re.compile(r"^(?P<how>stop|start|begin)\s+(?P<doing>[a-z]+ing)\s+(?P<rest>.+)$",
+                         re.IGNORECASE)
 _NAVIGATE = re.compile(r"^(?:Navigate|Go) to (?:the )?(?P<where>.+)$")
 _SEES = re.compile(r"^(?P<who>.+?)\s+(?:can |should |must |will )?(?:see|know|tell|be told)s?\s+"
                    r"(?:when|whether|if|that)\s+(?P<what>.+)$", re.IGNORECASE)
@@ -93,7 +98,7 @@ _UI_ACTS = frozenset({"click", "press", "tap", "select", "choose", "follow", "en
                       "fill", "be"})
 _RECEIVES = frozenset({"get", "receive", "see", "hear", "need", "want"})
 _EACH = re.compile(r"\b(?:each|every|all)\s+(?P<noun>(?:[a-z-]+\s){0,3}?[a-z-]+?)(?=\s+(?:with|"
-                   r"that|which|on|in|for|and|,|$))", re.IGNORECASE)
+                   r"that|which|on|in|for|and)\b|\s*,|\s*$)", re.IGNORECASE)
 _ONLY_ROLE = re.compile(r"\bonly\s+(?:an?\s+|the\s+)?(?P<role>[A-Za-z][A-Za-z &-]{2,60}?)\s+"
                         r"(?:can|may|is allowed|are allowed|is able|are able|has access)\b",
                         re.IGNORECASE)
@@ -105,6 +110,9 @@ _NOT_COMPLEMENTS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "neg", "cc
 _FINITE_TAGS = frozenset({"MD", "VBZ", "VBP", "VBD"})
 _ATTEMPT = re.compile(r"^(?P<who>.+?)\s+(?:tries|try|tried|attempts|attempt|attempted)\s+to\s+"
                       r"(?P<act>.+)$", re.IGNORECASE)
+_INVALID = re.compile(r"\b(?:an? )?(?:invalid|incorrect|malformed|wrong)\s+(?P<what>"
+                      r"e-?mail address|phone number|date of birth|sort code|[a-z]+)\b",
+                      re.IGNORECASE)
 _PRONOUN = re.compile(r"^(he|she|they|i|we)\b", re.IGNORECASE)
 VAGUE_WORDS = ("quick", "quickly", "fast", "easy", "easily", "simple", "simply",
                "user-friendly", "user friendly", "intuitive", "appropriate", "appropriately",
@@ -259,11 +267,12 @@ def _vague(text: str, subject: str) -> list[Ambiguity]:
 
 
 def _person_subject(clause: str) -> str | None:
-    doc = parse(clause)
+    doc = persona_parse(clause)
     subject = next((t for t in doc if t.dep_ == "nsubj"), None)
     if subject is None or not is_person(subject):
         return None
-    return doc[subject.left_edge.i:subject.i + 1].text
+    return parse(clause)[subject.left_edge.i:subject.i + 1].text if doc.text != clause \
+        else doc[subject.left_edge.i:subject.i + 1].text
 
 
 def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
@@ -287,13 +296,15 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
                 current.otherwise.append(Effect(text=_OTHERWISE.sub("", sentence)))
                 continue
             behaviour = Behaviour(criterion_id=criterion.criterion_id)
+            sentence = _implied_subject(sentence)
             _read_sentence(sentence, behaviour)
             behaviours.append(_finished(behaviour, sentence))
     if not behaviours:
         behaviours = [Behaviour(criterion_id=criterion.criterion_id)]
     text = clean(criterion.text)
     subject = next((b.effects[0].text for b in behaviours if b.effects), criterion.criterion_id)
-    behaviours[0].ambiguities = _vague(text, f"{criterion.criterion_id} ('{_short(subject)}')")
+    behaviours[0].ambiguities[:0] = _vague(text, f"{criterion.criterion_id} "
+                                           f"('{_short(subject)}')")
     for behaviour in behaviours:
         vague_only = behaviour.effects and all(_VAGUE.search(e.text) for e in behaviour.effects)
         if behaviour.unparsed and behaviour.effects:  # "Laura wants to sign ...": no outcome
@@ -303,7 +314,9 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
         elif not behaviour.effects or vague_only:
             behaviour.unparsed = "no observable outcome: the criterion does not say what the " \
                 "tester should see"
-        elif behaviour.actions and len(behaviour.effects) == 1 and not behaviour.prohibited \
+        elif behaviour.actions and not behaviour.prohibited and all(
+                _own_act(e.text) for e in behaviour.effects) or \
+                behaviour.actions and len(behaviour.effects) == 1 and not behaviour.prohibited \
                 and (_names_an_act(behaviour.effects[0].text) or (
                     not behaviour.conditions and _bare_result(behaviour) and
                     parse(behaviour.actions[0])[0].lemma_.lower() in _UI_ACTS)):
@@ -320,10 +333,40 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
     return behaviours
 
 
+def _implied_subject(sentence: str) -> str:
+    """Give a title with no subject its user: 'can post a message' -> 'The user can post ...'.
+
+    Teams title scenarios by what the user does, leaving out who ("sends an invitation from
+    the sidebar"); an instruction ("Reset my password") is left as it is.
+    """
+    doc = parse(sentence)
+    if not doc or any(t.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for t in doc):
+        return sentence
+    lowered = f"{sentence[:1].lower()}{sentence[1:]}"
+    said = parse(f"The user {lowered}")
+    if doc[0].tag_ == "MD" and doc[1:2].text.lower() not in {"be", "not", ""} or (
+            doc[0].lower_.endswith("s") and said[2].tag_ == "VBZ" and said[2].dep_ == "ROOT"):
+        return f"The user {lowered}"
+    return sentence
+
+
 def _names_an_act(text: str) -> bool:
     """Whether a clause only names an act ('Accessing admin'), with no finite verb."""
     doc = parse(text)
     return doc[0].tag_ == "VBG" and not any(t.tag_ in _FINITE_TAGS for t in doc)
+
+
+def _own_act(text: str) -> bool:
+    """Whether a clause is something a person does ('Laura changes it'), not an outcome."""
+    doc = parse(text)
+    subject = next((t for t in doc if t.dep_ == "nsubj" and t.head.dep_ == "ROOT"), None)
+    if subject is None or not is_person(subject) or subject.head.tag_ not in {"VBZ", "VBP"}:
+        return False
+    verb = subject.head
+    made = verb.lemma_ == "get" and any(t.pos_ in {"ADJ", "ADV"} and t.i > verb.i + 1
+                                        for t in verb.children)  # "gets her email wrong"
+    return (made or verb.lemma_ not in _RECEIVES | {"be", "have"}) and \
+        imperative(text) is not None
 
 
 def _bare_result(behaviour: Behaviour) -> bool:
@@ -597,6 +640,11 @@ def outcome_of(action: str) -> str | None:
             "are shown"
     if match := _NAVIGATE.match(action):
         return f"{match['where']} is shown"
+    if match := _STOP_START.match(action):  # "Stop following a tag": it is no longer followed
+        verb = parse(f"they are {match['doing']}")[2].lemma_
+        done = passive_result(f"{verb.capitalize()} {match['rest']}")
+        return done.replace(" is ", " is no longer ", 1).replace(" are ", " are no longer ", 1) \
+            if done and match["how"].lower() == "stop" else done
     result = passive_result(action)
     verb = parse(action)[0].lemma_.lower() if action else ""
     if result and verb in _VIEW_VERBS:
@@ -666,9 +714,14 @@ def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
             core = f"{person}'s {doc[owner.i + 1:target.i + 1].text}"
         text = f"{core} exists"
     elif first.lower_ in {"a", "an"}:  # "an archived petition": then view the one set up
-        text = f"There is {core}"
+        clauses = [t for t in target.children if t.dep_ in {"relcl", "acl"} and t.i > target.i]
+        text = f"There is {doc[target.left_edge.i:clauses[0].right_edge.i + 1].text}" if clauses \
+            else f"There is {core}"  # "a petition that has been taken down"
         behaviour.actions = [re.sub(rf"\b{re.escape(first.text)} (?={re.escape(core[2:].strip())})",
                                     "the ", behaviour.actions[0], count=1)]
+        if clauses:
+            behaviour.actions = [behaviour.actions[0].replace(
+                f" {doc[clauses[0].left_edge.i:clauses[0].right_edge.i + 1].text}", "", 1)]
     elif target.tag_ in {"NNS", "NNPS"} and first.dep_ != "det":  # "signatures by email"
         text = f"There are {core} to {verb}"
     else:
@@ -776,12 +829,31 @@ def _person_effect(behaviour: Behaviour) -> None:
     behaviour.prohibited = prohibited
     plain = re.sub(r"^Try to ", "", action)
     result = outcome_of(plain[:1].upper() + plain[1:])
-    if result:  # the criterion is the act itself: what it leaves is what the tester checks
+    if result and not prohibited and (bad := _INVALID.search(plain)):
+        _refused_data(behaviour, bad, result)
+    elif result:  # the criterion is the act itself: what it leaves is what the tester checks
         behaviour.effects[0] = Effect(text=negate(result) if prohibited else result,
                                       derived=not prohibited)
         behaviour.prohibited = prohibited
         if prohibited and behaviour.allowed_roles:
             behaviour.refused_roles.append(actor)
+
+
+def _refused_data(behaviour: Behaviour, bad: re.Match[str], result: str) -> None:
+    """Expect an act done with invalid data to be refused, and ask what the user is told.
+
+    "Suzie signs a petition with an invalid name" states no outcome; the usual one is a
+    refusal that says what is wrong, which the product owner confirms (some services accept
+    and flag instead).
+    """
+    what = bad["what"]
+    behaviour.effects = [Effect(text=f"The {what} is refused with a message saying what is "
+                                     "wrong"), Effect(text=negate(result))]
+    behaviour.prohibited = True
+    behaviour.ambiguities.append(Ambiguity(word=bad[0], question=(
+        f"{behaviour.criterion_id} does not say what happens with {bad[0]}: its case expects "
+        f"the {what} refused with a message and '{negate(result)}'. Which message should the "
+        "user see, or is it accepted?")))
 
 
 def _attempt_as_action(behaviour: Behaviour) -> None:
@@ -800,6 +872,39 @@ def _attempt_as_action(behaviour: Behaviour) -> None:
             return
 
 
+def _act_as_trigger(behaviour: Behaviour) -> None:
+    """Make the act that shows a person something the action, not a condition to vary.
+
+    "Laura sees notice that she has already signed when she validates more than once": the
+    tester validates (twice), then looks; "Laura does not validate" is nothing to test.
+    """
+    if behaviour.actions or len(behaviour.conditions) != 1 or not behaviour.effects:
+        return
+    condition = behaviour.conditions[0]
+    seer = _person_subject(behaviour.effects[0].text)
+    effect = parse(behaviour.effects[0].text)
+    told = any(t.dep_ == "nsubjpass" and is_person(t) for t in effect)  # "Charlie is notified"
+    who = _person_subject(condition.text)
+    if condition.connective not in {"when", "if", "once", "after"} or who is None or not (
+            told or seer is not None and effect[:].root.lemma_ in _RECEIVES):
+        return
+    text = f"She{condition.text[len(who):]}" if condition.text.startswith(who) else \
+        condition.text  # the parser reads "Suzie signs" as a noun
+    times = condition.quantity is not None and condition.quantity.unit == "times"
+    if times and condition.quantity is not None:
+        text = text.replace(condition.quantity.text, "").strip()
+    verb = next(t for t in parse(text) if t.dep_ == "nsubj").head
+    if verb.tag_ not in {"VBZ", "VBP", "VBD"} or any(t.dep_ in {"aux", "neg"}
+                                                      for t in verb.children):
+        return  # "when she has signed", "when he is not a citizen": a state to vary
+    action = imperative(text)
+    if action is None or (condition.quantity is not None and not times):
+        return
+    behaviour.actions, behaviour.conditions, behaviour.actor = [action], [], who
+    if times and condition.quantity is not None and condition.quantity.value == 1:
+        behaviour.repeat = "more than once"
+
+
 def _finished(behaviour: Behaviour, text: str) -> Behaviour:
     """Fill in the actor, the action, limits, roles, repeat rules and formats."""
     if not behaviour.actions and behaviour.effects:
@@ -812,8 +917,9 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
         for condition in behaviour.conditions:
             condition.text = _PRONOUN.sub(person, condition.text)
     _attempt_as_action(behaviour)
+    _act_as_trigger(behaviour)
     _signed_out(behaviour)
-    target_exists(behaviour, person)
+    target_exists(behaviour, behaviour.actor or person)
     _first_to_act(behaviour)
     _counted(behaviour)
     behaviour.untriggered = not behaviour.actions and not behaviour.conditions and \
@@ -826,7 +932,7 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
                              if not q.text.startswith("within")]
     for effect in behaviour.effects[:1]:
         if (each := _EACH.search(effect.text)) and _SHOWN.search(effect.text):
-            behaviour.preconditions.append(f"At least one {each['noun']} exists")
+            behaviour.preconditions.append(f"There are {EXAMPLE_COUNT} {plural(each['noun'])}")
     if match := _ONLY_ROLE.search(text):
         behaviour.allowed_roles.append(match["role"].strip())
     roles = {re.sub(r"^(an?|the)\s+", "", r, flags=re.I).lower(): r
@@ -834,7 +940,7 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
     behaviour.allowed_roles = list(reversed(list(roles.values())))
     if match := _REPEAT.search(text):
         behaviour.repeat = match[0]
-    if _VALIDATES.search(text):
+    if _VALIDATES.search(text) and not any(_INVALID.search(a) for a in behaviour.actions):
         behaviour.formats = list(dict.fromkeys(m.lower() for m in _FORMATS.findall(text)))
     return behaviour
 

@@ -143,13 +143,29 @@ def _subject(doc: Doc) -> Token | None:
     return next((t for t in doc if t.dep_ in {"nsubj", "nsubjpass"}), None)
 
 
+def persona_parse(clause: str) -> Doc:
+    """Return the parse of a clause, read with 'She' for a leading name the parser misses.
+
+    The small parser reads "Arnold searches for petitions" as nouns; "She searches for
+    petitions" parses as a person's act. Token positions are the same either way.
+    """
+    doc = parse(clause)
+    if _subject(doc) is not None or not doc or not doc[0].text.istitle() or len(doc) < 2 or \
+            doc[1].tag_ not in {"NNS", "VBZ"}:
+        return doc
+    reread = parse(f"She{clause[len(doc[0].text):]}")
+    subject = _subject(reread)
+    return reread if subject is not None and subject.i == 0 and \
+        reread[subject.head.i].pos_ == "VERB" else doc
+
+
 def imperative(clause: str) -> str | None:
     """Return the clause as an instruction to the tester, or None when no person acts in it.
 
     "the agent records a match on 2 of the 3 items" -> "Record a match on 2 of the 3 items";
     "Agent can waive one fee" -> "Waive one fee".
     """
-    doc = parse(clause)
+    doc = persona_parse(clause)
     subject = _subject(doc)
     if subject is None or subject.dep_ != "nsubj" or not is_person(subject):
         return None
@@ -192,8 +208,17 @@ def passive_result(action: str) -> str | None:
     joiner = doc[1].text if len(verbs) > 1 else ""
     participle = f" {joiner} ".join(inflect(v.lemma_.lower(), "VBN") for v in verbs)
     particle = next((f" {t.lower_}" for t in doc if t.dep_ == "prt" and t.head in verbs), "")
-    text = f"{' '.join(words)} {be} {participle}{particle}"  # "taken down", "turned off"
+    text = f"{' '.join(words)} {be} {participle}{particle}{_as_what(doc, phrase[-1].i + 1)}"
     return text[:1].upper() + text[1:]
+
+
+def _as_what(doc: Doc, index: int) -> str:
+    """Return the 'as dormant' an object is marked as ('Mark a petition as dormant'), or ''."""
+    if index >= len(doc) or doc[index].lower_ != "as":
+        return ""
+    end = next((t.i for t in doc[index + 1:] if t.is_punct or t.pos_ in {"CCONJ", "SCONJ"}),
+               len(doc))
+    return f" {doc[index:end].text}" if end > index + 1 else ""
 
 
 def _object_of(doc: Doc) -> tuple[Doc, list[Token], list[Token]] | None:
@@ -213,6 +238,8 @@ def _object_of(doc: Doc) -> tuple[Doc, list[Token], list[Token]] | None:
         named = any(t.pos_ in {"NOUN", "PROPN"} for t in phrase)
         following = doc[token.i + 1] if token.i + 1 < len(doc) else None
         adjectival = token.pos_ == "VERB" and token.dep_ == "amod"  # "the blocked emails list"
+        if named and token.pos_ == "ADV":
+            continue  # "sign the petition again"
         if token.is_punct or (token.pos_ in {"CCONJ", "SCONJ", "VERB", "AUX", "PART"}
                               and not adjectival) or (
                 token.pos_ == "ADP" and (token.lower_ != "of" or following is None

@@ -20,10 +20,11 @@ from casewright.agents.behaviour import Behaviour, Configuration
 from casewright.agents.cases import objective_for, scaffold_objective
 from casewright.agents.context import AgentContext
 from casewright.agents.language import negate
-from casewright.agents.rendering import story_action
+from casewright.agents.rendering import render, story_action
 from casewright.agents.state import AgentState, Objective, Plan
 from casewright.agents.techniques import design
 from casewright.models import AcceptanceCriterion, Finding, Story
+from casewright.quality import restates
 from casewright.wording import headline
 
 MAX_CRITERION = 2000
@@ -69,6 +70,17 @@ def configurations_for(behaviours: list[Behaviour], limit: int) -> list[Configur
     return chosen[:limit]
 
 
+def _runnable(story: Story, criterion: AcceptanceCriterion,
+              configurations: list[Configuration]) -> list[Configuration]:
+    """Return the configurations whose cases add something to the criterion's own words.
+
+    A case that only says the criterion again ("Check the result on screen" -> "Sends an
+    invitation from the sidebar") could not fail; the criterion gets a question instead.
+    """
+    return [c for c in configurations
+            if not restates(render(story, c, f"{story.key}-TC00", "medium", []), criterion)]
+
+
 def plan_story(story: Story, limit: int) -> Plan:
     """Return the objectives, behaviours and analysis findings of a story."""
     objectives: list[Objective] = []
@@ -92,6 +104,13 @@ def plan_story(story: Story, limit: int) -> Plan:
                                     message=questions[-1]))
             found = [b for b in found if not b.untriggered]
         configurations = configurations_for(found, limit)
+        if configurations and not (configurations := _runnable(story, criterion,
+                                                               configurations)):
+            questions.append(f"{cid} ('{headline(criterion.text, 60)}') gives nothing to "
+                             "set up, do or check beyond its own words: what does the user do, "
+                             "and what should they see?")
+            findings.append(Finding(check="ambiguity", criterion_id=cid, severity="warning",
+                                    message=questions[-1]))
         if not configurations and questions:
             continue  # nothing testable until the product owner answers
         if not configurations:

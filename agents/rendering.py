@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from casewright.agents.analysis import split_clauses
+from casewright.agents.analysis import outcome_of, split_clauses
 from casewright.agents.behaviour import Configuration
 from casewright.agents.language import (
     PERSON_WORDS,
@@ -18,7 +18,6 @@ from casewright.agents.language import (
     imperative,
     is_person,
     parse,
-    passive_result,
 )
 from casewright.models import Priority, Step, Story, TestCase
 from casewright.wording import headline, sentence
@@ -53,7 +52,7 @@ def observe_action(outcome: str) -> str:
         name = f"the {name}"
     if is_person(subject):
         return f"Check what {name} receives" if subject.dep_ == "nsubjpass" or \
-            subject.head.lemma_ in {"get", "receive"} else f"Check what the screen shows {name}"
+            subject.head.lemma_ in {"get", "receive"} else "Check what the screen shows"
     verb = subject.head
     if subject.lower_ == "screen":
         return "Check what the screen shows"
@@ -106,6 +105,21 @@ def story_action(story: Story) -> str | None:
     return None
 
 
+def _with_object(action: str, story: Story | None) -> str:
+    """Give a bare verb ('Validate') the object the story uses it with ('her signature')."""
+    if story is None or " " in action.strip():
+        return action
+    lemma = parse(f"they {action.lower()}")[1].lemma_
+    texts = [t for t in (story.summary, *(c.text for c in story.criteria))
+             if lemma.rstrip("e") in t.lower()]  # "validate" in "validating"
+    for doc in map(parse, texts):
+        for token in doc:
+            target = next((t for t in token.children if t.dep_ == "dobj"), None)
+            if token.lemma_ == lemma and target is not None and target.pos_ == "NOUN":
+                return f"{action} {doc[target.left_edge.i:target.i + 1].text}"
+    return action
+
+
 def steps_for(configuration: Configuration, story: Story | None = None) -> list[Step]:
     """Return the steps: each action, then a check of every outcome not yet observed.
 
@@ -115,7 +129,7 @@ def steps_for(configuration: Configuration, story: Story | None = None) -> list[
     with the story's own feature ("Set up a payment plan ...").
     """
     outcomes = [sentence(text) for text in configuration.outcome]
-    actions = [sentence(action) for action in configuration.actions]
+    actions = [sentence(_with_object(action, story)) for action in configuration.actions]
     if not actions and story is not None and outcomes and (
             not observe_action(outcomes[0]).startswith("Look for") or
             re.search(r"\b(never|not)\b", outcomes[0])) and (feature := story_action(story)):
@@ -124,13 +138,13 @@ def steps_for(configuration: Configuration, story: Story | None = None) -> list[
             outcomes = ["The step completes without an error", *outcomes]
         else:
             actions = [feature]
-            outcomes = [passive_result(feature) or "The step completes without an error",
+            outcomes = [outcome_of(feature) or "The step completes without an error",
                         *outcomes]
     steps: list[Step] = []
     for number, action in enumerate(actions):
         last = number == len(actions) - 1
         expected = outcomes[0] if last and outcomes else \
-            passive_result(action) or "The step completes without an error"
+            outcome_of(action) or "The step completes without an error"
         steps.append(Step(action=action, data=configuration.data if number == 0 else "",
                           expected=expected))
     checks: dict[str, list[str]] = {}

@@ -48,6 +48,8 @@ _DEMAND = re.compile(r"\b(needs?|must|requires?|has to|have to)\b", re.IGNORECAS
 _DATE = re.compile(r"\b[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}(?: at \d\d:\d\d)?")
 _BY_KEY = re.compile(r"\bby (?:their |its |an? |the )?(e-?mail|postcode|post code|phone|mobile|"
                      r"date of birth|sort code)\b", re.IGNORECASE)
+_AGAIN = re.compile(r"\s*\b(again|(?:for )?a second time|more than once)\b", re.IGNORECASE)
+_PERSONA_FREE = re.compile(r"^(i|we|you|they|he|she)$", re.IGNORECASE)
 _NOT = re.compile(r"\b(not|never|no|doesn't|don't|won't|isn't|aren't)\b", re.IGNORECASE)
 FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "email": ("jo.bloggs@example.com", [("jo.bloggs@", "no domain"),
@@ -111,7 +113,9 @@ def _kind(behaviour: Behaviour, holds: bool) -> CaseKind:
     email when ...") is negative where its conditions hold.
     """
     first = behaviour.effects[0].text if behaviour.effects else ""
-    refused = behaviour.prohibited or bool(_REFUSAL.search(first) or _NOT.search(first))
+    derived = bool(behaviour.effects) and behaviour.effects[0].derived  # "no longer followed"
+    refused = behaviour.prohibited or not derived and bool(_REFUSAL.search(first) or
+                                                           _NOT.search(first))
     return "positive" if holds != refused else "negative"
 
 
@@ -380,25 +384,40 @@ def role_cases(behaviour: Behaviour) -> list[Configuration]:
 
 
 def state_cases(behaviour: Behaviour) -> list[Configuration]:
-    """Return the first time and the repeat, for once / first time / per-period rules."""
+    """Return the first time and the repeat, for once / first time / again / per-period rules.
+
+    "Waive one fee per account in a rolling 12 months": the first waiver goes ahead, the
+    second in the period does not. "Sam cannot sign the petition again": the first
+    signature goes ahead, and the repeat is what is refused.
+    """
     if behaviour.repeat is None or not behaviour.actions:
         return []
     action = behaviour.actions[0]
+    again = behaviour.repeat.lower() in {"again", "second", "more than once"}
     period = re.search(re.escape(behaviour.repeat) + r"[^,;()]*?(?=\s+(?:without|with|by)\b|$)",
                        action)
-    scope = f" ({period[0] if period else behaviour.repeat})"
-    result = passive_result(action)
-    if result is None:
-        done = action[:1].lower() + action[1:]
-        first, again = f"Not done before{scope}: {done}", f"Already done once{scope}: {done}"
+    scope = "" if again else f" ({period[0] if period else behaviour.repeat})"
+    plain = re.sub(r"^Try to\s+", "", action)
+    result = passive_result(plain[:1].upper() + plain[1:])
+    if result is None:  # "Validate": the person has, or has not, done it
+        verb, _, rest = plain.partition(" ")
+        done = f"{inflect(parse(f'they {verb.lower()}')[1].lemma_, 'VBN')} {rest}".strip()
+        who = behaviour.actor if behaviour.actor and not _PERSONA_FREE.match(behaviour.actor) \
+            else "The user"
+        first, repeat = f"{who} has not {done} before{scope}", \
+            f"{who} has already {done} once{scope}"
     else:
         first = negate(re.sub(r" (is|are) ", r" has been ", result, count=1)) + " before" + scope
-        again = re.sub(r" (is|are) ", r" has already been ", result, count=1) + " once" + scope
-    return [
-        _configuration(behaviour, "states", "positive", "the first time",
-                       [_setting(first, "")], _outcome(behaviour, True)),
-        _configuration(behaviour, "states", "negative", "again, after the first time",
-                       [_setting(again, "")], negative_outcome(behaviour)),
+        repeat = re.sub(r" (is|are) ", r" has already been ", result, count=1) + " once" + scope
+    once = _AGAIN.sub("", plain).replace("  ", " ").strip()
+    first_actions = [once[:1].upper() + once[1:], *behaviour.actions[1:]] if again else None
+    return [  # "again": what the criterion states is the repeat's; else the first time's
+        _configuration(behaviour, "states", _kind(behaviour, not again), "the first time",
+                       [_setting(first, "")], _outcome(behaviour, not again),
+                       actions=first_actions),
+        _configuration(behaviour, "states", _kind(behaviour, again),
+                       "again, after the first time", [_setting(repeat, "")],
+                       _outcome(behaviour, again)),
     ]
 
 

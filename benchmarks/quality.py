@@ -1,19 +1,23 @@
-"""Print what the cases are worth, agent and fixed pipeline side by side, on three story sets.
+"""Print what the cases are worth, agent and fixed pipeline side by side, on four story sets.
 
 The sets: the bundled sample (the stories casewright's wording rules were written against),
 the same sample with every rule id removed (benchmarks/devsets/brightwater-unnumbered: its
-evidence must be found by what the pages say), and the e-petitions dev set
+evidence must be found by what the pages say), the e-petitions dev set
 (benchmarks/devsets/e-petitions: 51 public stories whose criteria are the humans' own
-scenario titles, never tuned on; it has no pages). For each: cases, distinct configurations
+scenario titles; read while the engine was built, never tuned to one story) and the diaspora
+set (benchmarks/devsets/diaspora: 37 public stories of a social network), in two halves:
+its odd-numbered stories may be read to find what fails, its even-numbered ones are held
+out, only ever measured. Neither public set has pages. For each: cases, distinct configurations
 (a case counts only when it differs from its criterion's other cases), cases that only restate
 their criterion, negatives that expect the positive outcome, duplicates of existing tests,
-criteria whose cases cite evidence, the share of step words found in no source (story,
-evidence, glossary), and seconds per story. On the dev set it also sets
+criteria with no case and with a question for the product owner, criteria whose cases
+cite evidence, the share of step words found in no source (story,
+evidence, glossary), and seconds per story. On the public sets it also sets
 the cases beside the humans' scenarios: how many steps, and how many carry test data.
 
     python benchmarks/quality.py                  # engine wording (the default)
     python benchmarks/quality.py --reword         # the model rewords (measures what it adds)
-    python benchmarks/quality.py --dev-stories 12 # a faster look at the dev set
+    python benchmarks/quality.py --dev-stories 12 # a faster look at the public sets
     python benchmarks/quality.py --output out/    # also keep the agent's suites, to read
 """
 
@@ -37,6 +41,7 @@ from casewright.tools.workspace import Workspace, bundled_sample
 
 DEVSET = Path(__file__).parent / "devsets" / "e-petitions"
 UNNUMBERED = Path(__file__).parent / "devsets" / "brightwater-unnumbered"
+HELD_OUT = Path(__file__).parent / "devsets" / "diaspora"
 ROWS = (("cases", "cases"), ("distinct configurations", "conditions"),
         ("  negative", "conditions_negative"), ("  boundary", "conditions_boundary"),
         ("restating cases", "restating"), ("negatives expecting the positive",
@@ -78,6 +83,18 @@ def wording(suites: list[Suite]) -> str:
             f"template {labels.count(SCAFFOLD_LABEL)}")
 
 
+def uncovered(suites: list[Suite]) -> int:
+    """Return how many criteria got no case (the agent asks a question instead)."""
+    return sum(1 for suite in suites for criterion in suite.story.criteria
+               if not any(criterion.criterion_id in case.criterion_ids for case in suite.cases))
+
+
+def asked(suites: list[Suite]) -> int:
+    """Return how many criteria carry a question for the product owner."""
+    return sum(len({f.criterion_id for f in suite.findings if f.check == "ambiguity"})
+               for suite in suites)
+
+
 def measure(name: str, folder: Path, keys: list[str], reword: bool,
             output: Path | None = None) -> list[Suite]:
     """Run both pipelines on one story set and print the table; return the agent's suites."""
@@ -109,6 +126,8 @@ def measure(name: str, folder: Path, keys: list[str], reword: bool,
         print(f"{label:34} {left[key]:>8} {right[key]:>8}")
     (fixed_words, fixed_share), (agent_words, agent_share) = (
         ungrounded(fixed, glossary), ungrounded(agent, glossary))
+    print(f"{'criteria with no case':34} {uncovered(fixed):>8} {uncovered(agent):>8}")
+    print(f"{'criteria with a question':34} {asked(fixed):>8} {asked(agent):>8}")
     print(f"{'criteria citing evidence':34} {with_evidence(fixed):>8} {with_evidence(agent):>8}")
     print(f"{'ungrounded words (distinct)':34} {fixed_words:>8} {agent_words:>8}")
     print(f"{'ungrounded share of step words':34} {fixed_share:>8.3f} {agent_share:>8.3f}")
@@ -116,9 +135,9 @@ def measure(name: str, folder: Path, keys: list[str], reword: bool,
     return agent
 
 
-def beside_the_humans(agent: list[Suite]) -> None:
-    """Print the dev set's cases beside the humans' scenarios for the same criteria."""
-    reference = json.loads((DEVSET / "reference.json").read_text(encoding="utf-8"))
+def beside_the_humans(agent: list[Suite], folder: Path) -> None:
+    """Print a public set's cases beside the humans' scenarios for the same criteria."""
+    reference = json.loads((folder / "reference.json").read_text(encoding="utf-8"))
     human_steps, human_data, ours, our_data = [], 0, [], 0
     for suite in agent:
         scenarios = reference[suite.story.key]["scenarios"]
@@ -136,7 +155,7 @@ def beside_the_humans(agent: list[Suite]) -> None:
 
 
 def main() -> None:
-    """Measure the sample and the dev set."""
+    """Measure the sample, the dev set and the held-out set."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reword", action="store_true", help="let the model reword cases")
     parser.add_argument("--dev-stories", type=int, help="dev-set stories to take (seeded)")
@@ -146,11 +165,20 @@ def main() -> None:
         [s.key for s in load_stories(epic="CC-2")]
     measure("bundled sample", bundled_sample(), sample_keys, options.reword, options.output)
     measure("sample without rule ids", UNNUMBERED, sample_keys, options.reword)
-    dev_keys = [story.key for story in load_stories(workspace=DEVSET)]
-    if options.dev_stories:
-        dev_keys = sorted(random.Random(7).sample(dev_keys, options.dev_stories))
-    beside_the_humans(measure("e-petitions dev set", DEVSET, dev_keys, options.reword,
-                              options.output))
+    dev = [story.key for story in load_stories(workspace=DEVSET)]
+    diaspora = [story.key for story in load_stories(workspace=HELD_OUT)]
+    for name, folder, keys in (
+            ("e-petitions dev set", DEVSET, dev),
+            ("diaspora, odd stories (read)", HELD_OUT, [k for k in diaspora if _odd(k)]),
+            ("diaspora, even stories (held out)", HELD_OUT, [k for k in diaspora if not _odd(k)])):
+        if options.dev_stories:
+            keys = sorted(random.Random(7).sample(keys, min(options.dev_stories, len(keys))))
+        beside_the_humans(measure(name, folder, keys, options.reword, options.output), folder)
+
+
+def _odd(key: str) -> bool:
+    """Whether a diaspora story is in the half that may be read (the other is only measured)."""
+    return int(key.rsplit("-", 1)[1]) % 2 == 1
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from casewright import load_stories
-from casewright.agents.analysis import analyse, clean, split_clauses
+from casewright.agents.analysis import analyse, clean, outcome_of, split_clauses
 from casewright.agents.behaviour import Behaviour, Condition, Effect
 from casewright.agents.language import imperative, negate, passive_result
 from casewright.agents.planner import plan_story
@@ -239,8 +239,8 @@ def test_an_act_done_signed_out_with_no_outcome_stated_is_refused() -> None:
     refused, allowed = design(only("Accessing the job admin when not logged in"))
     assert (refused.kind, [s.text for s in refused.settings], refused.actions,
             refused.outcome) == ("negative", ["Not logged in"], ["Try to access the job admin"],
-                                 ["The job admin is not accessed"])
-    assert (allowed.kind, allowed.outcome) == ("positive", ["The job admin is accessed"])
+                                 ["The job admin is not shown"])
+    assert (allowed.kind, allowed.outcome) == ("positive", ["The job admin is shown"])
     hub = only("Viewing the admin hub without signing in")
     assert [c.text for c in hub.conditions] == ["the user is not signed in"]
     assert only("Adding tags to an open petition").preconditions == ["There is an open petition"]
@@ -426,3 +426,40 @@ def test_on_the_sample_only_the_vague_criteria_go_without_a_case() -> None:
         untested += [f"{story.key} {c.criterion_id}" for c in story.criteria
                      if c.criterion_id not in planned]
     assert untested == ["CC-205 AC1", "CC-205 AC2", "CC-205 AC3"]
+
+
+def test_again_puts_the_stated_outcome_on_the_repeat() -> None:
+    """'Cannot X again' refuses the repeat; 'sees Y when X more than once' shows it then."""
+    first, repeat = state_cases(only("Sam cannot sign the petition again using Suzie’s name"))
+    assert (first.kind, first.actions, first.outcome) == (
+        "positive", ["Sign the petition using Suzie’s name"], ["The petition is signed"])
+    assert (repeat.kind, repeat.settings[0].text, repeat.outcome) == (
+        "negative", "The petition has already been signed once", ["The petition is not signed"])
+    notice = only("Laura sees notice that she has already signed when she validates more "
+                  "than once")
+    assert (notice.actions, notice.conditions, notice.repeat) == (["Validate"], [],
+                                                                  "more than once")
+    once, twice = design(notice)
+    assert (once.settings[0].text, once.outcome) == (
+        "Laura has not validated before", ["Laura does not see notice that she has already signed"])
+    assert (twice.kind, twice.settings[0].text, twice.outcome) == (
+        "positive", "Laura has already validated once",
+        ["Laura sees notice that she has already signed"])
+
+
+def test_an_act_with_invalid_data_expects_a_refusal_and_asks() -> None:
+    """No outcome stated: the usual refusal, with the question to confirm it."""
+    signed = only("Suzie signs a petition with an invalid name")
+    assert [e.text for e in signed.effects] == [
+        "The name is refused with a message saying what is wrong", "The petition is not signed"]
+    assert signed.prohibited and "an invalid name" in signed.ambiguities[0].question
+    assert signed.formats == []
+    case = render(STORY, design(signed)[0], "X-1-TC01", "high", [])
+    assert case.kind == "negative"
+
+
+def test_results_keep_what_a_thing_is_marked_as_and_views_are_shown() -> None:
+    assert passive_result("Mark a petition as dormant") == "The petition is marked as dormant"
+    assert passive_result("Sign the petition again using Suzie’s name") == \
+        "The petition is signed"
+    assert outcome_of("Open the admin hub page") == "The admin hub page is shown"
