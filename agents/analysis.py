@@ -85,6 +85,8 @@ EXAMPLE_COUNT = 3
 _TOTAL = re.compile(r"\b(?P<lead>(?:a|the) (?:total|count|number) of) (?P<what>[a-z][^,.;]*?)"
                     r"(?=\s+and\s|[,.;]|$)")
 _ONTO = frozenset({"to", "on", "onto", "into", "from"})
+_AS_SIGNED_OUT = re.compile(r"\s*\bas an? (?:logged|signed)[- ]out (?:user|visitor|person)\b",
+                            re.IGNORECASE)
 _SIGNED_OUT = re.compile(r"\b(?:not (?:logged|signed) in|(?:logged|signed) out|without "
                          r"(?:logging|signing) in)\b", re.IGNORECASE)
 _SEARCH = re.compile(r"^Search (?P<by>for|by) (?P<what>[\w\s-]+?)(?: by .+| from .+)?$")
@@ -607,6 +609,8 @@ def _gerund_effect(behaviour: Behaviour) -> bool:
     if _gerund_subject(behaviour):
         return True
     first = behaviour.effects[0].text
+    if _person_subject(first) == first.split(" ", 1)[0]:
+        return False  # "Suzie signs ...", which the parser reads as nouns
     refused = bool(re.match(r"^(not|never|cannot)\s+", first, re.IGNORECASE))
     doc = parse(re.sub(r"^(not|never|cannot)\s+", "", first, flags=re.IGNORECASE))
     lowered = parse(doc.text[:1].lower() + doc.text[1:]) if doc else doc
@@ -621,7 +625,14 @@ def _gerund_effect(behaviour: Behaviour) -> bool:
     if not doc or doc[0].tag_ != "VBG":
         return False
     action = f"{doc[0].lemma_.capitalize()}{doc[0].whitespace_}{doc[1:].text}".strip()
-    result = outcome_of(action)
+    tried = re.match(r"^(?:Attempt|Try) to (?P<act>.+)$", action)
+    result = outcome_of((tried["act"][:1].upper() + tried["act"][1:]) if tried else action)
+    if not refused and (bad := _INVALID.search(action)):
+        behaviour.actions = [f"Try to {tried['act']}" if tried else action]
+        _refused_data(behaviour, bad, result)  # "Attempt to reset password with invalid email"
+        return True
+    if tried:
+        result = None  # what an attempt leads to is not said
     if result is None:  # "Accessing admin": what should happen is not said
         behaviour.actions = [action]
         behaviour.effects[0] = Effect(text=doc.text)
@@ -648,7 +659,7 @@ def outcome_of(action: str) -> str | None:
     result = passive_result(action)
     verb = parse(action)[0].lemma_.lower() if action else ""
     if result and verb in _VIEW_VERBS:
-        result = re.sub(r" (is|are) \w+$", r" \1 shown", result)
+        result = re.sub(r" (is|are) \w+( as .*)?$", r" \1 shown\2", result)
     return result
 
 
@@ -696,7 +707,8 @@ def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
     doc = parse(f"They {action[:1].lower()}{action[1:]}")  # a bare imperative parses badly
     verb = doc[1].lemma_.lower() if len(doc) > 1 else ""
     target = next((t for t in doc if t.dep_ == "dobj" and t.head.i == 1), None)
-    if target is None or verb not in _VIEW_VERBS | _ACT_ON_VERBS:
+    phrasal = any(t.dep_ == "prt" for t in doc[1].children) if len(doc) > 1 else False
+    if target is None or verb not in _VIEW_VERBS | _ACT_ON_VERBS and not phrasal:
         target = next((t for t in doc if t.dep_ == "pobj" and t.head.head.i == 1 and  # "add
                        t.head.lower_ in _ONTO and doc[t.left_edge.i].lower_ in {"a", "an"}),
                       None)  # tags to an open petition": the petition is there first
@@ -710,6 +722,8 @@ def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
     core = doc[target.left_edge.i:target.i + 1].text
     if any(t.dep_ == "poss" for t in target.children):  # "the creator's signature"
         owner = next(t for t in target.children if t.dep_ == "poss")
+        if owner.lower_ in {"my", "your", "our"}:
+            return  # the tester's own ("change my password"): there as they sign in
         if owner.tag_ == "PRP$" and person and not _PRONOUN.match(person):  # "her signature"
             core = f"{person}'s {doc[owner.i + 1:target.i + 1].text}"
         text = f"{core} exists"
@@ -724,6 +738,9 @@ def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
                 f" {doc[clauses[0].left_edge.i:clauses[0].right_edge.i + 1].text}", "", 1)]
     elif target.tag_ in {"NNS", "NNPS"} and first.dep_ != "det":  # "signatures by email"
         text = f"There are {core} to {verb}"
+    elif target.tag_ == "NN" and first.dep_ == "amod":  # "sign closed petition"
+        text = f"There is {'an' if core[:1].lower() in 'aeio' else 'a'} {core}"
+        behaviour.actions = [behaviour.actions[0].replace(core, f"the {core}", 1)]
     else:
         return
     behaviour.preconditions.append(text[:1].upper() + text[1:])
@@ -753,9 +770,15 @@ def _signed_out(behaviour: Behaviour) -> None:
         return
     action, effect = behaviour.actions[0], behaviour.effects[0]
     out = _SIGNED_OUT.search(action)
-    bare = _SIGNED_OUT.sub("", action).strip()
+    bare = re.sub(r"\s+", " ", _SIGNED_OUT.sub("", _AS_SIGNED_OUT.sub("", action))).strip()
     if not (out or any(_SIGNED_OUT.search(c.text) for c in behaviour.conditions)) or not (
             effect.derived or effect.text in {outcome_of(action), outcome_of(bare)}):
+        return
+    if re.search(r"\bpublic\b", action, re.IGNORECASE):  # what is public is there for anyone
+        if out:  # "seeing public posts as a logged out user"
+            behaviour.preconditions.append("The user is not signed in")
+            behaviour.actions = [bare]
+            behaviour.effects = [Effect(text=outcome_of(bare) or effect.text, derived=True)]
         return
     if out:  # "View the admin hub without signing in": the set-up, not the act
         behaviour.conditions.append(Condition(text="the user is not signed in",
@@ -802,6 +825,9 @@ def _person_effect(behaviour: Behaviour) -> None:
     if actor is not None and re.search(r"\b(tries|try|wants|want) to\b", first):
         behaviour.unparsed = "it says what is tried, not what should happen"
         return
+    if actor is not None and (hidden := _not_seen(first)):  # "Moderators should not see X"
+        behaviour.actor, behaviour.effects[0] = actor, Effect(text=hidden)
+        return
     if actor is None or parse(first)[0:].root.lemma_ in _RECEIVES:
         if passive := re.match(r"^(?P<subj>.+?)\s+(?P<can>can|may|cannot|can[’']t|can not)\s+"
                                r"(?:still\s+)?be\s+(?P<verb>\w+)(?P<rest>.*)$", first):
@@ -818,7 +844,8 @@ def _person_effect(behaviour: Behaviour) -> None:
                 behaviour.effects[0] = Effect(text=f"{subject} {'are' if several else 'is'} "
                                               f"not {passive['verb']}{passive['rest']}")
         return
-    prohibited = bool(re.search(r"\b(cannot|can't|can not|must not|mustn't|may not|never)\b",
+    prohibited = bool(re.search(r"\b(cannot|can't|can not|must not|mustn't|may not|never|"
+                                r"should not|shouldn't)\b",
                                 first, re.IGNORECASE))
     action = imperative(negate(first) if prohibited else first) or ""
     if not action:
@@ -829,7 +856,7 @@ def _person_effect(behaviour: Behaviour) -> None:
     behaviour.prohibited = prohibited
     plain = re.sub(r"^Try to ", "", action)
     result = outcome_of(plain[:1].upper() + plain[1:])
-    if result and not prohibited and (bad := _INVALID.search(plain)):
+    if not prohibited and (bad := _INVALID.search(plain)):
         _refused_data(behaviour, bad, result)
     elif result:  # the criterion is the act itself: what it leaves is what the tester checks
         behaviour.effects[0] = Effect(text=negate(result) if prohibited else result,
@@ -839,7 +866,20 @@ def _person_effect(behaviour: Behaviour) -> None:
             behaviour.refused_roles.append(actor)
 
 
-def _refused_data(behaviour: Behaviour, bad: re.Match[str], result: str) -> None:
+def _not_seen(text: str) -> str | None:
+    """Return 'X is not shown' for 'Y should not see X' (what a person must not see)."""
+    doc = parse(text)
+    root = doc[:].root
+    thing = next((t for t in root.children if t.dep_ == "dobj"), None)
+    if root.lemma_ != "see" or thing is None or not any(
+            t.dep_ == "neg" for t in root.children):
+        return None
+    several = thing.tag_ in {"NNS", "NNPS"}
+    said = doc[thing.left_edge.i:thing.right_edge.i + 1].text
+    return f"{said[:1].upper()}{said[1:]} {'are' if several else 'is'} not shown"
+
+
+def _refused_data(behaviour: Behaviour, bad: re.Match[str], result: str | None) -> None:
     """Expect an act done with invalid data to be refused, and ask what the user is told.
 
     "Suzie signs a petition with an invalid name" states no outcome; the usual one is a
@@ -847,13 +887,13 @@ def _refused_data(behaviour: Behaviour, bad: re.Match[str], result: str) -> None
     and flag instead).
     """
     what = bad["what"]
-    behaviour.effects = [Effect(text=f"The {what} is refused with a message saying what is "
-                                     "wrong"), Effect(text=negate(result))]
+    refused = f"The {what} is refused with a message saying what is wrong"
+    behaviour.effects = [Effect(text=refused), *([Effect(text=negate(result))] if result else [])]
     behaviour.prohibited = True
     behaviour.ambiguities.append(Ambiguity(word=bad[0], question=(
         f"{behaviour.criterion_id} does not say what happens with {bad[0]}: its case expects "
-        f"the {what} refused with a message and '{negate(result)}'. Which message should the "
-        "user see, or is it accepted?")))
+        f"'{'; '.join(e.text for e in behaviour.effects)}'. Which message should the user "
+        "see, or is it accepted?")))
 
 
 def _attempt_as_action(behaviour: Behaviour) -> None:

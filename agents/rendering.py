@@ -46,7 +46,8 @@ def observe_action(outcome: str) -> str:
     name = _LEADING_DETERMINER.sub("the ", chunk.text.split(" (")[0])
     if name.lower() in PRONOUNS:
         name = "the user"
-    if name[:4] == "The ":
+    if name[:4] == "The " or (chunk.start == 0 and doc[0].pos_ != "PROPN" and
+                              name[1:2].islower() and " " in name):  # "Fraudulent domains"
         name = name[:1].lower() + name[1:]
     if not name.lower().startswith("the ") and not name[:1].isupper():
         name = f"the {name}"
@@ -133,7 +134,8 @@ def steps_for(configuration: Configuration, story: Story | None = None) -> list[
     if not actions and story is not None and outcomes and (
             not observe_action(outcomes[0]).startswith("Look for") or
             re.search(r"\b(never|not)\b", outcomes[0])) and (feature := story_action(story)):
-        if re.search(r"\b(never|not)\b", outcomes[0]):  # begin it; it may not complete
+        if re.search(r"\b(never|not)\b", outcomes[0]) and not observe_action(
+                outcomes[0]).endswith(" receives"):  # begin it; it may not complete
             actions = [f"Start to {feature[:1].lower()}{feature[1:]}"]
             outcomes = ["The step completes without an error", *outcomes]
         else:

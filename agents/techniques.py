@@ -47,9 +47,13 @@ _REFUSAL = re.compile(r"\b(cannot|can't|unable|reject\w*|declin\w*|block\w*|deni
 _DEMAND = re.compile(r"\b(needs?|must|requires?|has to|have to)\b", re.IGNORECASE)
 _DATE = re.compile(r"\b[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}(?: at \d\d:\d\d)?")
 _BY_KEY = re.compile(r"\bby (?:their |its |an? |the )?(e-?mail|postcode|post code|phone|mobile|"
-                     r"date of birth|sort code)\b", re.IGNORECASE)
+                     r"date of birth|sort code|ip address)\b", re.IGNORECASE)
 _AGAIN = re.compile(r"\s*\b(again|(?:for )?a second time|more than once)\b", re.IGNORECASE)
 _PERSONA_FREE = re.compile(r"^(i|we|you|they|he|she)$", re.IGNORECASE)
+_INVALID_FORMAT = re.compile(r"\b(?:invalid|incorrect|malformed|wrong)\s+(?P<what>e-?mail|phone|"
+                             r"mobile|postcode|post code|date of birth|sort code)\b(?: address|"
+                             r" number)?(?:\s+(?-i:(?P<value>(?=\S*\d)[A-Z0-9]+(?: [A-Z0-9]+)?)))?",
+                             re.IGNORECASE)
 _NOT = re.compile(r"\b(not|never|no|doesn't|don't|won't|isn't|aren't)\b", re.IGNORECASE)
 FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "email": ("jo.bloggs@example.com", [("jo.bloggs@", "no domain"),
@@ -62,6 +66,7 @@ FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "date of birth": ("14/03/1985", [("31/02/1985", "no such date"),
                                      ("14/03/2999", "in the future")]),
     "sort code": ("20-00-00", [("20-00-0", "five digits"), ("20-AB-00", "letters")]),
+    "ip address": ("192.0.2.10", [("192.0.2.300", "a part over 255"), ("192.0.2", "three parts")]),
 }
 
 
@@ -130,11 +135,19 @@ def _configuration(behaviour: Behaviour, technique: Technique, kind: CaseKind, l
 
 
 def _key_data(actions: list[str]) -> str:
-    """Return an example of the key an action looks things up by: 'by email' gives an email."""
+    """Return the data an action names: the key it looks up by, or the invalid value it uses.
+
+    'by email' gives an email; 'with an invalid email' an invalid one; 'with invalid
+    postcode SW14 9RQ' that postcode.
+    """
     for action in actions:
         if found := _BY_KEY.search(action):
             return next(valid for name, (valid, _) in FORMAT_CLASSES.items()
                         if name in found[1].lower().replace("-", ""))
+        if found := _INVALID_FORMAT.search(action):  # "with invalid postcode SW14 9RQ"
+            return found["value"] or next(invalid[0][0] for name, (_, invalid)
+                                          in FORMAT_CLASSES.items()
+                                          if name in found["what"].lower().replace("-", ""))
     return ""
 
 

@@ -233,10 +233,10 @@ def restates(case: TestCase, criterion: AcceptanceCriterion) -> bool:
            and (case.kind == "role" or not _SIGNED_IN.match(p))]  # who signs in is a role's set-up
     if own or any(step.data.strip() for step in case.steps):
         return False
-    terms = set(key_terms(criterion))
+    terms = {stem(term) for term in key_terms(criterion)}  # "managing" is "managed" again
     for step in case.steps:
-        said_again = len(terms & content_words(step.expected)) / len(terms) >= RESTATE_SHARE \
-            if terms else True
+        said = {stem(word) for word in content_words(step.expected)}
+        said_again = len(terms & said) / len(terms) >= RESTATE_SHARE if terms else True
         if not (said_again or _GENERIC_ACTION.match(step.action)):
             return False
     return True

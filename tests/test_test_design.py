@@ -402,19 +402,23 @@ def dev_criteria() -> list[tuple[str, AcceptanceCriterion]]:
 
 
 def test_on_the_dev_set_negatives_never_expect_the_positive_outcome() -> None:
-    """Every e-petitions criterion: no negative case asserts its positive's outcome, and the
-    engine restates fewer than one criterion in five (the rest are written out as steps)."""
-    cases, restating = [], 0
-    for key, item in dev_criteria():
+    """Every e-petitions criterion: no negative case asserts its positive's outcome, no case
+    restates its criterion, and a criterion without cases carries its question (three in four
+    get cases, with no story feature to start from)."""
+    cases, restating, tested = [], 0, 0
+    criteria = dev_criteria()
+    for key, item in criteria:
         story = Story(key=key, summary="e-petitions", project="EP", criteria=[item])
         plan = plan_story(story, limit=8)
         made = [render(story, o.configuration, f"{key}-TC{n:02d}", "medium", [])
                 for n, o in enumerate(plan.objectives, start=1) if o.configuration]
         restating += sum(restates(case, item) for case in made)
         cases += made
+        tested += bool(made)
         assert not negatives_asserting_positive(made), item.text
-    assert len(cases) > 300
-    assert restating / len(cases) < 0.2
+        assert made or any(f.check == "ambiguity" for f in plan.findings), item.text
+    assert restating == 0
+    assert tested / len(criteria) >= 0.75
 
 
 def test_on_the_sample_only_the_vague_criteria_go_without_a_case() -> None:
@@ -463,3 +467,43 @@ def test_results_keep_what_a_thing_is_marked_as_and_views_are_shown() -> None:
     assert passive_result("Sign the petition again using Suzie’s name") == \
         "The petition is signed"
     assert outcome_of("Open the admin hub page") == "The admin hub page is shown"
+
+
+def test_what_a_role_must_not_see_is_looked_for_and_public_things_are_for_anyone() -> None:
+    hidden = only("Moderators should not see fraudulent domains")
+    assert (hidden.actor, [e.text for e in hidden.effects]) == (
+        "Moderators", ["Fraudulent domains are not shown"])
+    story = Story(key="EP-6", summary="See fraudulent domains for a petition", project="EP")
+    case = render(story, design(hidden)[0], "EP-6-TC01", "medium", [])
+    assert (case.kind, case.preconditions, case.steps[-1].action) == (
+        "negative", ["Signed in as a moderator"], "Look for the fraudulent domains")
+    public = only("seeing public posts as a logged out user")
+    assert (public.preconditions, public.actions, public.prohibited) == (
+        ["The user is not signed in"], ["See public posts"], False)
+
+
+def test_set_up_for_bare_nouns_and_phrasal_verbs_and_data_the_action_names() -> None:
+    closed = only("Suzie cannot sign closed petition")
+    assert (closed.preconditions, closed.actions) == (["There is a closed petition"],
+                                                      ["Try to sign the closed petition"])
+    assert only("A sysadmin can take down a petition").preconditions == ["There is a petition"]
+    by_ip = design(only("A user can search for signatures by IP address"))[0]
+    assert by_ip.data == "192.0.2.10"
+    postcode = design(only("Suzie signs a petition with invalid postcode SW14 9RQ"))[0]
+    assert postcode.data == "SW14 9RQ" and postcode.kind == "negative"
+    reset = only("Attempt to reset password with invalid email")
+    assert (reset.actions, [e.text for e in reset.effects]) == (
+        ["Try to reset password with invalid email"],
+        ["The email is refused with a message saying what is wrong",
+         "The password is not reset"])
+    assert design(reset)[0].data == "jo.bloggs@"
+
+
+def test_a_case_that_only_restates_becomes_a_question() -> None:
+    """'Managing cookie preferences' -> 'The cookie preferences are managed' says it again."""
+    story = Story(key="X-9", summary="Cookies", project="X",
+                  criteria=[criterion("Managing cookie preferences")])
+    plan = plan_story(story, limit=8)
+    assert plan.objectives == []
+    assert any(f.check == "ambiguity" and "beyond its own words" in f.message
+               for f in plan.findings)
