@@ -479,7 +479,8 @@ def test_what_a_role_must_not_see_is_looked_for_and_public_things_are_for_anyone
         "negative", ["Signed in as a moderator"], "Look for the fraudulent domains")
     public = only("seeing public posts as a logged out user")
     assert (public.preconditions, public.actions, public.prohibited) == (
-        ["The user is not signed in"], ["See public posts"], False)
+        ["The user is not signed in", "There are public posts to see"], ["See public posts"],
+        False)
 
 
 def test_set_up_for_bare_nouns_and_phrasal_verbs_and_data_the_action_names() -> None:
