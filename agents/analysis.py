@@ -112,9 +112,9 @@ _NOT_COMPLEMENTS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "neg", "cc
 _FINITE_TAGS = frozenset({"MD", "VBZ", "VBP", "VBD"})
 _ATTEMPT = re.compile(r"^(?P<who>.+?)\s+(?:tries|try|tried|attempts|attempt|attempted)\s+to\s+"
                       r"(?P<act>.+)$", re.IGNORECASE)
-_INVALID = re.compile(r"\b(?:an? )?(?:invalid|incorrect|malformed|wrong)\s+(?P<what>"
-                      r"e-?mail address|phone number|date of birth|sort code|[a-z]+)\b",
-                      re.IGNORECASE)
+_INVALID = re.compile(r"\b(?:(?:an? )?(?:invalid|incorrect|malformed|wrong)|(?P<none>with no))\s+"
+                      r"(?P<what>e-?mail address|phone number|date of birth|sort code|"
+                      r"[a-z]+(?: code| number| address| name)?)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(he|she|they|i|we)\b", re.IGNORECASE)
 VAGUE_WORDS = ("quick", "quickly", "fast", "easy", "easily", "simple", "simply",
                "user-friendly", "user friendly", "intuitive", "appropriate", "appropriately",
@@ -308,7 +308,8 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
     behaviours[0].ambiguities[:0] = _vague(text, f"{criterion.criterion_id} "
                                            f"('{_short(subject)}')")
     for behaviour in behaviours:
-        vague_only = behaviour.effects and all(_VAGUE.search(e.text) for e in behaviour.effects)
+        vague_only = behaviour.effects and all(_VAGUE.search(e.text) for e in behaviour.effects) \
+            or any(_VAGUE.fullmatch(c.text.strip()) for c in behaviour.conditions)  # "if apt"
         if behaviour.unparsed and behaviour.effects:  # "Laura wants to sign ...": no outcome
             behaviour.ambiguities.append(Ambiguity(word=text, question=(
                 f"{criterion.criterion_id} ('{_short(text)}') {behaviour.unparsed[3:]}: what "
@@ -887,7 +888,8 @@ def _refused_data(behaviour: Behaviour, bad: re.Match[str], result: str | None) 
     and flag instead).
     """
     what = bad["what"]
-    refused = f"The {what} is refused with a message saying what is wrong"
+    refused = f"A message says the {what} is missing" if bad["none"] else \
+        f"The {what} is refused with a message saying what is wrong"
     behaviour.effects = [Effect(text=refused), *([Effect(text=negate(result))] if result else [])]
     behaviour.prohibited = True
     behaviour.ambiguities.append(Ambiguity(word=bad[0], question=(

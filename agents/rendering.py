@@ -19,6 +19,7 @@ from casewright.agents.language import (
     is_person,
     parse,
 )
+from casewright.agents.techniques import REFUSAL
 from casewright.models import Priority, Step, Story, TestCase
 from casewright.wording import headline, sentence
 
@@ -134,7 +135,9 @@ def steps_for(configuration: Configuration, story: Story | None = None) -> list[
     if not actions and story is not None and outcomes and (
             not observe_action(outcomes[0]).startswith("Look for") or
             re.search(r"\b(never|not)\b", outcomes[0])) and (feature := story_action(story)):
-        if re.search(r"\b(never|not)\b", outcomes[0]) and not observe_action(
+        if REFUSAL.search(outcomes[0]) and not re.search(r"\bnot\b", outcomes[0]):
+            actions = [f"Try to {feature[:1].lower()}{feature[1:]}"]  # "User is blocked ..."
+        elif re.search(r"\b(never|not)\b", outcomes[0]) and not observe_action(
                 outcomes[0]).endswith(" receives"):  # begin it; it may not complete
             actions = [f"Start to {feature[:1].lower()}{feature[1:]}"]
             outcomes = ["The step completes without an error", *outcomes]

@@ -40,14 +40,14 @@ from casewright.agents.quantities import (
 from casewright.agents.timing import Moment, Timing, find_timings, moments
 from casewright.models import CaseKind
 
-_REFUSAL = re.compile(r"\b(cannot|can't|unable|reject\w*|declin\w*|block\w*|denied|prevent\w*|"
+REFUSAL = re.compile(r"\b(cannot|can't|unable|reject\w*|declin\w*|block\w*|denied|prevent\w*|"
                       r"refus\w*|locked|disabled|doesn'?t allow|does not allow|not (?:allowed|"
                       r"accepted|saved|made|shown|offered|available))\b", re.IGNORECASE)
 """Words of an outcome that is a refusal: a case that checks it as stated is a negative case."""
 _DEMAND = re.compile(r"\b(needs?|must|requires?|has to|have to)\b", re.IGNORECASE)
 _DATE = re.compile(r"\b[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}(?: at \d\d:\d\d)?")
 _BY_KEY = re.compile(r"\bby (?:their |its |an? |the )?(e-?mail|postcode|post code|phone|mobile|"
-                     r"date of birth|sort code|ip address)\b", re.IGNORECASE)
+                     r"date of birth|sort code|ip address|domain)\b", re.IGNORECASE)
 _AGAIN = re.compile(r"\s*\b(again|(?:for )?a second time|more than once)\b", re.IGNORECASE)
 _PERSONA_FREE = re.compile(r"^(i|we|you|they|he|she)$", re.IGNORECASE)
 _INVALID_FORMAT = re.compile(r"\b(?:invalid|incorrect|malformed|wrong)\s+(?P<what>e-?mail|phone|"
@@ -66,6 +66,7 @@ FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "date of birth": ("14/03/1985", [("31/02/1985", "no such date"),
                                      ("14/03/2999", "in the future")]),
     "sort code": ("20-00-00", [("20-00-0", "five digits"), ("20-AB-00", "letters")]),
+    "domain": ("example.com", [("example", "no dot"), ("exa mple.com", "a space")]),
     "ip address": ("192.0.2.10", [("192.0.2.300", "a part over 255"), ("192.0.2", "three parts")]),
 }
 
@@ -119,7 +120,7 @@ def _kind(behaviour: Behaviour, holds: bool) -> CaseKind:
     """
     first = behaviour.effects[0].text if behaviour.effects else ""
     derived = bool(behaviour.effects) and behaviour.effects[0].derived  # "no longer followed"
-    refused = behaviour.prohibited or not derived and bool(_REFUSAL.search(first) or
+    refused = behaviour.prohibited or not derived and bool(REFUSAL.search(first) or
                                                            _NOT.search(first))
     return "positive" if holds != refused else "negative"
 

@@ -508,3 +508,21 @@ def test_a_case_that_only_restates_becomes_a_question() -> None:
     assert plan.objectives == []
     assert any(f.check == "ambiguity" and "beyond its own words" in f.message
                for f in plan.findings)
+
+
+def test_missing_data_is_refused_and_a_vague_condition_is_asked() -> None:
+    bare = only("Moderator rejects petition but with no reason code")
+    assert [e.text for e in bare.effects] == ["A message says the reason code is missing",
+                                              "The petition is not rejected"]
+    vague = only("Joe sees reason for rejection if appropriate")
+    assert vague.unparsed and vague.ambiguities[0].word == "appropriate"
+    assert design(only("A user can search for signatures by domain"))[0].data == "example.com"
+
+
+def test_a_stated_refusal_tries_the_story_feature() -> None:
+    """'User is blocked by ip address' on 'Send feedback': try it, and see the block."""
+    story = Story(key="EP-51", summary="Send feedback", project="EP")
+    case = render(story, design(only("User is blocked by ip address"))[0], "EP-51-TC01",
+                  "medium", [])
+    assert [(s.action, s.expected) for s in case.steps] == [
+        ("Try to send feedback", "User is blocked by ip address")]
