@@ -62,6 +62,9 @@ _REPEAT = re.compile(r"\b(first time|second|again|more than once|subsequent\w*|o
                      r"once (?:per|every|in|an? (?:day|week|month|year))\b|"
                      r"per (?:account|customer|user|day|week|month|year)|in a rolling)\b",
                      re.IGNORECASE)
+_DEMAND_BEFORE = re.compile(r"^(?P<who>.+?)\s+(?:must|has to|have to|needs to)\s+(?P<first>.+?)\s+"
+                            r"before\s+(?:it|they|this)\s+(?:can|may)\s+be\s+(?P<done>\w+)$",
+                            re.IGNORECASE)
 _REQUIREMENT = re.compile(r"^(?:every|each|all|any|a|an|the)?\s*(?P<noun>[\w &-]+?)\s+"
                           r"(?:needs|need|requires|require|must have|must include)\s+"
                           r"(?P<what>.+)$", re.IGNORECASE)
@@ -289,8 +292,13 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
     else:
         behaviours = []
         text = clean(criterion.text)
-        sentences = [s.text.strip(" .;") for part in text.split(";")
-                     for s in pipeline()(part.strip()).sents if s.text.strip(" .;")]
+        sentences: list[str] = []
+        for part in text.split(";"):
+            for said in pipeline()(part.strip()).sents:
+                if sentences and sentences[-1].endswith((">", "›", "/")):
+                    sentences[-1] += f" {said.text.strip(' .;')}"  # "via Actions > Data ..."
+                elif said.text.strip(" .;"):
+                    sentences.append(said.text.strip(" .;"))
         for sentence in sentences:
             current = behaviours[-1] if behaviours else None
             if current is not None and current.effects and (
@@ -301,6 +309,7 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
             sentence = _implied_subject(sentence)
             _read_sentence(sentence, behaviour)
             behaviours.append(_finished(behaviour, sentence))
+            behaviours += _demands(behaviour)
     if not behaviours:
         behaviours = [Behaviour(criterion_id=criterion.criterion_id)]
     text = clean(criterion.text)
@@ -334,6 +343,35 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
                 f"{criterion.criterion_id} ('{_short(text)}') names a situation but no "
                 "behaviour: what should the user do, and what should they see?")))
     return behaviours
+
+
+def _demands(behaviour: Behaviour) -> list[Behaviour]:
+    """Split off 'and must tick the consent box before it can be saved' as a rule of its own.
+
+    What "it" is comes from the act before it ("add a register entry": the register entry);
+    the rule is tested by saving with the box ticked (saved) and not ticked (not saved).
+    """
+    split = []
+    for effect in list(behaviour.effects):
+        found = _DEMAND_BEFORE.match(effect.text)
+        done = passive_result(imperative(f"{found['who']} {found['first']}") or "") \
+            if found else None
+        if found is None or done is None:
+            continue
+        behaviour.effects.remove(effect)
+        lead = behaviour.effects[0].text if behaviour.effects else ""
+        thing = re.split(r" (?:is|are) ", lead, maxsplit=1)[0].lower() if \
+            behaviour.effects and behaviour.effects[0].derived else "it"
+        verb = parse(f"it is {found['done']}")[2].lemma_
+        result = f"{thing[:1].upper()}{thing[1:]} is {found['done']}"
+        split.append(Behaviour(
+            criterion_id=behaviour.criterion_id, actor=found["who"],
+            actions=[*behaviour.actions[:1], f"Try to {verb} {thing}"],
+            preconditions=list(behaviour.preconditions),
+            conditions=[Condition(text=done, connective="only if")], exclusive=True,
+            effects=[Effect(text=result)],
+            otherwise=[Effect(text=f"{negate(result)} until {done[:1].lower()}{done[1:]}")]))
+    return split
 
 
 def _implied_subject(sentence: str) -> str:

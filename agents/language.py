@@ -32,7 +32,12 @@ _CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
 _FINITE = frozenset({"MD", "VBZ", "VBP", "VBD"})
 _DETERMINERS = frozenset({"one", "a", "an", "any", "each", "every", "some", "all", "their", "his",
                           "her", "its", "our", "your", "my"})
+_STATIVE = frozenset("""be have owe own hold live want need know belong contain match exceed remain
+stay wish prefer like mean seem appear exist cost include lack qualify use""".split())
+"""Verbs of a state that holds, not an act done: 'the customer owes £500' stays as it is."""
 _SPACE = re.compile(r"\s+")
+_UP_TO = re.compile(r"\b(?:up to|at most|at least|no more than|more than|fewer than|less than)\s+"
+                    r"(?=\d|one\b|two\b|three\b)", re.IGNORECASE)
 
 
 @cache
@@ -159,6 +164,27 @@ def persona_parse(clause: str) -> Doc:
         reread[subject.head.i].pos_ == "VERB" else doc
 
 
+def as_state(clause: str) -> str:
+    """Return a person's act as the state a test sets up: 'Suzie validated' -> 'has validated'.
+
+    A precondition is something already true when the test starts; "Suzie changes to her
+    original email" reads as a step, "Suzie has changed to her original email" as a set-up.
+    """
+    doc = persona_parse(clause)
+    subject = _subject(doc)
+    if subject is None or subject.dep_ != "nsubj" or not is_person(subject):
+        return clause
+    verb = subject.head
+    if verb.tag_ not in {"VBZ", "VBD", "VBP"} or verb.lemma_ in _STATIVE or any(
+            t.dep_ in {"aux", "neg", "auxpass"} for t in verb.children):
+        return clause
+    has = "have" if subject.tag_ in {"NNS", "NNPS"} or subject.lower_ in {"i", "we", "you",
+                                                                          "they"} else "has"
+    original = parse(clause)
+    return f"{original[:verb.i].text_with_ws}{has} {inflect(verb.lemma_, 'VBN')}" \
+        f"{verb.whitespace_}{original[verb.i + 1:].text}".strip()
+
+
 def imperative(clause: str) -> str | None:
     """Return the clause as an instruction to the tester, or None when no person acts in it.
 
@@ -194,14 +220,15 @@ def passive_result(action: str) -> str | None:
     "capture the eligibility answers"), so both readings are tried and the longer object
     wins.
     """
+    action = _UP_TO.sub("", action)  # "Add up to 3 tags": the tags are added
     readings = [_object_of(parse(action[:1].lower() + action[1:])), _object_of(parse(action))]
     found = max((r for r in readings if r is not None), key=lambda r: len(r[1]), default=None)
     if found is None:
         return None
     doc, phrase, verbs = found
     words = [t.text for t in phrase]
-    if phrase[0].lower_ in _DETERMINERS:
-        words[0] = "the"
+    if phrase[0].lower_ in _DETERMINERS or phrase[0].pos_ == "NUM":
+        words[0] = "the"  # "Add 3 tags": the tags are added, however many
     elif phrase[0].lower_ != "the" and not phrase[0].text[:1].isupper():
         words.insert(0, "the")
     be = "are" if phrase[-1].tag_ in {"NNS", "NNPS"} else "is"

@@ -304,9 +304,13 @@ def with_value(text: str, limit: Quantity, value: float) -> str:
         doc = parse(text[:start].rstrip())
         if doc and doc[-1].pos_ in {"NOUN", "PROPN"}:
             written = f"of {written}"  # "an amount of £4.99", not "an amount £4.99"
-    if not limit.unit and (noun := re.match(r"^\s+([a-z]+)\b", after)):
+    if not limit.unit and re.match(r"^\s+[a-z]", after):
         wanted = "NN" if value == 1 else "NNS"  # "one petition" -> "2 petitions"
-        lemma = parse(noun[1])[0].lemma_
-        form = inflect(lemma, wanted) if lemma.isalpha() else noun[1]
-        after = after.replace(noun[1], form, 1)
+        end = start + len(limit.text)
+        noun = next(t for t in parse(text) if t.idx > end)
+        if noun.dep_ == "compound" and noun.head.i == noun.i + 1:
+            noun = noun.head  # "one or more need codes": the codes are counted
+        form = inflect(noun.lemma_, wanted) if noun.lemma_.isalpha() else noun.text
+        at = noun.idx - end
+        after = after[:at] + form + after[at + len(noun.text):]
     return text[:start] + written + after

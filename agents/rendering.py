@@ -15,6 +15,7 @@ from casewright.agents.behaviour import Configuration
 from casewright.agents.language import (
     PERSON_WORDS,
     UI_NOUNS,
+    as_state,
     imperative,
     is_person,
     parse,
@@ -183,7 +184,7 @@ def render(story: Story, configuration: Configuration, case_id: str, priority: P
     """Return the case for one configuration, with code-set id, title, kind and traces."""
     preconditions = [*_actor_precondition(configuration.actor),
                      *(sentence(p) for p in configuration.preconditions),
-                     *(sentence(s.text) for s in configuration.settings)]
+                     *(sentence(as_state(s.text)) for s in configuration.settings)]
     return TestCase(
         case_id=case_id, title=title(configuration), objective=objective(configuration),
         kind=configuration.kind, priority=priority,

@@ -14,7 +14,7 @@ import pytest
 from casewright import load_stories
 from casewright.agents.analysis import analyse, clean, outcome_of, split_clauses
 from casewright.agents.behaviour import Behaviour, Condition, Effect
-from casewright.agents.language import imperative, negate, passive_result
+from casewright.agents.language import as_state, imperative, negate, passive_result
 from casewright.agents.planner import plan_story
 from casewright.agents.quantities import boundaries, dated, example, find_limits, with_value
 from casewright.agents.rendering import render
@@ -526,3 +526,30 @@ def test_a_stated_refusal_tries_the_story_feature() -> None:
                   "medium", [])
     assert [(s.action, s.expected) for s in case.steps] == [
         ("Try to send feedback", "User is blocked by ip address")]
+
+
+def test_a_demand_before_saving_is_a_rule_of_its_own() -> None:
+    """'... and must tick the consent box before it can be saved' (CC-204): saved only then."""
+    added, saved = analyse(criterion("Agent can add a register entry with one or more need "
+                                     "codes, and must tick the consent box before it can be "
+                                     "saved (BR-31)"))
+    assert [e.text for e in added.effects] == ["The register entry is added"]
+    ticked, unticked = decision_table(saved)
+    assert (ticked.actions[-1], ticked.outcome) == ("Try to save the register entry",
+                                                    ["The register entry is saved"])
+    assert unticked.outcome == ["The register entry is not saved until the consent box is "
+                                "ticked"]
+    assert [c.actions[0] for c in boundary_values(added)] == [
+        "Add a register entry with 1 need code", "Add a register entry with 2 need codes",
+        "Add a register entry with 0 need codes"]
+
+
+def test_menu_paths_stay_whole_and_acts_set_up_read_as_states() -> None:
+    menu = only("Agent can open a SAR form from the account via Actions > Data protection > "
+                "Subject access request")
+    assert menu.actions == ["Open a SAR form from the account via Actions > Data protection > "
+                            "Subject access request"]
+    assert as_state("Suzie changes to her original email") == \
+        "Suzie has changed to her original email"
+    assert as_state("the customer owes £500") == "the customer owes £500"
+    assert passive_result("Add up to 3 tags to a petition") == "The tags are added"
