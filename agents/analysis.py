@@ -677,7 +677,8 @@ def _gerund_effect(behaviour: Behaviour) -> bool:
         behaviour.effects[0] = Effect(text=doc.text)
         return True
     behaviour.actions = [action]
-    behaviour.effects[0] = Effect(text=negate(result) if refused else result)
+    behaviour.effects[0] = Effect(text=negate(result) if refused else result,
+                                  derived=not refused)
     behaviour.prohibited = refused
     return True
 

@@ -97,6 +97,8 @@ def negate(clause: str) -> str:
     "is on a payment plan" <-> "is not on a payment plan"; "shows" <-> "does not show";
     "No fee is applied" <-> "A fee is applied"; "cannot close" <-> "can close".
     """
+    if re.search(r"\bno longer\b", clause):  # "is no longer followed" <-> "is still followed"
+        return re.sub(r"\bno longer\b", "still", clause, count=1)
     if none := re.match(r"^(there (?:is|are))\s+none\b", clause, re.IGNORECASE):
         return f"{none[1]} some{clause[none.end():]}"  # "there is none" <-> "there is some"
     if there := re.match(r"^(there (?:is|are))\s+(?:(no|not any)\s+|(an?)\s+)?", clause,
@@ -229,7 +231,8 @@ def passive_result(action: str) -> str | None:
     words = [t.text for t in phrase]
     if phrase[0].lower_ in _DETERMINERS or phrase[0].pos_ == "NUM":
         words[0] = "the"  # "Add 3 tags": the tags are added, however many
-    elif phrase[0].lower_ != "the" and not phrase[0].text[:1].isupper():
+    elif phrase[0].lower_ != "the" and not phrase[0].text[:1].isupper() and \
+            phrase[0].pos_ != "PRON":  # "someone is no longer followed"
         words.insert(0, "the")
     be = "are" if phrase[-1].tag_ in {"NNS", "NNPS"} else "is"
     joiner = doc[1].text if len(verbs) > 1 else ""

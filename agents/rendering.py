@@ -109,10 +109,11 @@ def story_action(story: Story) -> str | None:
 
 
 def _with_object(action: str, story: Story | None) -> str:
-    """Give a bare verb ('Validate') the object the story uses it with ('her signature')."""
-    if story is None or " " in action.strip():
+    """Give a bare verb ('Validate', 'Try to sign') the object the story uses it with."""
+    verb = action.removeprefix("Try to ")
+    if story is None or " " in verb.strip():
         return action
-    lemma = parse(f"they {action.lower()}")[1].lemma_
+    lemma = parse(f"they {verb.lower()}")[1].lemma_
     texts = [t for t in (story.summary, *(c.text for c in story.criteria))
              if lemma.rstrip("e") in t.lower()]  # "validate" in "validating"
     for doc in map(parse, texts):
