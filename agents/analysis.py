@@ -65,6 +65,7 @@ _REPEAT = re.compile(r"\b(first time|second|again|more than once|subsequent\w*|o
 _DEMAND_BEFORE = re.compile(r"^(?P<who>.+?)\s+(?:must|has to|have to|needs to)\s+(?P<first>.+?)\s+"
                             r"before\s+(?:it|they|this)\s+(?:can|may)\s+be\s+(?P<done>\w+)$",
                             re.IGNORECASE)
+_EXAMPLES = re.compile(r"\s*\((?P<list>[^()]*,[^()]*)\)")
 _REQUIREMENT = re.compile(r"^(?:every|each|all|any|a|an|the)?\s*(?P<noun>[\w &-]+?)\s+"
                           r"(?:needs|need|requires|require|must have|must include)\s+"
                           r"(?P<what>.+)$", re.IGNORECASE)
@@ -511,16 +512,17 @@ def _rule_sentence(main: str, behaviour: Behaviour) -> bool:
                                               f"{done[:1].lower()}{done[1:]}"))
             behaviour.exclusive = True
             return True
-    clauses, _ = split_clauses(main)
-    if match := _REQUIREMENT.match(clauses[0]):
-        noun = match["noun"].strip()
+    examples = _EXAMPLES.search(main)  # "Temporary need codes (bereavement, ...)"
+    clauses, _ = split_clauses(_EXAMPLES.sub("", main) if examples else main)
+    if required := _requirement(clauses[0]):
+        noun, what = required
         doc = parse(noun)
         rest = [c if parse(c)[0].pos_ not in {"AUX", "VERB"} else f"{noun} {c}"
                 for c in clauses[1:]]
         if doc[0].tag_ == "VBG":  # "Removing an entry needs a reason"
             action = f"{doc[0].lemma_.capitalize()} {doc[1:].text}".strip()
             done = passive_result(action) or f"{noun} is done"
-            behaviour.conditions.append(Condition(text=f"{match['what']} is given",
+            behaviour.conditions.append(Condition(text=f"{what} is given",
                                                   connective="only if"))
             behaviour.actions.append(action)
             behaviour.effects += [Effect(text=done), *(Effect(text=c) for c in rest)]
@@ -528,9 +530,12 @@ def _rule_sentence(main: str, behaviour: Behaviour) -> bool:
             behaviour.exclusive = True
             return True
         if doc[-1].pos_ in {"NOUN", "PROPN"}:
-            behaviour.conditions.append(Condition(text=f"the {noun} has {match['what']}",
-                                                  connective="only if"))
-            behaviour.actions.append(f"Submit the {noun}")
+            noun = _singular(noun)
+            behaviour.conditions.append(Condition(
+                text=f"the {noun} has {what}", connective="only if",
+                quantity=next(iter(find_limits(what)), None)))
+            example = f" ({examples['list'].split(',')[0].strip()})" if examples else ""
+            behaviour.actions.append(f"Submit the {noun}{example}")
             behaviour.effects.append(Effect(text=f"The {noun} is accepted"))
             behaviour.effects += [Effect(text=c) for c in rest]
             behaviour.otherwise.append(Effect(text=f"The {noun} is refused"))
@@ -544,6 +549,37 @@ def _rule_sentence(main: str, behaviour: Behaviour) -> bool:
         behaviour.prohibited = behaviour.exclusive = True
         return True
     return False
+
+
+def _requirement(clause: str) -> tuple[str, str] | None:
+    """Return what needs something and what it needs: 'Every bill needs a due date'.
+
+    The parse finds the subject where the words before 'need' hold 'need' themselves
+    ("Temporary need codes need an end date ..."); a gerund subject is read as written.
+    """
+    match = _REQUIREMENT.match(clause)
+    if match is None:
+        return None
+    noun = match["noun"].strip()
+    doc = parse(noun)
+    if doc[0].tag_ == "VBG" or doc[-1].pos_ in {"NOUN", "PROPN"}:
+        return noun, match["what"]
+    whole = parse(clause)
+    root = whole[:].root
+    subject = next((t for t in root.children if t.dep_ == "nsubj"), None)
+    if root.lemma_ not in {"need", "require"} or subject is None:
+        return None
+    start = subject.left_edge.i + (whole[subject.left_edge.i].dep_ == "det")
+    return whole[start:subject.i + 1].text, whole[root.i + 1:].text
+
+
+def _singular(noun: str) -> str:
+    """Return a noun phrase with its head in the singular: 'Temporary need codes' -> '... code'."""
+    doc = parse(noun)
+    head = doc[-1]
+    word = head.lemma_ if head.tag_ in {"NNS", "NNPS"} else head.text
+    text = f"{doc[:-1].text_with_ws}{word}"
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def _keep_otherwise(clauses: list[str], effects: list[str], behaviour: Behaviour) -> list[str]:

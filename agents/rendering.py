@@ -26,6 +26,8 @@ from casewright.wording import headline, sentence
 
 _LEADING_DETERMINER = re.compile(r"^(no|any|each|every|a|an|one)\s+", re.IGNORECASE)
 PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they"})
+_KEPT_IN = re.compile(r"\b(?:is|are) (?:logged|recorded|noted|stored|listed) (?:in|on) "
+                      r"(?:the |their |its )?(?P<where>[\w -]+?)$", re.IGNORECASE)
 _SHOWN = re.compile(r"\b(shows?|shown|displays?|displayed|appears?|visible|available|offered|"
                     r"hidden)\b", re.IGNORECASE)
 
@@ -37,6 +39,8 @@ def observe_action(outcome: str) -> str:
     appears is looked for ("Look for the Payment plan option"); what a person is sent is
     checked where they receive it; anything else is checked by name.
     """
+    if where := _KEPT_IN.search(outcome):  # "... is logged in the account history"
+        return f"Open the {where['where']}"
     doc = parse(outcome)
     subject = next((t for t in doc if t.dep_ in {"nsubj", "nsubjpass"}), None)
     if subject is None:

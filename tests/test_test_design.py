@@ -17,7 +17,7 @@ from casewright.agents.behaviour import Behaviour, Condition, Effect
 from casewright.agents.language import as_state, imperative, negate, passive_result
 from casewright.agents.planner import plan_story
 from casewright.agents.quantities import boundaries, dated, example, find_limits, with_value
-from casewright.agents.rendering import render
+from casewright.agents.rendering import observe_action, render
 from casewright.agents.techniques import (
     boundary_values,
     decision_table,
@@ -553,3 +553,17 @@ def test_menu_paths_stay_whole_and_acts_set_up_read_as_states() -> None:
         "Suzie has changed to her original email"
     assert as_state("the customer owes £500") == "the customer owes £500"
     assert passive_result("Add up to 3 tags to a petition") == "The tags are added"
+
+
+def test_a_requirement_with_examples_and_a_limit_gets_its_boundaries() -> None:
+    """CC-204 AC2: 'need codes' hold 'need' themselves; the examples give the test data."""
+    rule = only("Temporary need codes (bereavement, recent job loss, short term illness) need "
+                "an end date no more than 6 months away and the end date defaults to 6 months "
+                "(BR-35)")
+    assert rule.actions == ["Submit the temporary need code (bereavement)"]
+    rows = {(c.data, c.outcome[0]) for c in design(rule)}
+    assert rows == {("6 months", "The temporary need code is accepted"),
+                    ("5 months", "The temporary need code is accepted"),
+                    ("7 months", "The temporary need code is refused")}
+    assert observe_action("Removing an entry is logged in the account history") == \
+        "Open the account history"
