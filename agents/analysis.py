@@ -131,9 +131,18 @@ _VAGUE = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(VAGUE_WORDS, 
                     reverse=True)) + r")\b", re.IGNORECASE)
 
 
+_ASIDE = re.compile(r"\s*\((?:needed|required|because|so that|for|see|e\.g\.|i\.e\.|note)\b"
+                    r"[^()]*\)", re.IGNORECASE)
+
+
 def clean(text: str) -> str:
-    """Return a criterion's text without rule references or a final stop."""
+    """Return a criterion's text without rule references, asides or a final stop.
+
+    An aside in brackets that gives a reason or a reference ("(needed for fraud
+    investigations, see Fraud team request FR-118)") is no part of the behaviour.
+    """
     text = _RULE_REFS.sub("", text)
+    text = _ASIDE.sub("", text)
     text = re.sub(r"\(\s*\)", "", text)
     text = re.sub(r"\s+", " ", text).strip(" .;")
     return text.replace(" ,", ",")
@@ -337,8 +346,10 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
             behaviour.ambiguities.append(Ambiguity(word=text, question=(
                 f"{criterion.criterion_id} ('{_short(text)}') says what to do but not what "
                 "should happen then: what should the user see?")))
-        elif not behaviour.actions and not behaviour.conditions and all(
-                _states_nothing(e.text) for e in behaviour.effects):
+        elif not behaviour.actions and all(
+                _states_nothing(e.text) and (not behaviour.conditions or not any(
+                    t.pos_ in {"VERB", "AUX"} for t in parse(e.text)))
+                for e in behaviour.effects):  # "A moderator user show page if ...": no verb
             behaviour.unparsed = "it names a situation, not a behaviour"
             behaviour.ambiguities.append(Ambiguity(word=text, question=(
                 f"{criterion.criterion_id} ('{_short(text)}') names a situation but no "
@@ -426,7 +437,7 @@ def _states_nothing(text: str) -> bool:
     doc = parse(text)
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     return not any(t.pos_ in {"VERB", "AUX"} for t in doc) or (
-        doc[0].lower_ == "there" and doc[1:2].text.lower() in {"is", "are"}) or (
+        doc[0].lower_ == "there" and doc[1:2].text.lower() in {"is", "are", "was", "were"}) or (
         root is not None and root.lemma_ == "be" and any(
             t.dep_ == "nsubj" and is_person(t) for t in root.children))
 

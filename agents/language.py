@@ -99,6 +99,8 @@ def negate(clause: str) -> str:
     """
     if re.search(r"\bno longer\b", clause):  # "is no longer followed" <-> "is still followed"
         return re.sub(r"\bno longer\b", "still", clause, count=1)
+    if some := re.match(r"^(there (?:is|are))\s+some$", clause, re.IGNORECASE):
+        return f"{some[1]} none"  # "when there is some" <-> "when there is none"
     if none := re.match(r"^(there (?:is|are))\s+none\b", clause, re.IGNORECASE):
         return f"{none[1]} some{clause[none.end():]}"  # "there is none" <-> "there is some"
     if there := re.match(r"^(there (?:is|are))\s+(?:(no|not any)\s+|(an?)\s+)?", clause,

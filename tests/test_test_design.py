@@ -567,3 +567,13 @@ def test_a_requirement_with_examples_and_a_limit_gets_its_boundaries() -> None:
                     ("7 months", "The temporary need code is refused")}
     assert observe_action("Removing an entry is logged in the account history") == \
         "Open the account history"
+
+
+def test_asides_states_and_verbless_titles() -> None:
+    assert clean("The old values are recorded with a time stamp (needed for fraud "
+                 "investigations, see Fraud team request FR-118)") == \
+        "The old values are recorded with a time stamp"
+    assert negate("there is some") == "there is none"
+    for text in ("There was a petition debated without any debate outcome",
+                 "A moderator user show response page if the petition is open"):
+        assert only(text).unparsed and only(text).ambiguities, text
