@@ -143,6 +143,9 @@ def clean(text: str) -> str:
     """
     text = _RULE_REFS.sub("", text)
     text = _ASIDE.sub("", text)
+    for sign, words in ((">=", "at least "), ("<=", "at most "), (">", "more than "),
+                        ("<", "fewer than ")):  # "when >5 notifications"
+        text = re.sub(rf"(?<![\w>]){re.escape(sign)}\s*(?=\d)", words, text)
     text = re.sub(r"\(\s*\)", "", text)
     text = re.sub(r"\s+", " ", text).strip(" .;")
     return text.replace(" ,", ",")
@@ -931,8 +934,8 @@ def _person_effect(behaviour: Behaviour) -> None:
                 behaviour.effects[0] = Effect(text=f"{subject} {'are' if several else 'is'} "
                                               f"not {passive['verb']}{passive['rest']}")
         return
-    prohibited = bool(re.search(r"\b(cannot|can't|can not|must not|mustn't|may not|never|"
-                                r"should not|shouldn't)\b",
+    prohibited = bool(re.search(r"\b(cannot|can[’']t|can not|must not|mustn[’']t|may not|never|"
+                                r"should not|shouldn[’']t)\b",
                                 first, re.IGNORECASE))
     action = imperative(negate(first) if prohibited else first) or ""
     if not action:
@@ -1000,6 +1003,17 @@ def _attempt_as_action(behaviour: Behaviour) -> None:
             return
 
 
+def _none_named(behaviour: Behaviour) -> None:
+    """Name what 'none' counts: 'if there are none to anonymize' -> 'no petitions to ...'."""
+    act = re.sub(r"^Try to\s+", "", behaviour.actions[0]) if behaviour.actions else ""
+    result = passive_result(act[:1].upper() + act[1:]) if act else None
+    thing = re.split(r" (?:is|are) ", result, maxsplit=1)[0] if result else ""
+    for condition in behaviour.conditions:
+        if thing and re.match(r"^there (?:is|are) none\b", condition.text, re.IGNORECASE):
+            condition.text = re.sub(r"\bnone\b", f"no {thing.removeprefix('The ')}",
+                                    condition.text, count=1)
+
+
 def _act_as_trigger(behaviour: Behaviour) -> None:
     """Make the act that shows a person something the action, not a condition to vary.
 
@@ -1046,6 +1060,7 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
             condition.text = _PRONOUN.sub(person, condition.text)
     _attempt_as_action(behaviour)
     _act_as_trigger(behaviour)
+    _none_named(behaviour)
     _signed_out(behaviour)
     target_exists(behaviour, behaviour.actor or person)
     _first_to_act(behaviour)

@@ -81,9 +81,18 @@ def is_person(token: Token) -> bool:
     words = [token.lower_, token.lemma_.lower()]
     return any(word in PERSON_WORDS for word in words) or (
         token.pos_ in {"PROPN", "NOUN"} and token.i == token.sent.start and token.text.istitle()
+        and (token.tag_ == "NNP" or not _known_word(token.lower_))  # "Information": no name
         and token.tag_ not in {"NNS", "NNPS"}  # "Instalments are collected": no one's name
         and token.dep_ in {"nsubj", "nsubjpass"} and not any(t.dep_ in {"det", "compound", "amod"}
                                               for t in token.children))
+
+
+@cache
+def _known_word(word: str) -> bool:
+    """Whether a word is in lemminflect's English dictionary (names such as Suzie are not)."""
+    from lemminflect import getAllLemmas
+
+    return bool(getAllLemmas(word))
 
 
 def _finite(doc: Doc) -> Token | None:
@@ -110,7 +119,7 @@ def negate(clause: str) -> str:
     doc = parse(clause)
     parts = [t.text_with_ws for t in doc]
     for token in doc:
-        if token.dep_ == "neg" and token.lower_ in {"not", "n't", "never"}:
+        if token.dep_ == "neg" and token.lower_ in {"not", "n't", "n’t", "never"}:
             parts[token.i] = ""
             helper = doc[token.i - 1] if token.i else None
             if helper is not None and helper.lower_ in _CONTRACTED:

@@ -40,7 +40,7 @@ from casewright.agents.quantities import (
 from casewright.agents.timing import Moment, Timing, find_timings, moments
 from casewright.models import CaseKind
 
-REFUSAL = re.compile(r"\b(cannot|can't|unable|reject\w*|declin\w*|block\w*|denied|prevent\w*|"
+REFUSAL = re.compile(r"\b(cannot|can[’']t|unable|reject\w*|declin\w*|block\w*|denied|prevent\w*|"
                       r"refus\w*|locked|disabled|doesn'?t allow|does not allow|not (?:allowed|"
                       r"accepted|saved|made|shown|offered|available))\b", re.IGNORECASE)
 """Words of an outcome that is a refusal: a case that checks it as stated is a negative case."""

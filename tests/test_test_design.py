@@ -577,3 +577,14 @@ def test_asides_states_and_verbless_titles() -> None:
     for text in ("There was a petition debated without any debate outcome",
                  "A moderator user show response page if the petition is open"):
         assert only(text).unparsed and only(text).ambiguities, text
+
+
+def test_curly_apostrophes_none_named_symbols_and_common_nouns() -> None:
+    restore = only("A moderator can’t restore a petition that has been taken down")
+    assert (restore.actions, restore.prohibited) == (["Try to restore the petition"], True)
+    nothing = only("An admin cannot anonymize petitions if there are none to anonymize")
+    assert [c.text for c in nothing.conditions] == ["there are no petitions to anonymize"]
+    assert clean("scrollbar shows up when >5 notifications") == \
+        "scrollbar shows up when more than 5 notifications"
+    assert observe_action("Information about related activity is shown") == \
+        "Look for the information about related activity"
