@@ -47,7 +47,7 @@ REFUSAL = re.compile(r"\b(cannot|can[’']t|unable|reject\w*|declin\w*|block\w*|
 _DEMAND = re.compile(r"\b(needs?|must|requires?|has to|have to)\b", re.IGNORECASE)
 _DATE = re.compile(r"\b[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}(?: at \d\d:\d\d)?")
 _BY_KEY = re.compile(r"\bby (?:their |its |an? |the )?(e-?mail|postcode|post code|phone|mobile|"
-                     r"date of birth|sort code|ip address|domain)\b", re.IGNORECASE)
+                     r"date of birth|sort code|ip address|domain|name)\b", re.IGNORECASE)
 _AGAIN = re.compile(r"\s*\b(again|(?:for )?a second time|more than once)\b", re.IGNORECASE)
 _PERSONA_FREE = re.compile(r"^(i|we|you|they|he|she)$", re.IGNORECASE)
 _INVALID_FORMAT = re.compile(r"\b(?:invalid|incorrect|malformed|wrong)\s+(?P<what>e-?mail|phone|"
@@ -66,6 +66,7 @@ FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "date of birth": ("14/03/1985", [("31/02/1985", "no such date"),
                                      ("14/03/2999", "in the future")]),
     "sort code": ("20-00-00", [("20-00-0", "five digits"), ("20-AB-00", "letters")]),
+    "name": ("Jo Bloggs", [("", "empty"), ("J" * 101, "101 characters")]),
     "domain": ("example.com", [("example", "no dot"), ("exa mple.com", "a space")]),
     "ip address": ("192.0.2.10", [("192.0.2.300", "a part over 255"), ("192.0.2", "three parts")]),
 }

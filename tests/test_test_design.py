@@ -488,6 +488,7 @@ def test_set_up_for_bare_nouns_and_phrasal_verbs_and_data_the_action_names() -> 
     assert (closed.preconditions, closed.actions) == (["There is a closed petition"],
                                                       ["Try to sign the closed petition"])
     assert only("A sysadmin can take down a petition").preconditions == ["There is a petition"]
+    assert design(only("A user can search for signatures by name"))[0].data == "Jo Bloggs"
     by_ip = design(only("A user can search for signatures by IP address"))[0]
     assert by_ip.data == "192.0.2.10"
     postcode = design(only("Suzie signs a petition with invalid postcode SW14 9RQ"))[0]
