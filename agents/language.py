@@ -169,8 +169,8 @@ def persona_parse(clause: str) -> Doc:
     """
     doc = parse(clause)
     if _subject(doc) is not None or not doc or not doc[0].text.istitle() or len(doc) < 2 or \
-            doc[1].tag_ not in {"NNS", "VBZ"}:
-        return doc
+            doc[1].tag_ not in {"NNS", "VBZ"} or doc[0].tag_ not in {"NN", "NNP"}:
+        return doc  # "Adding tags to ..." is an act named, not a person
     reread = parse(f"She{clause[len(doc[0].text):]}")
     subject = _subject(reread)
     return reread if subject is not None and subject.i == 0 and \

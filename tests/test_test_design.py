@@ -589,3 +589,11 @@ def test_curly_apostrophes_none_named_symbols_and_common_nouns() -> None:
         "scrollbar shows up when more than 5 notifications"
     assert observe_action("Information about related activity is shown") == \
         "Look for the information about related activity"
+
+
+def test_an_act_named_is_no_person_and_trying_invalid_data_is_refused() -> None:
+    assert only("Adding tags to an open petition").actions == ["Add tags to the open petition"]
+    tried = only("Charlie tries to submit an invalid petition")
+    assert (tried.actor, tried.actions, tried.effects[0].text) == (
+        "Charlie", ["Try to submit an invalid petition"],
+        "The petition is refused with a message saying what is wrong")
