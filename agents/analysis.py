@@ -914,9 +914,9 @@ def _person_effect(behaviour: Behaviour) -> None:
     actor = _person_subject(first)
     tried = re.search(r"\b(?:tries|try|attempts?) to (?P<act>.+)$", first)
     if actor is not None and tried and (bad := _INVALID.search(tried["act"])):
-        act = tried["act"]  # "Charlie tries to submit an invalid petition": it is refused
-        behaviour.actor, behaviour.actions = actor, [f"Try to {act}"]
-        _refused_data(behaviour, bad, outcome_of(act[:1].upper() + act[1:]))
+        attempt = tried["act"]  # "Charlie tries to submit an invalid petition": refused
+        behaviour.actor, behaviour.actions = actor, [f"Try to {attempt}"]
+        _refused_data(behaviour, bad, outcome_of(attempt[:1].upper() + attempt[1:]))
         return
     if actor is not None and re.search(r"\b(tries|try|wants|want) to\b", first):
         behaviour.unparsed = "it says what is tried, not what should happen"
