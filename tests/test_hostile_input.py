@@ -103,7 +103,8 @@ def test_tags_injected_by_a_story_never_reach_the_model_or_the_training_data() -
     and the JSONL record made from its case."""
     story = Story(key="CC-667", summary=f"Refunds {INJECTION}", project="CC",
                   description=INJECTION, criteria=[AcceptanceCriterion(
-                      criterion_id="AC1", text=f"The refund is shown {INJECTION}")])
+                      criterion_id="AC1",
+                      text=f"The refund is shown when the balance is in credit {INJECTION}")])
     plan = plan_story(story, 4)
     case = engine_case(story, plan.objectives[0], "CC-667-TC01")
     messages = prefix_stable_messages(system_prompt("Refunds"), story_context(story, Evidence()),
