@@ -77,7 +77,7 @@ _NOT_ALLOWED = re.compile(r"^(?P<what>.+?)\s+(?:are|is)\s+not\s+(?:allowed|accep
 _SHOWN = re.compile(r"\b(shows?|lists?|displays?)\b", re.IGNORECASE)
 _VIEW_VERBS = frozenset({"view", "browse", "see", "search", "find", "list", "look", "read",
                          "open", "visit", "filter", "sort", "access", "fetch"})
-_ACT_ON_VERBS = frozenset({"delete", "remove", "edit", "change", "update", "amend", "cancel",
+ACT_ON_VERBS = frozenset({"delete", "remove", "edit", "change", "update", "amend", "cancel",
                            "close", "reopen", "archive", "publish", "reject", "approve",
                            "restore", "hide", "invalidate", "validate", "moderate", "download",
                            "export", "print", "anonymize", "anonymise", "flag", "tag", "merge",
@@ -798,7 +798,7 @@ def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
     verb = doc[1].lemma_.lower() if len(doc) > 1 else ""
     target = next((t for t in doc if t.dep_ == "dobj" and t.head.i == 1), None)
     phrasal = any(t.dep_ == "prt" for t in doc[1].children) if len(doc) > 1 else False
-    if target is None or verb not in _VIEW_VERBS | _ACT_ON_VERBS and not phrasal:
+    if target is None or verb not in _VIEW_VERBS | ACT_ON_VERBS and not phrasal:
         target = next((t for t in doc if t.dep_ == "pobj" and t.head.head.i == 1 and  # "add
                        t.head.lower_ in _ONTO and doc[t.left_edge.i].lower_ in {"a", "an"}),
                       None)  # tags to an open petition": the petition is there first

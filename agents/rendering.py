@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from casewright.agents.analysis import outcome_of, split_clauses
+from casewright.agents.analysis import ACT_ON_VERBS, outcome_of, split_clauses
 from casewright.agents.behaviour import Configuration
 from casewright.agents.language import (
     PERSON_WORDS,
@@ -128,6 +128,32 @@ def _with_object(action: str, story: Story | None) -> str:
     return action
 
 
+def _opened_first(actions: list[str], preconditions: list[str]) -> list[str]:
+    """Return 'Open the petition' when the first action acts on a petition the set-up made.
+
+    "There is a petition that has been taken down" then "Take down the petition": the tester
+    opens it first, as the team's own scenarios do ("When I view the petition").
+    """
+    if not actions:
+        return []
+    doc = parse(f"They {actions[0].removeprefix('Try to ')[:1].lower()}"
+                f"{actions[0].removeprefix('Try to ')[1:]}")
+    acts = len(doc) > 1 and (doc[1].lemma_.lower() in ACT_ON_VERBS or
+                             any(t.dep_ == "prt" for t in doc[1].children))  # "take down"
+    target = next((t for t in doc if doc[t.left_edge.i].lower_ == "the" and not any(
+        c.dep_ == "poss" for c in t.children) and (
+        t.dep_ == "dobj" and t.head.i == 1 and acts or  # "take down the petition"
+        t.dep_ == "pobj" and t.head.head.i == 1 and t.head.lower_ in {"to", "on", "from"})),
+        None)  # "add tags to the open petition"
+    if target is None:
+        return []
+    thing = doc[target.left_edge.i + 1:target.i + 1].text
+    made = any(re.match(rf"^(?:there (?:is|are) (?:an?|some) |an? )?{re.escape(thing)}\b", p,
+                        re.IGNORECASE) or re.search(rf"\b{re.escape(thing)} exists?$", p)
+               for p in preconditions)
+    return [f"Open the {thing}"] if made else []
+
+
 def steps_for(configuration: Configuration, story: Story | None = None) -> list[Step]:
     """Return the steps: each action, then a check of every outcome not yet observed.
 
@@ -151,13 +177,15 @@ def steps_for(configuration: Configuration, story: Story | None = None) -> list[
             actions = [feature]
             outcomes = [outcome_of(feature) or "The step completes without an error",
                         *outcomes]
+    opened = _opened_first(actions, configuration.preconditions)
+    actions = [*opened, *actions]
     steps: list[Step] = []
     for number, action in enumerate(actions):
         last = number == len(actions) - 1
         expected = outcomes[0] if last and outcomes else \
             outcome_of(action) or "The step completes without an error"
-        steps.append(Step(action=action, data=configuration.data if number == 0 else "",
-                          expected=expected))
+        steps.append(Step(action=action, expected=expected,
+                          data=configuration.data if number == len(opened) else ""))
     checks: dict[str, list[str]] = {}
     for outcome in outcomes[1:] if actions else outcomes:
         checks.setdefault(observe_action(outcome), []).append(outcome)

@@ -597,3 +597,14 @@ def test_an_act_named_is_no_person_and_trying_invalid_data_is_refused() -> None:
     assert (tried.actor, tried.actions, tried.effects[0].text) == (
         "Charlie", ["Try to submit an invalid petition"],
         "The petition is refused with a message saying what is wrong")
+
+
+def test_what_is_acted_on_is_opened_first() -> None:
+    """As the team's scenarios do ('When I view the petition'), and the data stay on the act."""
+    story = Story(key="EP-25", summary="Take down a petition", project="EP")
+    case = render(story, design(only("A moderator can’t restore a petition that has been "
+                                     "taken down"))[0], "EP-25-TC01", "medium", [])
+    assert [s.action for s in case.steps] == ["Open the petition", "Try to restore the petition"]
+    viewed = render(story, design(only("Joe views an archived petition"))[0], "EP-37-TC01",
+                    "medium", [])
+    assert [s.action for s in viewed.steps] == ["View the archived petition"]
