@@ -313,4 +313,7 @@ def with_value(text: str, limit: Quantity, value: float) -> str:
         form = inflect(noun.lemma_, wanted) if noun.lemma_.isalpha() else noun.text
         at = noun.idx - end
         after = after[:at] + form + after[at + len(noun.text):]
-    return text[:start] + written + after
+    before = text[:start]
+    if value != 1 and re.search(r"\bthere is $", before, re.IGNORECASE):
+        before = before[:-3] + "are "  # "there is more than one" -> "there are 2"
+    return before + written + after

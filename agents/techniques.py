@@ -54,7 +54,8 @@ _INVALID_FORMAT = re.compile(r"\b(?:invalid|incorrect|malformed|wrong)\s+(?P<wha
                              r"mobile|postcode|post code|date of birth|sort code)\b(?: address|"
                              r" number)?(?:\s+(?-i:(?P<value>(?=\S*\d)[A-Z0-9]+(?: [A-Z0-9]+)?)))?",
                              re.IGNORECASE)
-_NOT = re.compile(r"\b(not|never|no|doesn't|don't|won't|isn't|aren't)\b", re.IGNORECASE)
+_NOT = re.compile(r"\b(not|never|no(?! matter)|doesn't|don't|won't|isn't|aren't)\b",
+                  re.IGNORECASE)
 FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "email": ("jo.bloggs@example.com", [("jo.bloggs@", "no domain"),
                                         ("jo bloggs@example.com", "a space"),
@@ -197,11 +198,15 @@ def decision_table(behaviour: Behaviour) -> list[Configuration]:
 def boundary_values(behaviour: Behaviour) -> list[Configuration]:
     """Return a configuration per boundary value of every limit, other conditions true."""
     configurations = []
+    unstated = not behaviour.exclusive and not behaviour.otherwise and bool(
+        behaviour.effects) and behaviour.effects[0].derived  # no outcome to withhold
     for index, condition in enumerate(behaviour.conditions):
         if condition.quantity is None:
             continue
         others = [_true_value(c) for i, c in enumerate(behaviour.conditions) if i != index]
         for point in boundaries(condition.quantity):
+            if unstated and not point.meets:
+                continue  # "search ... when there is more than one constituency": 1 is untold
             value = example(condition.quantity, point.value)
             configurations.append(_configuration(
                 behaviour, "boundary values", "boundary",

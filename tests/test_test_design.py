@@ -608,3 +608,11 @@ def test_what_is_acted_on_is_opened_first() -> None:
     viewed = render(story, design(only("Joe views an archived petition"))[0], "EP-37-TC01",
                     "medium", [])
     assert [s.action for s in viewed.steps] == ["View the archived petition"]
+
+
+def test_an_unstated_outcome_gets_no_boundary_outside_its_condition() -> None:
+    """'Searching ... when there is more than one constituency': one constituency is untold."""
+    rows = design(only("Searching for local petitions when there is more than one "
+                       "constituency for a postcode"))
+    assert rows and all(r.outcome == ["Matching local petitions are shown"] for r in rows)
+    assert rows[0].settings[0].text == "There are 2 constituencies for a postcode"
