@@ -20,6 +20,7 @@ from casewright.agents.behaviour import Behaviour, Configuration
 from casewright.agents.cases import objective_for, scaffold_objective
 from casewright.agents.context import AgentContext
 from casewright.agents.language import negate
+from casewright.agents.quantities import boundaries, with_value
 from casewright.agents.rendering import render, story_action
 from casewright.agents.state import AgentState, Objective, Plan
 from casewright.agents.techniques import design
@@ -45,8 +46,17 @@ def assumed_outcome(behaviour: Behaviour) -> str | None:
     """Return the question behind a negative case whose outcome the criterion does not state.
 
     "If X then Y" says nothing of what happens without X; like CiRA, the negative cases
-    expect Y not to happen. A tester confirms that with the product owner.
+    expect Y not to happen. A tester confirms that with the product owner. Where the
+    outcome is only the act's own result ("Searching ... when there is more than one
+    constituency"), the value outside the limit gets no case, and this asks about it.
     """
+    limited = next((c for c in behaviour.conditions if c.quantity), None)
+    if limited is not None and limited.quantity is not None and behaviour.effects and \
+            behaviour.effects[0].derived and not behaviour.exclusive and not behaviour.otherwise:
+        outside = next(b for b in boundaries(limited.quantity) if not b.meets)
+        return (f"{behaviour.criterion_id} does not say what happens when "
+                f"{with_value(limited.text, limited.quantity, outside.value)}: it has no case "
+                "for that value. Ask the product owner what the user should see then")
     if not behaviour.conditions or behaviour.exclusive or behaviour.otherwise or \
             behaviour.unparsed or not behaviour.effects or behaviour.effects[0].derived:
         return None  # a derived outcome gets no negative case to question

@@ -616,3 +616,12 @@ def test_an_unstated_outcome_gets_no_boundary_outside_its_condition() -> None:
                        "constituency for a postcode"))
     assert rows and all(r.outcome == ["Matching local petitions are shown"] for r in rows)
     assert rows[0].settings[0].text == "There are 2 constituencies for a postcode"
+
+
+def test_the_untold_side_of_a_limit_is_asked() -> None:
+    story = Story(key="EP-33", summary="Search", project="EP", criteria=[criterion(
+        "Searching for local petitions when there is more than one constituency for a "
+        "postcode", 2)])
+    plan = plan_story(story, limit=8)
+    assert [f.message.split(":")[0] for f in plan.findings if f.check == "assumption"] == [
+        "AC2 does not say what happens when there is 1 constituency for a postcode"]
