@@ -67,6 +67,7 @@ def inflect(lemma: str, tag: str) -> str:
 
 def plural(phrase: str) -> str:
     """Return a noun phrase with its head noun in the plural ('petition' -> 'petitions')."""
+    phrase = re.sub(r"^(?:a|an)\s+", "", phrase)  # "a user" -> "users"
     doc = parse(phrase)
     before = next((t.i for t in doc if t.pos_ in {"ADP", "VERB"} and t.i), len(doc))
     head = next((t for t in reversed(doc[:before]) if t.pos_ in {"NOUN", "PROPN"}), None)
@@ -239,6 +240,8 @@ def passive_result(action: str) -> str | None:
     if found is None:
         return None
     doc, phrase, verbs = found
+    if len(phrase) > 1 and phrase[0].tag_ == "PRP$" and phrase[1].lower_ == "own":
+        phrase = [phrase[0], *phrase[2:]]  # "my own photos": the photos
     words = [t.text for t in phrase]
     if phrase[0].lower_ in _DETERMINERS or phrase[0].pos_ == "NUM":
         words[0] = "the"  # "Add 3 tags": the tags are added, however many
@@ -249,7 +252,8 @@ def passive_result(action: str) -> str | None:
     joiner = doc[1].text if len(verbs) > 1 else ""
     participle = f" {joiner} ".join(inflect(v.lemma_.lower(), "VBN") for v in verbs)
     particle = next((f" {t.lower_}" for t in doc if t.dep_ == "prt" and t.head in verbs), "")
-    text = f"{' '.join(words)} {be} {participle}{particle}{_as_what(doc, phrase[-1].i + 1)}"
+    said = " ".join(words).replace(" 's", "'s").replace(" ’s", "’s")
+    text = f"{said} {be} {participle}{particle}{_as_what(doc, phrase[-1].i + 1)}"
     return text[:1].upper() + text[1:]
 
 
@@ -279,6 +283,9 @@ def _object_of(doc: Doc) -> tuple[Doc, list[Token], list[Token]] | None:
         named = any(t.pos_ in {"NOUN", "PROPN"} for t in phrase)
         following = doc[token.i + 1] if token.i + 1 < len(doc) else None
         adjectival = token.pos_ == "VERB" and token.dep_ == "amod"  # "the blocked emails list"
+        if token.tag_ == "POS" and phrase:
+            phrase.append(token)  # "a contact's post"
+            continue
         if named and token.pos_ == "ADV":
             continue  # "sign the petition again"
         if token.is_punct or (token.pos_ in {"CCONJ", "SCONJ", "VERB", "AUX", "PART"}

@@ -625,3 +625,9 @@ def test_the_untold_side_of_a_limit_is_asked() -> None:
     plan = plan_story(story, limit=8)
     assert [f.message.split(":")[0] for f in plan.findings if f.check == "assumption"] == [
         "AC2 does not say what happens when there is 1 constituency for a postcode"]
+
+
+def test_results_keep_possessives_and_plurals_drop_articles() -> None:
+    assert passive_result("Hide a contact's post") == "The contact's post is hidden"
+    assert outcome_of("See my own photos") == "The photos are shown"
+    assert outcome_of("Search for a user") == "Matching users are shown"
