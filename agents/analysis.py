@@ -81,7 +81,9 @@ ACT_ON_VERBS = frozenset({"delete", "remove", "edit", "change", "update", "amend
                            "close", "reopen", "archive", "publish", "reject", "approve",
                            "restore", "hide", "invalidate", "validate", "moderate", "download",
                            "export", "print", "anonymize", "anonymise", "flag", "tag", "merge",
-                           "unsubscribe", "sign", "share", "withdraw", "sponsor", "support"})
+                           "unsubscribe", "sign", "share", "withdraw", "sponsor", "support",
+                           "report", "block", "unblock", "like", "reshare", "mute", "follow",
+                           "unfollow", "accept", "decline"})
 """Verbs that act on something that must exist first: its existence is the test's set-up."""
 _EXISTENCE = re.compile(r"\b(?:there (?:is|are)|none|no \w+|exists?)\b")
 EXAMPLE_COUNT = 3
@@ -119,6 +121,8 @@ _ATTEMPT = re.compile(r"^(?P<who>.+?)\s+(?:tries|try|tried|attempts|attempt|atte
 _INVALID = re.compile(r"\b(?:(?:an? )?(?:invalid|incorrect|malformed|wrong)|(?P<none>with no))\s+"
                       r"(?P<what>e-?mail address|phone number|date of birth|sort code|"
                       r"[a-z]+(?: code| number| address| name)?)\b", re.IGNORECASE)
+_ONCE_ONLY = re.compile(r"\b(?:cannot|can[’']t|can not)\b.*\b(?:twice|again|more than once)\b",
+                        re.IGNORECASE)
 _PRONOUN = re.compile(r"^(he|she|they|i|we)\b", re.IGNORECASE)
 VAGUE_WORDS = ("quick", "quickly", "fast", "easy", "easily", "simple", "simply",
                "user-friendly", "user friendly", "intuitive", "appropriate", "appropriately",
@@ -1009,6 +1013,20 @@ def _attempt_as_action(behaviour: Behaviour) -> None:
             return
 
 
+def _not_twice(behaviour: Behaviour) -> None:
+    """Read '..., but cannot report it twice' as a repeat rule on the act: once, not again."""
+    if len(behaviour.actions) != 1 or len(behaviour.effects) < 2:
+        return
+    verb = parse(f"They {behaviour.actions[0][:1].lower()}{behaviour.actions[0][1:]}")
+    for effect in behaviour.effects[1:]:
+        said = parse(effect.text)
+        if _ONCE_ONLY.search(effect.text) and len(verb) > 1 and \
+                said[:].root.lemma_ == verb[1].lemma_:
+            behaviour.effects.remove(effect)
+            behaviour.repeat = "twice"
+            return
+
+
 def _none_named(behaviour: Behaviour) -> None:
     """Name what 'none' counts: 'if there are none to anonymize' -> 'no petitions to ...'."""
     act = re.sub(r"^Try to\s+", "", behaviour.actions[0]) if behaviour.actions else ""
@@ -1067,6 +1085,7 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
     _attempt_as_action(behaviour)
     _act_as_trigger(behaviour)
     _none_named(behaviour)
+    _not_twice(behaviour)
     _signed_out(behaviour)
     target_exists(behaviour, behaviour.actor or person)
     _first_to_act(behaviour)

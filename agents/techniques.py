@@ -416,7 +416,7 @@ def state_cases(behaviour: Behaviour) -> list[Configuration]:
     again = behaviour.repeat.lower() in {"again", "second", "more than once"}
     period = re.search(re.escape(behaviour.repeat) + r"[^,;()]*?(?=\s+(?:without|with|by)\b|$)",
                        action)
-    scope = "" if again else f" ({period[0] if period else behaviour.repeat})"
+    scope = "" if again or period is None else f" ({period[0]})"
     plain = re.sub(r"^Try to\s+", "", action)
     result = passive_result(plain[:1].upper() + plain[1:])
     if result is None:  # "Validate": the person has, or has not, done it

@@ -631,3 +631,11 @@ def test_results_keep_possessives_and_plurals_drop_articles() -> None:
     assert passive_result("Hide a contact's post") == "The contact's post is hidden"
     assert outcome_of("See my own photos") == "The photos are shown"
     assert outcome_of("Search for a user") == "Matching users are shown"
+
+
+def test_once_but_not_twice_is_a_repeat_rule() -> None:
+    first, repeat = design(only("User can report a post, but cannot report it twice"))
+    assert (first.kind, first.outcome, first.preconditions) == (
+        "positive", ["The post is reported"], ["There is a post"])
+    assert (repeat.kind, repeat.settings[0].text, repeat.outcome) == (
+        "negative", "The post has already been reported once", ["The post is not reported"])
