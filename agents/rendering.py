@@ -145,8 +145,8 @@ def _opened_first(actions: list[str], preconditions: list[str]) -> list[str]:
         t.dep_ == "dobj" and t.head.i == 1 and acts or  # "take down the petition"
         t.dep_ == "pobj" and t.head.head.i == 1 and t.head.lower_ in {"to", "on", "from"})),
         None)  # "add tags to the open petition"
-    if target is None:
-        return []
+    if target is None or is_person(target) or target.lemma_.lower() in PERSON_WORDS:
+        return []  # "block the user": where a person is opened differs by product
     thing = doc[target.left_edge.i + 1:target.i + 1].text
     made = any(re.match(rf"^(?:there (?:is|are) (?:an?|some) |an? )?{re.escape(thing)}\b", p,
                         re.IGNORECASE) or re.search(rf"\b{re.escape(thing)} exists?$", p)
