@@ -1013,6 +1013,22 @@ def _attempt_as_action(behaviour: Behaviour) -> None:
             return
 
 
+def _instructions_as_steps(behaviour: Behaviour) -> None:
+    """Make a later clause that is an instruction ('... and go to its profile') a step."""
+    if not behaviour.actions:
+        return
+    for effect in list(behaviour.effects[1:]):
+        doc = parse(effect.text[:1].lower() + effect.text[1:])
+        if doc and doc[0].tag_ == "VB" and doc[0].dep_ == "ROOT" and not any(
+                t.dep_ in {"nsubj", "nsubjpass"} for t in doc):
+            behaviour.effects.remove(effect)
+            action = f"{effect.text[:1].upper()}{effect.text[1:]}"
+            behaviour.actions.append(action)
+            result = outcome_of(action) or f"{action} is done"
+            behaviour.effects = [Effect(text=result[:1].upper() + result[1:], derived=True),
+                                 *(e for e in behaviour.effects if not e.derived)]
+
+
 def _not_twice(behaviour: Behaviour) -> None:
     """Read '..., but cannot report it twice' as a repeat rule on the act: once, not again."""
     if len(behaviour.actions) != 1 or len(behaviour.effects) < 2:
@@ -1086,6 +1102,7 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
     _act_as_trigger(behaviour)
     _none_named(behaviour)
     _not_twice(behaviour)
+    _instructions_as_steps(behaviour)
     _signed_out(behaviour)
     target_exists(behaviour, behaviour.actor or person)
     _first_to_act(behaviour)

@@ -639,3 +639,10 @@ def test_once_but_not_twice_is_a_repeat_rule() -> None:
         "positive", ["The post is reported"], ["There is a post"])
     assert (repeat.kind, repeat.settings[0].text, repeat.outcome) == (
         "negative", "The post has already been reported once", ["The post is not reported"])
+
+
+def test_a_later_instruction_is_a_step_not_an_outcome() -> None:
+    """'search for a user and go to its profile': two steps, the profile shown at the end."""
+    found = only("search for a user and go to its profile")
+    assert (found.actions, [e.text for e in found.effects]) == (
+        ["Search for a user", "Go to its profile"], ["Its profile is shown"])
