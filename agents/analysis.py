@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Literal
 from casewright.agents.behaviour import Ambiguity, Behaviour, Condition, Connective, Effect
 from casewright.agents.language import (
     UI_NOUNS,
+    attempted,
     imperative,
     inflect,
     is_person,
     negate,
     parse,
+    parse_instruction,
     passive_result,
     persona_parse,
     pipeline,
@@ -118,9 +120,13 @@ _NOT_COMPLEMENTS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "neg", "cc
 _FINITE_TAGS = frozenset({"MD", "VBZ", "VBP", "VBD"})
 _ATTEMPT = re.compile(r"^(?P<who>.+?)\s+(?:tries|try|tried|attempts|attempt|attempted)\s+to\s+"
                       r"(?P<act>.+)$", re.IGNORECASE)
-_INVALID = re.compile(r"\b(?:(?:an? )?(?:invalid|incorrect|malformed|wrong)|(?P<none>with no))\s+"
-                      r"(?P<what>e-?mail address|phone number|date of birth|sort code|"
-                      r"[a-z]+(?: code| number| address| name)?)\b", re.IGNORECASE)
+INVALID_DATA = re.compile(r"\b(?:(?:an? )?(?:invalid|incorrect|malformed|wrong)|(?P<none>with no))"
+                          r"\s+(?P<what>e-?mail address|phone number|date of birth|sort code|"
+                          r"[a-z]+(?: code| number| address| name)?)\b"
+                          r"(?:\s+(?-i:(?P<value>(?=\S*\d)[A-Z0-9]+(?: [A-Z0-9]+)?)))?",
+                          re.IGNORECASE)
+"""Data an act names as invalid or missing ('with invalid postcode SW14 9RQ', 'with no
+reason code'): its kind, and the value when the criterion gives one."""
 _ONCE_ONLY = re.compile(r"\b(?:cannot|can[’']t|can not)\b.*\b(?:twice|again|more than once)\b",
                         re.IGNORECASE)
 _PRONOUN = re.compile(r"^(he|she|they|i|we)\b", re.IGNORECASE)
@@ -720,7 +726,7 @@ def _gerund_effect(behaviour: Behaviour) -> bool:
     action = f"{doc[0].lemma_.capitalize()}{doc[0].whitespace_}{doc[1:].text}".strip()
     tried = re.match(r"^(?:Attempt|Try) to (?P<act>.+)$", action)
     result = outcome_of((tried["act"][:1].upper() + tried["act"][1:]) if tried else action)
-    if not refused and (bad := _INVALID.search(action)):
+    if not refused and (bad := INVALID_DATA.search(action)):
         behaviour.actions = [f"Try to {tried['act']}" if tried else action]
         _refused_data(behaviour, bad, result)  # "Attempt to reset password with invalid email"
         return True
@@ -797,8 +803,8 @@ def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
     """
     if len(behaviour.actions) != 1:
         return
-    action = re.sub(r"^Try to\s+", "", behaviour.actions[0])
-    doc = parse(f"They {action[:1].lower()}{action[1:]}")  # a bare imperative parses badly
+    action = attempted(behaviour.actions[0])
+    doc = parse_instruction(action)
     verb = doc[1].lemma_.lower() if len(doc) > 1 else ""
     target = next((t for t in doc if t.dep_ == "dobj" and t.head.i == 1), None)
     phrasal = any(t.dep_ == "prt" for t in doc[1].children) if len(doc) > 1 else False
@@ -846,7 +852,7 @@ def _first_to_act(behaviour: Behaviour) -> None:
                      re.IGNORECASE)
     if found is None or len(behaviour.actions) != 1:
         return
-    doc = parse(f"They {behaviour.actions[0][:1].lower()}{behaviour.actions[0][1:]}")
+    doc = parse_instruction(behaviour.actions[0])
     if len(doc) < 3 or doc[1].pos_ != "VERB":
         return
     behaviour.actor = None
@@ -917,7 +923,7 @@ def _person_effect(behaviour: Behaviour) -> None:
         return
     actor = _person_subject(first)
     tried = re.search(r"\b(?:tries|try|attempts?) to (?P<act>.+)$", first)
-    if actor is not None and tried and (bad := _INVALID.search(tried["act"])):
+    if actor is not None and tried and (bad := INVALID_DATA.search(tried["act"])):
         attempt = tried["act"]  # "Charlie tries to submit an invalid petition": refused
         behaviour.actor, behaviour.actions = actor, [f"Try to {attempt}"]
         _refused_data(behaviour, bad, outcome_of(attempt[:1].upper() + attempt[1:]))
@@ -954,9 +960,9 @@ def _person_effect(behaviour: Behaviour) -> None:
         action = f"Try to {action[:1].lower()}{action[1:]}"  # "Laura cannot sign"
     behaviour.actor, behaviour.actions = actor, [action]
     behaviour.prohibited = prohibited
-    plain = re.sub(r"^Try to ", "", action)
-    result = outcome_of(plain[:1].upper() + plain[1:])
-    if not prohibited and (bad := _INVALID.search(plain)):
+    plain = attempted(action)
+    result = outcome_of(plain)
+    if not prohibited and (bad := INVALID_DATA.search(plain)):
         _refused_data(behaviour, bad, result)
     elif result:  # the criterion is the act itself: what it leaves is what the tester checks
         behaviour.effects[0] = Effect(text=negate(result) if prohibited else result,
@@ -1033,7 +1039,7 @@ def _not_twice(behaviour: Behaviour) -> None:
     """Read '..., but cannot report it twice' as a repeat rule on the act: once, not again."""
     if len(behaviour.actions) != 1 or len(behaviour.effects) < 2:
         return
-    verb = parse(f"They {behaviour.actions[0][:1].lower()}{behaviour.actions[0][1:]}")
+    verb = parse_instruction(behaviour.actions[0])
     for effect in behaviour.effects[1:]:
         said = parse(effect.text)
         if _ONCE_ONLY.search(effect.text) and len(verb) > 1 and \
@@ -1045,8 +1051,7 @@ def _not_twice(behaviour: Behaviour) -> None:
 
 def _none_named(behaviour: Behaviour) -> None:
     """Name what 'none' counts: 'if there are none to anonymize' -> 'no petitions to ...'."""
-    act = re.sub(r"^Try to\s+", "", behaviour.actions[0]) if behaviour.actions else ""
-    result = passive_result(act[:1].upper() + act[1:]) if act else None
+    result = passive_result(attempted(behaviour.actions[0])) if behaviour.actions else None
     thing = re.split(r" (?:is|are) ", result, maxsplit=1)[0] if result else ""
     for condition in behaviour.conditions:
         if thing and re.match(r"^there (?:is|are) none\b", condition.text, re.IGNORECASE):
@@ -1070,14 +1075,13 @@ def _act_as_trigger(behaviour: Behaviour) -> None:
     if condition.connective not in {"when", "if", "once", "after"} or who is None or not (
             told or seer is not None and effect[:].root.lemma_ in _RECEIVES):
         return
-    text = f"She{condition.text[len(who):]}" if condition.text.startswith(who) else \
-        condition.text  # the parser reads "Suzie signs" as a noun
+    text = condition.text
     times = condition.quantity is not None and condition.quantity.unit == "times"
     if times and condition.quantity is not None:
         text = text.replace(condition.quantity.text, "").strip()
-    verb = next(t for t in parse(text) if t.dep_ == "nsubj").head
-    if verb.tag_ not in {"VBZ", "VBP", "VBD"} or any(t.dep_ in {"aux", "neg"}
-                                                      for t in verb.children):
+    subject = next((t for t in persona_parse(text) if t.dep_ == "nsubj"), None)
+    if subject is None or subject.head.tag_ not in {"VBZ", "VBP", "VBD"} or any(
+            t.dep_ in {"aux", "neg"} for t in subject.head.children):
         return  # "when she has signed", "when he is not a citizen": a state to vary
     action = imperative(text)
     if action is None or (condition.quantity is not None and not times):
@@ -1125,7 +1129,7 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
     behaviour.allowed_roles = list(reversed(list(roles.values())))
     if match := _REPEAT.search(text):
         behaviour.repeat = match[0]
-    if _VALIDATES.search(text) and not any(_INVALID.search(a) for a in behaviour.actions):
+    if _VALIDATES.search(text) and not any(INVALID_DATA.search(a) for a in behaviour.actions):
         behaviour.formats = list(dict.fromkeys(m.lower() for m in _FORMATS.findall(text)))
     return behaviour
 

@@ -178,6 +178,21 @@ def persona_parse(clause: str) -> Doc:
         reread[subject.head.i].pos_ == "VERB" else doc
 
 
+def attempted(action: str) -> str:
+    """Return an instruction without its 'Try to': 'Try to sign the petition' -> 'Sign ...'."""
+    plain = re.sub(r"^Try to\s+", "", action)
+    return plain[:1].upper() + plain[1:]
+
+
+def parse_instruction(action: str) -> Doc:
+    """Return the parse of an instruction read as a clause ('They sign the petition').
+
+    A bare imperative parses badly; with a subject put in, the verb is token 1.
+    """
+    plain = attempted(action)
+    return parse(f"They {plain[:1].lower()}{plain[1:]}")
+
+
 def as_state(clause: str) -> str:
     """Return a person's act as the state a test sets up: 'Suzie validated' -> 'has validated'.
 

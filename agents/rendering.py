@@ -16,9 +16,11 @@ from casewright.agents.language import (
     PERSON_WORDS,
     UI_NOUNS,
     as_state,
+    attempted,
     imperative,
     is_person,
     parse,
+    parse_instruction,
 )
 from casewright.agents.techniques import REFUSAL
 from casewright.models import Priority, Step, Story, TestCase
@@ -114,10 +116,9 @@ def story_action(story: Story) -> str | None:
 
 def _with_object(action: str, story: Story | None) -> str:
     """Give a bare verb ('Validate', 'Try to sign') the object the story uses it with."""
-    verb = action.removeprefix("Try to ")
-    if story is None or " " in verb.strip():
+    if story is None or " " in attempted(action).strip():
         return action
-    lemma = parse(f"they {verb.lower()}")[1].lemma_
+    lemma = parse_instruction(action)[1].lemma_
     texts = [t for t in (story.summary, *(c.text for c in story.criteria))
              if lemma.rstrip("e") in t.lower()]  # "validate" in "validating"
     for doc in map(parse, texts):
@@ -136,8 +137,7 @@ def _opened_first(actions: list[str], preconditions: list[str]) -> list[str]:
     """
     if not actions:
         return []
-    doc = parse(f"They {actions[0].removeprefix('Try to ')[:1].lower()}"
-                f"{actions[0].removeprefix('Try to ')[1:]}")
+    doc = parse_instruction(actions[0])
     acts = len(doc) > 1 and (doc[1].lemma_.lower() in ACT_ON_VERBS or
                              any(t.dep_ == "prt" for t in doc[1].children))  # "take down"
     target = next((t for t in doc if doc[t.left_edge.i].lower_ == "the" and not any(

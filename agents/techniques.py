@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from casewright.agents.analysis import INVALID_DATA
 from casewright.agents.behaviour import (
     Behaviour,
     Condition,
@@ -25,7 +26,14 @@ from casewright.agents.behaviour import (
     Setting,
     Technique,
 )
-from casewright.agents.language import inflect, is_person, negate, parse, passive_result
+from casewright.agents.language import (
+    attempted,
+    inflect,
+    is_person,
+    negate,
+    parse,
+    passive_result,
+)
 from casewright.agents.quantities import (
     REPEAT_UNIT,
     amount,
@@ -50,10 +58,6 @@ _BY_KEY = re.compile(r"\bby (?:their |its |an? |the )?(e-?mail|postcode|post cod
                      r"date of birth|sort code|ip address|domain|name)\b", re.IGNORECASE)
 _AGAIN = re.compile(r"\s*\b(again|(?:for )?a second time|more than once)\b", re.IGNORECASE)
 _PERSONA_FREE = re.compile(r"^(i|we|you|they|he|she)$", re.IGNORECASE)
-_INVALID_FORMAT = re.compile(r"\b(?:invalid|incorrect|malformed|wrong)\s+(?P<what>e-?mail|phone|"
-                             r"mobile|postcode|post code|date of birth|sort code)\b(?: address|"
-                             r" number)?(?:\s+(?-i:(?P<value>(?=\S*\d)[A-Z0-9]+(?: [A-Z0-9]+)?)))?",
-                             re.IGNORECASE)
 _NOT = re.compile(r"\b(not|never|no(?! matter)|doesn't|don't|won't|isn't|aren't)\b",
                   re.IGNORECASE)
 FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
@@ -147,10 +151,11 @@ def _key_data(actions: list[str]) -> str:
         if found := _BY_KEY.search(action):
             return next(valid for name, (valid, _) in FORMAT_CLASSES.items()
                         if name in found[1].lower().replace("-", ""))
-        if found := _INVALID_FORMAT.search(action):  # "with invalid postcode SW14 9RQ"
-            return found["value"] or next(invalid[0][0] for name, (_, invalid)
-                                          in FORMAT_CLASSES.items()
-                                          if name in found["what"].lower().replace("-", ""))
+        if found := INVALID_DATA.search(action):  # "with invalid postcode SW14 9RQ"
+            return found["value"] or next((invalid[0][0] for name, (_, invalid)
+                                           in FORMAT_CLASSES.items()
+                                           if name in found["what"].lower().replace("-", "")),
+                                          "")
     return ""
 
 
@@ -417,8 +422,8 @@ def state_cases(behaviour: Behaviour) -> list[Configuration]:
     period = re.search(re.escape(behaviour.repeat) + r"[^,;()]*?(?=\s+(?:without|with|by)\b|$)",
                        action)
     scope = "" if again or period is None else f" ({period[0]})"
-    plain = re.sub(r"^Try to\s+", "", action)
-    result = passive_result(plain[:1].upper() + plain[1:])
+    plain = attempted(action)
+    result = passive_result(plain)
     if result is None:  # "Validate": the person has, or has not, done it
         verb, _, rest = plain.partition(" ")
         done = f"{inflect(parse(f'they {verb.lower()}')[1].lemma_, 'VBN')} {rest}".strip()
