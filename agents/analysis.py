@@ -133,7 +133,7 @@ _PRONOUN = re.compile(r"^(he|she|they|i|we)\b", re.IGNORECASE)
 VAGUE_WORDS = ("quick", "quickly", "fast", "easy", "easily", "simple", "simply",
                "user-friendly", "user friendly", "intuitive", "appropriate", "appropriately",
                "as expected", "adequate", "reasonable", "timely", "efficient", "efficiently",
-               "properly", "suitable", "sufficient", "seamless", "seamlessly", "nice",
+               "properly", "correctly", "suitable", "sufficient", "seamless", "seamlessly", "nice",
                "clear", "clearly", "flexible", "robust", "in a timely manner", "as needed",
                "where possible", "if possible", "happy", "too much", "too many",
                "acceptable", "good", "better", "improved", "minimal", "modern", "clean")

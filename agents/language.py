@@ -261,7 +261,7 @@ def passive_result(action: str) -> str | None:
     if phrase[0].lower_ in _DETERMINERS or phrase[0].pos_ == "NUM":
         words[0] = "the"  # "Add 3 tags": the tags are added, however many
     elif phrase[0].lower_ != "the" and not phrase[0].text[:1].isupper() and \
-            phrase[0].pos_ != "PRON":  # "someone is no longer followed"
+            phrase[0].pos_ != "PRON" and phrase[0].lower_ != "another":  # "someone is ..."
         words.insert(0, "the")
     be = "are" if phrase[-1].tag_ in {"NNS", "NNPS"} else "is"
     joiner = doc[1].text if len(verbs) > 1 else ""

@@ -646,3 +646,10 @@ def test_a_later_instruction_is_a_step_not_an_outcome() -> None:
     found = only("search for a user and go to its profile")
     assert (found.actions, [e.text for e in found.effects]) == (
         ["Search for a user", "Go to its profile"], ["Its profile is shown"])
+
+
+def test_another_keeps_its_word_and_correctly_is_vague() -> None:
+    assert passive_result("Mention another user in a comment") == "Another user is mentioned"
+    words = [a.word for a in only("A user mentions another user and it displays "
+                                  "correctly").ambiguities]
+    assert words == ["correctly"]
