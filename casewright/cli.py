@@ -89,6 +89,9 @@ def main_options(
     """Turn Jira stories into reviewed, traceable UAT test cases."""
     ctx.obj = {"debug": debug}
     _warnings_to_stderr()
+    from casewright.llm import crash_note  # light: no llama.cpp until a model loads
+
+    crash_note.arm(debug=debug)
 
 
 def _warnings_to_stderr() -> None:

@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     model_threads: int | None = Field(
         default=None, gt=0, description="CPU threads (local; default: the cores other work "
         "leaves free when the model loads, since llama.cpp slows sharply when a thread waits).")
+    model_extra_buffers: bool = Field(
+        default=False, description="Whether llama.cpp repacks the weights into its extra CPU "
+        "buffer types (local). Off: no faster here (README), and on CPUs with AMX the repacked "
+        "weights crash llama.cpp (its issue 20824), where it stays off even when asked.")
     model_seed: int = Field(default=0, description="Sampling seed, so replies repeat.")
     model_temperature: float = Field(default=0.2, ge=0, description="Sampling temperature.")
     model_max_tokens: int = Field(default=1024, gt=0, description="Most tokens in one reply.")

@@ -15,6 +15,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 from pydantic import Field, PrivateAttr, field_validator
 
 from casewright.errors import ConfigError
+from casewright.llm.cpu import use_extra_buffers
 from casewright.llm.gguf import check_gguf
 from casewright.llm.grammar import Bounds, bounded_schema, schema_grammar
 from casewright.llm.runtime import LlamaKey, LoadedModel, free_threads, get_model
@@ -47,6 +48,9 @@ class LlamaCppChatModel(BaseChatModel):
     n_ctx: int = Field(default=8192, ge=256, multiple_of=256, description="Context in tokens.")
     n_threads: int = Field(default_factory=free_threads, gt=0, description="CPU threads "
                            "(default: the cores other work leaves free when it is built).")
+    extra_buffers: bool = Field(
+        default=False, description="Whether llama.cpp repacks weights into its extra buffer "
+        "types (never where it uses AMX: casewright.llm.cpu).")
     seed: int = 0
     temperature: float = Field(default=0.2, ge=0)
     max_tokens: int = Field(default=1024, gt=0, description="Most tokens in one reply.")
@@ -74,7 +78,8 @@ class LlamaCppChatModel(BaseChatModel):
     def loaded(self) -> LoadedModel:
         """Return the process's llama.cpp instance for this file, loading it on first use."""
         return get_model(LlamaKey(self.model_path.resolve(), self.n_ctx, self.n_threads,
-                                  self.adapter_path.resolve() if self.adapter_path else None))
+                                  self.adapter_path.resolve() if self.adapter_path else None,
+                                  use_extra_buffers(self.extra_buffers)))
 
     def _options(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """Return one call's sampling options: the fields, overridden by bound kwargs."""

@@ -47,6 +47,7 @@ def load_chat_model(settings: Settings) -> BaseChatModel:
         if settings.model_adapter is not None else None
     return LlamaCppChatModel(
         model_path=path, adapter_path=adapter, n_ctx=settings.model_context,
+        extra_buffers=settings.model_extra_buffers,
         seed=settings.model_seed, temperature=settings.model_temperature,
         max_tokens=settings.model_max_tokens, **threads)
 

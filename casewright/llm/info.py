@@ -10,6 +10,7 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
 
 from casewright.llm.chat_model import LlamaCppChatModel
+from casewright.llm.cpu import use_extra_buffers
 from casewright.llm.gguf import file_sha256
 from casewright.llm.messages import prefix_stable_messages
 from casewright.models import Step
@@ -33,6 +34,7 @@ class ModelReport(BaseModel):
     adapter_sha256: str | None = None
     context_tokens: int | None = None
     threads: int | None = None
+    extra_buffers: str | None = None
     load_seconds: float | None = None
     base_url: str | None = None
     response_format: str | None = None
@@ -43,7 +45,8 @@ class ModelReport(BaseModel):
         rows = [("provider", self.provider), ("model", self.model), ("path", self.path),
                 ("size", size), ("sha256", self.sha256), ("adapter", self.adapter),
                 ("adapter sha256", self.adapter_sha256), ("context", self.context_tokens),
-                ("threads", self.threads), ("base url", self.base_url),
+                ("threads", self.threads), ("buffers", self.extra_buffers),
+                ("base url", self.base_url),
                 ("response", self.response_format),
                 ("load", f"{self.load_seconds:.2f} s" if self.load_seconds is not None else None)]
         return [f"{name:<9} {value}" for name, value in rows if value is not None]
@@ -60,6 +63,13 @@ class SmokeResult(BaseModel):
         return f"{'smoke':<9} Step in {self.seconds:.2f} s: {self.step.model_dump_json()}"
 
 
+def buffers_line(asked: bool) -> str:
+    """Say whether weights are repacked into llama.cpp's extra buffer types, and why not."""
+    if use_extra_buffers(asked):
+        return "repacked (extra buffer types on)"
+    return "not repacked (" + ("AMX on this CPU" if asked else "extra buffer types off") + ")"
+
+
 def describe_model(model: BaseChatModel) -> ModelReport:
     """Describe a chat model built by `load_chat_model`; a local model is loaded here."""
     if isinstance(model, LlamaCppChatModel):
@@ -70,7 +80,7 @@ def describe_model(model: BaseChatModel) -> ModelReport:
             adapter=model.adapter_path,
             adapter_sha256=file_sha256(model.adapter_path) if model.adapter_path else None,
             context_tokens=loaded.llama.n_ctx(), threads=model.n_threads,
-            load_seconds=loaded.load_seconds)
+            extra_buffers=buffers_line(model.extra_buffers), load_seconds=loaded.load_seconds)
     from casewright.llm.server import ServerChatModel  # langchain-openai: only when in use
 
     if isinstance(model, ServerChatModel):

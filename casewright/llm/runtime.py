@@ -68,6 +68,8 @@ class LlamaKey:
     n_ctx: int
     n_threads: int
     adapter: Path | None = None
+    extra_buffers: bool = False
+    """Whether llama.cpp may repack weights into its extra buffer types (casewright.llm.cpu)."""
 
 
 @dataclass
@@ -109,9 +111,11 @@ def close_all() -> None:
 
 
 def _load(key: LlamaKey) -> LoadedModel:
+    from casewright.llm import crash_note
     from casewright.llm.sampling import GrammarCheckingLlama
 
     check_gguf(key.path)
+    crash_note.engage()
     started = time.perf_counter()
     try:
         # No chat_format: llama-cpp-python renders the chat template stored in the GGUF.
@@ -121,7 +125,8 @@ def _load(key: LlamaKey) -> LoadedModel:
         llama = GrammarCheckingLlama(model_path=str(key.path), n_ctx=key.n_ctx,
                                      n_threads=key.n_threads, n_threads_batch=key.n_threads,
                                      flash_attn=True, verbose=False,
-                                     lora_path=str(key.adapter) if key.adapter else None)
+                                     lora_path=str(key.adapter) if key.adapter else None,
+                                     extra_buffers=key.extra_buffers)
     except ValueError as error:
         raise ConfigError(f"{PATH_SETTING}: llama.cpp cannot load '{key.path}' ({error})",
                           hint="check that the file is a complete GGUF model that this "

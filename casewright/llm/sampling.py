@@ -120,9 +120,25 @@ class GrammarCheckingLlama(Llama):
     """`Llama` whose grammar-constrained generation uses `GrammarCheckedSampler`.
 
     Its context also holds `batching.SEQUENCES` sequences in one unified KV cache, so
-    `batching.decode_together` can decode several prompts at once over their shared prefix;
-    `Llama` takes no such option, so the parameters are set as `Llama` assigns them.
+    `batching.decode_together` can decode several prompts at once over their shared prefix,
+    and its weights load without llama.cpp's extra buffer types unless `extra_buffers=True`
+    (casewright.llm.cpu); `Llama` takes neither option, so the parameters are set as `Llama`
+    assigns them.
     """
+
+    def __init__(self, *args: Any, extra_buffers: bool = False, **kwargs: Any) -> None:
+        self._extra_buffers = extra_buffers
+        super().__init__(*args, **kwargs)
+
+    @property
+    def model_params(self) -> llama_cpp.llama_model_params:
+        """llama.cpp's model parameters, with extra buffer types as asked."""
+        return self._model_params
+
+    @model_params.setter
+    def model_params(self, params: llama_cpp.llama_model_params) -> None:
+        params.use_extra_bufts = self._extra_buffers
+        self._model_params = params
 
     @property
     def context_params(self) -> llama_cpp.llama_context_params:
