@@ -43,11 +43,18 @@ def read_text(path: Path, *, limit: int) -> str:
                              "save it as UTF-8") from error
 
 
-def ensure_writable_dir(path: Path) -> Path:
-    """Create the output folder if needed and prove it is writable, or raise InputError."""
+def ensure_writable_dir(path: Path, *, create: bool = True) -> Path:
+    """Create the output folder if needed and prove it is writable, or raise InputError.
+
+    Without `create` nothing is made: the folder, or where it would be made (its nearest
+    existing parent), is proved writable, so a run can check its `-o` folder before any
+    work and make it only when its first file is written.
+    """
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path, prefix=".casewright-probe-"):
+        if create:
+            path.mkdir(parents=True, exist_ok=True)
+        nearest = next(folder for folder in (path, *path.parents) if folder.exists())
+        with tempfile.NamedTemporaryFile(dir=nearest, prefix=".casewright-probe-"):
             pass
     except OSError as error:
         reason = error.strerror or str(error)

@@ -110,11 +110,15 @@ def write_suite(suite: Suite, exporters: Sequence[Exporter], output: Path) -> It
 
 
 def prepare_output(output: Path | None, exporters: Sequence[Exporter], story_count: int) -> None:
-    """Check, before any work, that the results will have somewhere to go."""
+    """Check, before any work, that the results will have somewhere to go.
+
+    A missing `-o` folder is made with the first file, so a run that fails or is refused
+    before it writes one (another run holds the memory) leaves no empty folder behind.
+    """
     if output is None:
         check_stdout(exporters, story_count)
     else:
-        ensure_writable_dir(output)
+        ensure_writable_dir(output, create=False)
 
 
 def check_concurrency(concurrency: int, *, local_model: bool) -> None:
@@ -270,7 +274,7 @@ def execute(request: RunRequest, workspace: Workspace, settings: Settings,
         for suite, done_before, seconds in in_order(work, numbered, request.concurrency):
             suites.append(suite)
             if request.output is not None:
-                written += list(write_suite(suite, exporters, request.output))
+                written += list(write_suite(suite, exporters, ensure_writable_dir(request.output)))
             _say_finished(suite, "done in an earlier session" if done_before
                           else f"{seconds:.1f} s", say)
     if request.output is None:

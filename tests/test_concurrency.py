@@ -12,16 +12,22 @@ learning off (no approved-cases folder), and the resume test runs with it on.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from scripted_model import ScriptedChatModel
 from test_cli import assert_one_line_error, casewright
 from test_generate import NoHits, answers
+from test_memory_faults import HOLD, snapshot
 
 from casewright.config import Settings, load_settings
+from casewright.memory.embedders import Bm25Sparse, OnnxMiniLM
+from casewright.memory.memory import manifest_for
 from casewright.models import Suite
 from casewright.run_command import RunRequest, execute
 from casewright.run_records import state_folder
@@ -129,3 +135,36 @@ def test_bad_concurrency_is_a_one_line_error(tmp_path: Path, concurrency: str,
     """Above 1 on the in-process model, or below 1 anywhere: exit 2 before any work."""
     result = casewright("run", "CC-101", "--concurrency", concurrency, cwd=tmp_path)
     assert_one_line_error(result, 2, message)
+
+
+@pytest.fixture
+def held_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The memory `casewright run` opens, held meanwhile by another process (the real lock)."""
+    folder = tmp_path / "memory"
+    monkeypatch.setenv("CASEWRIGHT_MEMORY_PATH", str(folder))
+    manifest = manifest_for(OnnxMiniLM(), Bm25Sparse())
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(folder),
+                               manifest.model_dump_json()],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
+        yield folder
+    finally:
+        holder.communicate("", timeout=60)
+
+
+@pytest.mark.parametrize("output", ["new/out", "out"])
+def test_a_run_refused_by_another_leaves_its_output_folder_as_it_was(
+        tmp_path: Path, held_memory: Path, output: str) -> None:
+    """A second run is refused the memory: it makes no `-o` folder, and one there is kept."""
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    before = sorted(path.name for path in tmp_path.iterdir())
+    kept = snapshot(tmp_path / "out")
+
+    result = casewright("run", "CC-101", "-o", output, cwd=tmp_path)
+
+    assert_one_line_error(result, 1, f"memory folder '{held_memory}' is in use by another "
+                          "casewright process; wait for it to finish, then retry")
+    assert sorted(path.name for path in tmp_path.iterdir()) == before  # no 'new' folder
+    assert snapshot(tmp_path / "out") == kept
