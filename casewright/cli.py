@@ -295,7 +295,7 @@ def search(
         if limit < 1:
             raise InputError(f"--limit must be at least 1, not {limit}", hint="use -k 5")
         _, settings = open_workspace(workspace)
-        with open_memory(settings) as memory:
+        with open_memory(settings, read_only=True) as memory:
             hits = memory.search(query, limit=limit, where=SearchFilter(kind=kind))
         if not hits:
             say("no hits")

@@ -2,17 +2,27 @@
 
 A memory folder holds
 
-    casewright-memory.json   the manifest: which embedders made the vectors (written first)
-    casewright-memory.lock   held while a process has the memory open
-    shard/                   the Qdrant Edge shard (segments and write-ahead log)
+    casewright-memory.json         the manifest: which embedders made the vectors (written first)
+    casewright-memory.lock         held while a process has the memory open
+    casewright-memory.write.lock   held while that process changes the shard's files
+    shard/                         the Qdrant Edge shard (segments and write-ahead log)
 
 A folder without the manifest is never written to: it is someone else's.
+
+One process at a time opens a shard (Qdrant Edge allows no more, and its Python API has no
+read-only mode). A process that only searches (`casewright search`) while another holds the
+memory copies the shard between two of the holder's writes (each is applied under the write
+lock) and searches its private copy, which loads as the shard would after a crash, its
+write-ahead log replayed: the memory itself is only read.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,13 +69,16 @@ if TYPE_CHECKING:
 
 MANIFEST_FILE = "casewright-memory.json"
 LOCK_FILE = "casewright-memory.lock"
+WRITE_LOCK_FILE = "casewright-memory.write.lock"
 SHARD_FOLDER = "shard"
+WRITE_WAIT_SECONDS = 30
+"""How long a search waits for the holder to finish one write (a batch, or its loading)."""
 _REBUILD = "move the folder aside and run `casewright ingest` to build a new memory"
 
 
 def _read_manifest(folder: Path) -> Manifest | None:
     """Return the folder's manifest; None for a new or empty folder; raise for a foreign one."""
-    if not folder.exists() or not set(os.listdir(folder)) - {LOCK_FILE}:
+    if not folder.exists() or not set(os.listdir(folder)) - {LOCK_FILE, WRITE_LOCK_FILE}:
         return None
     path = folder / MANIFEST_FILE
     if not path.is_file():
@@ -93,16 +106,26 @@ def _filter(where: SearchFilter) -> Filter | None:
 
 
 class EdgeStore:
-    """A memory folder on Qdrant Edge, held under an exclusive lock while open."""
+    """A memory folder on Qdrant Edge, held under an exclusive lock while open.
 
-    def __init__(self, folder: Path, shard: EdgeShard, lock: FileLock) -> None:
+    `writing` is held around every change to the shard's files (a no-op on a private copy);
+    `release` lets the folder go (unlocks it, or removes the copy).
+    """
+
+    def __init__(self, folder: Path, shard: EdgeShard, writing: AbstractContextManager[object],
+                 release: Callable[[], None]) -> None:
         self.location = str(folder)
         self._shard = shard
-        self._lock = lock
+        self._writing = writing
+        self._release = release
 
     @classmethod
-    def open(cls, folder: Path, manifest: Manifest, *, create: bool) -> EdgeStore:
+    def open(cls, folder: Path, manifest: Manifest, *, create: bool,
+             read_only: bool = False) -> EdgeStore:
         """Open (or with `create`, make) the memory in `folder` for these embedders.
+
+        With `read_only` (the caller only searches), a memory another process holds is opened
+        as a private copy instead of being refused.
 
         Raises MemoryStoreError for a missing, foreign, damaged or locked folder, or one made
         by other embedders; none of these changes anything in the folder.
@@ -115,18 +138,37 @@ class EdgeStore:
         try:
             lock.acquire()
         except Timeout:
+            if read_only:
+                return cls._open_copy(folder, manifest)
             raise MemoryStoreError(f"memory folder '{folder}' is in use by another casewright "
                                    "process", hint="wait for it to finish, then retry") from None
         try:
-            found = _read_manifest(folder)  # again: another process may have made it meanwhile
-            if found is None:
-                _write_manifest(folder, manifest)
-            else:
-                check_manifest(found, manifest, f"'{folder}'")
-            return cls(folder, _load_shard(folder / SHARD_FOLDER, manifest), lock)
+            writing = FileLock(folder / WRITE_LOCK_FILE)
+            with writing:
+                found = _read_manifest(folder)  # again: another process may have made it
+                if found is None:
+                    _write_manifest(folder, manifest)
+                else:
+                    check_manifest(found, manifest, f"'{folder}'")
+                shard = _load_shard(folder / SHARD_FOLDER, manifest, folder)
+            return cls(folder, shard, writing, lock.release)
         except BaseException:
             lock.release()
             raise
+
+    @classmethod
+    def _open_copy(cls, folder: Path, manifest: Manifest) -> EdgeStore:
+        """Copy the shard another process holds between two of its writes; open the copy."""
+        found = _read_manifest(folder)
+        if found is not None:
+            check_manifest(found, manifest, f"'{folder}'")
+        copy = Path(tempfile.mkdtemp(prefix="casewright-memory-"))
+        try:
+            shard = _copy_shard(folder, copy, manifest)
+        except BaseException:
+            shutil.rmtree(copy, ignore_errors=True)
+            raise
+        return cls(folder, shard, nullcontext(), lambda: shutil.rmtree(copy, ignore_errors=True))
 
     def chunk_ids(self) -> set[str]:
         """Return the ids of every stored chunk."""
@@ -147,12 +189,17 @@ class EdgeStore:
                          SPARSE: EdgeSparseVector(terms.indices, terms.values)},
                         chunk.model_dump())
                   for chunk, vector, terms in zip(chunks, dense, sparse, strict=True)]
-        self._shard.update(UpdateOperation.upsert_points(points))
+        self._write(UpdateOperation.upsert_points(points))
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         """Remove chunks by id."""
         if chunk_ids:
-            self._shard.update(UpdateOperation.delete_points(list(chunk_ids)))
+            self._write(UpdateOperation.delete_points(list(chunk_ids)))
+
+    def _write(self, operation: UpdateOperation) -> None:
+        """Apply a change under the write lock: a search copies the shard only between two."""
+        with self._writing:
+            self._shard.update(operation)
 
     def count(self) -> int:
         """Return the number of stored chunks."""
@@ -178,15 +225,35 @@ class EdgeStore:
         return [hit_from(point.payload, point.score) for point in self._shard.query(request)]
 
     def close(self) -> None:
-        """Flush the shard to disk, close it and release the lock."""
+        """Flush the shard to disk, close it and release the folder."""
         try:
-            self._shard.flush()
-            self._shard.close()
+            with self._writing:
+                self._shard.flush()
+                self._shard.close()
         finally:
-            self._lock.release()
+            self._release()
 
 
-def _load_shard(path: Path, manifest: Manifest) -> EdgeShard:
+def _copy_shard(folder: Path, copy: Path, manifest: Manifest) -> EdgeShard:
+    """Copy the shard in `folder` into `copy` between two of its holder's writes; load it."""
+    try:
+        with FileLock(folder / WRITE_LOCK_FILE, timeout=WRITE_WAIT_SECONDS):
+            shutil.copytree(folder / SHARD_FOLDER, copy / SHARD_FOLDER)
+    except Timeout:  # an OSError too: first
+        raise MemoryStoreError(
+            f"memory folder '{folder}' is being written by another casewright process (still "
+            f"after {WRITE_WAIT_SECONDS} s)", hint="retry in a moment") from None
+    except OSError as error:
+        raise MemoryStoreError(
+            f"memory folder '{folder}' is in use by another casewright process and cannot be "
+            f"copied to search it: {error.strerror or error}",
+            hint="free space in the temporary folder, or retry when that process has finished",
+        ) from error
+    return _load_shard(copy / SHARD_FOLDER, manifest, folder)
+
+
+def _load_shard(path: Path, manifest: Manifest, folder: Path) -> EdgeShard:
+    """Load the shard at `path`, or make it with its fields indexed; errors name `folder`."""
     try:
         if (path / "edge_config.json").is_file():
             return EdgeShard.load(str(path))
@@ -194,7 +261,7 @@ def _load_shard(path: Path, manifest: Manifest) -> EdgeShard:
             vectors={DENSE: EdgeVectorParams(size=manifest.dimension, distance=Distance.Cosine)},
             sparse_vectors={SPARSE: EdgeSparseVectorParams(modifier=Modifier.Idf)}))
     except Exception as error:  # qdrant-edge raises plain Exception for every failure
-        raise MemoryStoreError(f"memory folder '{path.parent}' is damaged: {error}; nothing "
+        raise MemoryStoreError(f"memory folder '{folder}' is damaged: {error}; nothing "
                                "in it was changed", hint=_REBUILD) from error
     for field in INDEXED_FIELDS:
         shard.update(UpdateOperation.create_field_index(field, PayloadSchemaType.Keyword))

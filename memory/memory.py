@@ -70,11 +70,13 @@ def memory_folder(settings: Settings) -> Path:
     return settings.home / "memory" / f"{workspace.name}-{digest}"
 
 
-def open_memory(settings: Settings, *, create: bool = False,
+def open_memory(settings: Settings, *, create: bool = False, read_only: bool = False,
                 dense: DenseEmbedder | None = None) -> Memory:
     """Open the memory the settings name; `create` makes it when it does not exist yet.
 
-    The dense embedder defaults to all-MiniLM-L6-v2 (int8) on ONNX Runtime.
+    With `read_only` the caller only searches: an embedded memory another process holds
+    (a run) is searched through a private copy instead of being refused (see edge.py). The
+    dense embedder defaults to all-MiniLM-L6-v2 (int8) on ONNX Runtime.
     """
     dense = dense if dense is not None else OnnxMiniLM()
     sparse = Bm25Sparse()
@@ -92,5 +94,6 @@ def open_memory(settings: Settings, *, create: bool = False,
     else:
         from casewright.memory.edge import EdgeStore
 
-        store = EdgeStore.open(memory_folder(settings), manifest, create=create)
+        store = EdgeStore.open(memory_folder(settings), manifest, create=create,
+                               read_only=read_only)
     return Memory(store, dense, sparse)

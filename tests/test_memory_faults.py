@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -38,6 +39,31 @@ from casewright.memory.models import Manifest
 store = EdgeStore.open(Path(sys.argv[1]), Manifest.model_validate_json(sys.argv[2]), create=True)
 print("holding", flush=True)
 sys.stdin.read()
+store.close()
+"""
+
+HOLD_AND_WRITE = """
+import sys
+from pathlib import Path
+import numpy as np
+from casewright.memory.chunking import make_chunk
+from casewright.memory.edge import EdgeStore
+from casewright.memory.embedders import Bm25Sparse
+from casewright.memory.models import Manifest
+manifest = Manifest.model_validate_json(sys.argv[2])
+store = EdgeStore.open(Path(sys.argv[1]), manifest, create=False)
+
+def store_chunks(numbers):
+    chunks = [make_chunk(kind="rule", source_id=f"BR-{n}", title="Rules", text=f"rule {n} text")
+              for n in numbers]
+    vectors = np.random.default_rng(numbers[0]).normal(size=(len(chunks), manifest.dimension))
+    store.upsert(chunks, vectors / np.linalg.norm(vectors, axis=1, keepdims=True),
+                 Bm25Sparse().embed_documents([chunk.text for chunk in chunks]))
+
+store_chunks(range(20, 30))
+print("holding", flush=True)
+sys.stdin.readline()
+store_chunks(range(30, 40))
 store.close()
 """
 
@@ -86,13 +112,41 @@ def test_a_memory_held_by_another_process_is_refused_in_one_line(
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
-        line = one_error_line(casewright("search", "payment", memory=folder), 1)
+        line = one_error_line(casewright("ingest", memory=folder), 1)
         assert line == (f"error: memory folder '{folder}' is in use by another casewright "
                         "process; wait for it to finish, then retry")
     finally:
         holder.communicate("", timeout=60)
     assert holder.returncode == 0
     EdgeStore.open(folder, minilm, create=False).close()  # free again once the holder is gone
+
+
+def test_a_search_reads_a_memory_another_process_holds_and_writes(
+        tmp_path: Path, minilm: Manifest) -> None:
+    """A run holds the memory and keeps writing to it: `search` answers from a copy, read
+    between two of the run's writes; nothing stored before, during or after is lost."""
+    folder = tmp_path / "memory"
+    store_random_chunks(folder, minilm, 20)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_WRITE, str(folder),
+                               minilm.model_dump_json()],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
+        before = snapshot(folder)
+        result = casewright("search", "rule", "--limit", "50", memory=folder)
+        assert result.returncode == 0, result.stderr
+        found = re.findall(r"^\d+\. (BR-\d+)  \[rule\]", result.stdout, re.MULTILINE)
+        assert sorted(found) == sorted(f"BR-{n}" for n in range(30))  # its writes so far too
+        assert "error" not in result.stderr and "Traceback" not in result.stderr
+        assert snapshot(folder) == before  # the search only read the memory
+    finally:
+        holder.communicate("write more\n", timeout=60)
+    assert holder.returncode == 0
+    store = EdgeStore.open(folder, minilm, create=False)  # free again once the holder is gone
+    try:
+        assert store.count() == 40
+    finally:
+        store.close()
 
 
 def test_a_foreign_folder_is_never_written_to(tmp_path: Path) -> None:
