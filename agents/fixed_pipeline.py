@@ -1,5 +1,7 @@
 """The fixed automation pipeline: one templated case per criterion, no model, no retrieval.
 
+A criterion the story states again gets no second case: the first one traces to both.
+
 Given clauses become preconditions, When clauses actions, Then clauses expected results; a
 criterion written as plain text becomes a single check step. The output depends only on the
 story, so two runs write the same cases. It is the baseline the agent is measured against.
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from casewright.agents.repeats import repeat_findings, repeat_ids, traced_ids
 from casewright.config import Settings
 from casewright.models import (
     AcceptanceCriterion,
@@ -85,7 +88,7 @@ def template_case(story: Story, criterion: AcceptanceCriterion, number: int) -> 
         preconditions=[sentence(clause) for clause in criterion.given],
         steps=_steps(criterion, template),
         story_key=story.key,
-        criterion_ids=[criterion.criterion_id],
+        criterion_ids=traced_ids(story, criterion.criterion_id),
         rule_ids=criterion.rule_ids,
         labels=["casewright", "fixed-pipeline"],
     )
@@ -94,8 +97,10 @@ def template_case(story: Story, criterion: AcceptanceCriterion, number: int) -> 
 def run_fixed(story: Story, settings: Settings) -> Suite:
     """Write the fixed pipeline's suite for one story."""
     started = datetime.now(UTC)
-    cases = [template_case(story, c, n) for n, c in enumerate(story.criteria, start=1)]
-    findings = [] if story.criteria else [Finding(
+    repeats = repeat_ids(story)
+    planned = [c for c in story.criteria if c.criterion_id not in repeats]
+    cases = [template_case(story, c, n) for n, c in enumerate(planned, start=1)]
+    findings = repeat_findings(story) if story.criteria else [Finding(
         check="no-criteria",
         message=f"{story.key} has no acceptance criteria; no cases were written",
         severity="warning")]

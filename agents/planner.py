@@ -3,9 +3,10 @@
 Each criterion is analysed into a `Behaviour`, and the test-design techniques it calls for
 (decision table, boundary values, equivalence classes, roles, states) give the
 configurations to test, each an objective. No criterion is dropped: one the analysis cannot
-read keeps the template case with an open finding saying why; one with no testable outcome
-gets an ambiguity finding with the question to put to the product owner instead of a case
-that could not fail.
+read (one in a language other than English among them) keeps the template case with an open
+finding saying why; one with no testable outcome gets an ambiguity finding with the question
+to put to the product owner instead of a case that could not fail. A criterion the story
+states again is planned once (`repeats.py`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from casewright.agents.analysis import analyse
 from casewright.agents.behaviour import Behaviour, Configuration
 from casewright.agents.cases import objective_for, scaffold_objective
 from casewright.agents.context import AgentContext
+from casewright.agents.foreign import unsupported_language
 from casewright.agents.language import negate
 from casewright.agents.quantities import boundaries, with_value
 from casewright.agents.rendering import render, story_action
+from casewright.agents.repeats import repeat_findings, repeat_ids
 from casewright.agents.state import AgentState, Objective, Plan
 from casewright.agents.techniques import design
 from casewright.models import AcceptanceCriterion, Finding, Story
@@ -32,8 +35,12 @@ MAX_CRITERION = 2000
 """Longest criterion analysed, in characters; a longer one keeps its own wording."""
 
 
-def analysed(criterion: AcceptanceCriterion) -> tuple[list[Behaviour], str | None]:
+def analysed(story: Story, criterion: AcceptanceCriterion) -> tuple[list[Behaviour], str | None]:
     """Return a criterion's behaviours, or none and why it could not be read."""
+    story_text = "\n".join([story.summary, story.description, *(c.text for c in story.criteria)])
+    if (language := unsupported_language(criterion.text, story_text)) is not None:
+        return [], f"written in {language}, which casewright does not support yet (it reads " \
+            "English only)"
     if len(criterion.text) > MAX_CRITERION:
         return [], f"too long to analyse ({len(criterion.text)} characters)"
     try:
@@ -95,11 +102,14 @@ def plan_story(story: Story, limit: int) -> Plan:
     """Return the objectives, behaviours and analysis findings of a story."""
     objectives: list[Objective] = []
     behaviours: dict[str, list[Behaviour]] = {}
-    findings: list[Finding] = []
+    findings = repeat_findings(story)
     taken: set[str] = set()
+    repeats = repeat_ids(story)
     for criterion in story.criteria:
         cid = criterion.criterion_id
-        found, problem = analysed(criterion)
+        if cid in repeats:
+            continue  # the first statement's cases trace to it
+        found, problem = analysed(story, criterion)
         behaviours[cid] = found
         questions = [a.question for b in found for a in b.ambiguities]
         findings += [Finding(check="ambiguity", criterion_id=cid, severity="warning",

@@ -22,6 +22,7 @@ from casewright.agents.language import (
     parse,
     parse_instruction,
 )
+from casewright.agents.repeats import traced_ids
 from casewright.agents.techniques import REFUSAL
 from casewright.models import Priority, Step, Story, TestCase
 from casewright.wording import headline, sentence
@@ -223,5 +224,5 @@ def render(story: Story, configuration: Configuration, case_id: str, priority: P
         kind=configuration.kind, priority=priority,
         preconditions=list(dict.fromkeys(preconditions)),
         steps=steps_for(configuration, story), story_key=story.key,
-        criterion_ids=[configuration.criterion_id], rule_ids=rule_ids,
+        criterion_ids=traced_ids(story, configuration.criterion_id), rule_ids=rule_ids,
         labels=["casewright", "agent", configuration.technique.replace(" ", "-")])

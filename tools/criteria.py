@@ -8,6 +8,7 @@ and plain paragraphs; or a custom field that holds only criteria.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from casewright.models import AcceptanceCriterion
@@ -30,6 +31,7 @@ _INLINE_KEYWORD = re.compile(
     r"(?<=[,;.])\s+(?=(?i:when|then|and|but)\b)|\s+(?=(?:When|Then|And|But)\b)|"
     r"\s+(?=(?i:when|then)\b)(?=.*\b(?i:then)\b)"
 )
+_NOT_A_WORD = re.compile(r"[\W_]+")
 _ID_HEADER = re.compile(r"^(id|ac|#|ref|no\.?|number|ac id|ac ref)$", re.IGNORECASE)
 _TEXT_HEADER = re.compile(r"(criteri|description|requirement|scenario|behaviou?r)", re.IGNORECASE)
 
@@ -241,3 +243,25 @@ def criteria_from_description(blocks: list[Block]) -> list[AcceptanceCriterion]:
                       or _SCENARIO.match(b.text)]
         return parse_criteria(candidates)
     return []
+
+
+def criterion_key(text: str) -> str:
+    """Return a criterion's wording as compared for repeats.
+
+    Letter case, spacing, punctuation and a leading `AC1:` prefix are not part of it.
+    """
+    return " ".join(_NOT_A_WORD.sub(" ", _AC_PREFIX.sub("", text, count=1)).casefold().split())
+
+
+def repeated_criteria(criteria: Sequence[AcceptanceCriterion]) -> dict[str, list[str]]:
+    """Return the criteria a story states again: first id -> the ids of its later repeats."""
+    first: dict[str, str] = {}
+    repeats: dict[str, list[str]] = {}
+    for criterion in criteria:
+        key = criterion_key(criterion.text)
+        if not key:
+            continue
+        original = first.setdefault(key, criterion.criterion_id)
+        if original != criterion.criterion_id:
+            repeats.setdefault(original, []).append(criterion.criterion_id)
+    return repeats

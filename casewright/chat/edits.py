@@ -48,7 +48,7 @@ def requested_objective(story: Story, plan: Plan, criterion_id: str, kind: CaseK
         known = ", ".join(c.criterion_id for c in story.criteria) or "none"
         raise InputError(f"{story.key} has no criterion {criterion_id}",
                          hint=f"its criteria are {known}")
-    behaviours = plan.behaviours.get(criterion_id) or analysed(criterion)[0]
+    behaviours = plan.behaviours.get(criterion_id) or analysed(story, criterion)[0]
     planned = {o.configuration.key() for o in plan.objectives if o.configuration}
     configuration = next((c for b in behaviours if not b.unparsed
                           for c in [requested(b, kind, condition, planned)] if c), None)
