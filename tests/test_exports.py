@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -520,3 +521,34 @@ def test_testrail_of_an_empty_suite_has_a_section_without_cases(empty_suite: Sui
     root = ET.fromstring(get_exporter("testrail").render(empty_suite).encode("utf-8"))
     assert root.find("sections/section/cases") is not None
     assert root.findall("sections/section/cases/case") == []
+
+
+def test_no_format_carries_a_control_character_from_the_story() -> None:
+    """NUL and BEL pasted into a story, its criteria and a case reach no export; the words
+    around them do, and every file still reads as its format."""
+    from casewright.agents.fixed_pipeline import run_fixed
+    from casewright.config import load_settings
+
+    story = Story(key=KEY, summary="Re\x00fund\x07 on request", project="CC",
+                  description="As a shopper\x07 I want\x00 refunds.\r\nSo that I pay less.",
+                  criteria=[AcceptanceCriterion(
+                      criterion_id="AC1", text="Given a paid\x00 order When I ask\x07 for a "
+                      "refund Then the refund\x1b[31m is shown", given=["a paid\x00 order"],
+                      when=["I ask\x07 for a refund"], then=["the refund\x1b[31m is shown"])])
+    fixed = run_fixed(story, load_settings())
+    suite = fixed.model_copy(update={"cases": [fixed.cases[0].model_copy(update={
+        "title": "Bell\x07 and\x00 null", "labels": ["x\x00y"]})]})
+    for exporter in EXPORTERS.values():
+        text = exporter.render(suite)
+        controls = {c for c in text if ord(c) < 32 and c not in "\t\n" or 127 <= ord(c) < 160}
+        assert not controls, (exporter.name, controls)
+        assert not re.search(r"\\u00[01][0-9a-f]", text), exporter.name  # nor escaped
+        assert "ask for a refund" in text, exporter.name
+        assert "Bell and null" in text or exporter.name == "jsonl", exporter.name  # no title
+    assert json.loads(get_exporter("json").render(suite))["story"]["summary"] == \
+        "Refund on request"
+    assert parse_feature(get_exporter("gherkin").render(suite))["name"]
+    ET.fromstring(get_exporter("testrail").render(suite).encode("utf-8"))
+    for name in ("xray", "zephyr", "azure"):
+        rows = list(csv.reader(io.StringIO(get_exporter(name).render(suite))))
+        assert any("Bell and null" in cell for row in rows for cell in row), name

@@ -7,9 +7,36 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from casewright.models import Step, TestCase
+from casewright.models import Step, Suite, TestCase
 
 _NOT_IN_TOKEN = re.compile(r"[\s@]+")
+_CONTROL = re.compile(r"\r\n?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters but tab and newline: NUL, BEL, ESC, line ends with CR, C1 codes."""
+
+
+def _without_control(match: re.Match[str]) -> str:
+    """Return a line end for CR or CR LF, a space for a form feed and its kind, else nothing."""
+    text = match[0]
+    return "\n" if text.startswith("\r") else " " if text.isspace() else ""
+
+
+def _printable(value: object) -> object:
+    if isinstance(value, str):
+        return _CONTROL.sub(_without_control, value)
+    if isinstance(value, list):
+        return [_printable(item) for item in value]
+    if isinstance(value, dict):
+        return {_printable(key): _printable(item) for key, item in value.items()}
+    return value
+
+
+def printable(suite: Suite) -> Suite:
+    """Return the suite with control characters stripped from every text in it.
+
+    A NUL or BEL pasted into a story would reach the exports as it is: spreadsheets and XML
+    parsers stop at them, terminals ring. Tab and newline stay, for the fields that hold them.
+    """
+    return Suite.model_validate(_printable(suite.model_dump()))
 
 
 def one_line(text: str) -> str:
