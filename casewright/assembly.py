@@ -75,7 +75,7 @@ def open_workspace(workspace: Path | str | None = None, settings: Settings | Non
             settings = load_settings(workspace=root, confluence_spaces=spaces)
     if settings.workspace != root:
         settings = settings.model_copy(update={"workspace": root})
-    jira = RestJira.from_settings(settings)
+    jira = RestJira.from_settings(settings, progress)
     confluence = RestConfluence.from_settings(settings, state_folder(settings) / "confluence",
                                               progress=progress)
     if spaces and confluence is None:

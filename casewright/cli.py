@@ -42,6 +42,7 @@ def reporting(ctx: typer.Context) -> Iterator[None]:
     a run that failed, 130 for Ctrl-C.
     """
     import traceback
+    from casewright.redaction import format_exception, redact
 
     from casewright.errors import CasewrightError
 
@@ -49,8 +50,8 @@ def reporting(ctx: typer.Context) -> Iterator[None]:
     try:
         yield
     except CasewrightError as error:
-        if debug:
-            traceback.print_exc()
+        if debug:  # a server's answer inside the traceback may echo a token: redacted
+            say(format_exception(error))
         say(f"error: {error.one_line()}")
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
@@ -61,8 +62,8 @@ def reporting(ctx: typer.Context) -> Iterator[None]:
         raise typer.Exit(0) from None
     except Exception as error:  # the last line of defence: no traceback without --debug
         if debug:
-            traceback.print_exc()
-        say(f"error: unexpected {type(error).__name__}: {error}"
+            say(format_exception(error))
+        say(f"error: unexpected {type(error).__name__}: {redact(str(error))}"
             + ("" if debug else "; rerun with --debug for details"))
         raise typer.Exit(1) from None
 

@@ -62,8 +62,10 @@ class Settings(BaseSettings):
                                              "Center personal access token (default: jira_pat).")
     confluence_spaces: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Confluence spaces read over REST (comma-separated).")
-    rest_timeout: int = Field(default=30, ge=1, description="Seconds to wait for one Jira or "
-                              "Confluence response.")
+    rest_timeout: int = Field(default=30, ge=1, description="Seconds to wait for a Jira or "
+                              "Confluence connection, and for each read of an answer.")
+    rest_deadline: float = Field(default=120, gt=0, description="Seconds one whole Jira or "
+                                 "Confluence answer may take, however slowly it comes.")
     rest_retries: int = Field(default=3, ge=0, le=10, description="Retries of a rate-limited "
                               "(429) or failed (5xx) Jira or Confluence request.")
     rest_max_wait: float = Field(default=60, ge=0, description="Longest wait before a retry in "

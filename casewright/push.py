@@ -22,6 +22,7 @@ from casewright.config import Settings
 from casewright.errors import CasewrightError, ConfigError, InputError
 from casewright.exports._text import case_name, token
 from casewright.models import Story, Suite, TestCase
+from casewright.progress import quiet
 from casewright.run_records import load_run, state_folder
 from casewright.tools.jira_push import (
     BASE_LABEL,
@@ -236,9 +237,9 @@ def run_suites(state: Path, run_id: str, progress: Progress | None = None) -> li
     return suites
 
 
-def jira_writer(settings: Settings) -> JiraWriter:
+def jira_writer(settings: Settings, progress: Progress | None = None) -> JiraWriter:
     """Return the REST writer; ConfigError when Jira is read from the workspace folder."""
-    writer = JiraWriter.from_settings(settings)
+    writer = JiraWriter.from_settings(settings, progress or quiet)
     if writer is None:
         raise ConfigError("push needs Jira over REST; this workspace reads jira/*.json",
                           hint="set CASEWRIGHT_JIRA_URL with CASEWRIGHT_JIRA_EMAIL and "
@@ -251,6 +252,6 @@ def push_run(run_id: str, settings: Settings, *, target: str = "jira", dry_run: 
     """Push a run's approved cases to Jira (the one target so far)."""
     if target not in TARGETS:
         raise InputError(f"cannot push to {target!r}", hint="use --to jira")
-    writer = jira_writer(settings)
+    writer = jira_writer(settings, progress)
     return push_suites(run_suites(state_folder(settings), run_id, progress), writer,
                        dry_run=dry_run, progress=progress)

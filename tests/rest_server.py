@@ -6,7 +6,9 @@ offset-paged `GET /rest/api/2/search` (`startAt`, `total`), and Confluence's
 `GET /wiki/rest/api/content` listing (`start`, `_links.next`) and `.../content/{id}`. It answers
 with the JSON it is given (the bundled sample's files, the real captures in
 fixtures/atlassian/), checks the credentials as Jira does, and pages in small pages so
-pagination is exercised. Faults are added per test with `fault()`.
+pagination is exercised. Faults are added per test with `fault()`; those an HTTP server cannot
+make (a status line trickled byte by byte, a connection reset mid-answer) come from
+`raw_server`, a TCP server that plays a script on each connection.
 
 It also takes writes as Jira does, kept in memory so a test can count them: `POST
 /rest/api/{2,3}/issue` (201 with Jira Cloud's `CreatedIssue` shape; the description must be
@@ -20,6 +22,9 @@ from __future__ import annotations
 import base64
 import json
 import re
+import socket
+import struct
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -59,10 +64,79 @@ def local_server() -> Iterator[HTTPServer]:
 
 
 @pytest.fixture
-def http(local_server: HTTPServer) -> HTTPServer:
-    """The module's server with no answers registered yet."""
+def http(local_server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> HTTPServer:
+    """The module's server with no answers registered yet.
+
+    It speaks plain http://, so credentials may go to it (CASEWRIGHT_ALLOW_HTTP=1): a test of
+    the refusal removes the variable.
+    """
     local_server.clear()
+    monkeypatch.setenv("CASEWRIGHT_ALLOW_HTTP", "1")
     return local_server
+
+
+Script = Callable[[socket.socket], None]
+"""What a raw server does with one connection, once the request's headers are read."""
+
+
+class RawServer:
+    """A TCP server on 127.0.0.1 that answers each connection with a script."""
+
+    def __init__(self, script: Script) -> None:
+        self.script = script
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.requests = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:  # closed: the test is over
+                return
+            with connection:
+                received = b""
+                while b"\r\n\r\n" not in received:
+                    chunk = connection.recv(4096)
+                    if not chunk:
+                        break
+                    received += chunk
+                self.requests += 1
+                try:
+                    self.script(connection)
+                except OSError:  # the client went away: what the script was waiting for
+                    pass
+
+    def close(self) -> None:
+        """Stop accepting connections (a shut-down listener wakes the blocked accept)."""
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.listener.close()
+        self.thread.join(timeout=5)
+
+
+def reset(connection: socket.socket) -> None:
+    """Close a connection with a TCP reset (RST) rather than an orderly close."""
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    connection.close()
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[[Script], RawServer]]:
+    """Start raw servers playing the scripts given; all are closed after the test."""
+    started: list[RawServer] = []
+
+    def start(script: Script) -> RawServer:
+        started.append(RawServer(script))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.close()
 
 
 def error_line(error: type[CasewrightError], call: Callable[[], object]) -> str:

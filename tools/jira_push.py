@@ -25,8 +25,9 @@ from urllib3.util import Retry
 from casewright.errors import ToolError
 from casewright.models import Story, TestCase
 from casewright.tools.adf import case_adf
-from casewright.tools.atlassian_site import BoundedRetry, Site, call
+from casewright.tools.atlassian_site import Site, call
 from casewright.tools.rest_jira import RestJira
+from casewright.tools.rest_transport import BoundedRetry
 from casewright.tools.wiki import case_wiki
 from casewright.tools.workspace import issue_order
 

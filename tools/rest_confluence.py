@@ -1,12 +1,13 @@
 """Confluence over REST: the pages of the configured spaces, bodies fetched once per version.
 
 A space is listed with each page's version only (`GET /rest/api/content?spaceKey=..&expand=
-version`, paged by `start`). A page's body (`GET /rest/api/content/{id}?expand=body.storage,
-space,version`, the JSON a workspace's confluence/ folder holds) is fetched only when its
-version is new, and kept in a cache folder of that same JSON, one file per page. So a second
-`casewright ingest` reads a listing and nothing else when no page changed; memory ingestion,
-content-addressed, then embeds nothing either. Pages go through the workspace's parser
-(`parse_content`), so both backends give identical pages.
+version`, paged by `start` while `_links.next` says more follow; a repeated page, or more than
+`rest_max_pages`, stops it with an error). A page's body (`GET /rest/api/content/{id}?expand=
+body.storage,space,version`, the JSON a workspace's confluence/ folder holds) is fetched only
+when its version is new, and kept in a cache folder of that same JSON, one file per page. So a
+second `casewright ingest` reads a listing and nothing else when no page changed; memory
+ingestion, content-addressed, then embeds nothing either. Pages go through the workspace's
+parser (`parse_content`), so both backends give identical pages.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from casewright.config import Settings
 from casewright.errors import ConfigError, InputError, ToolError
 from casewright.files import write_atomic
 from casewright.models import Page
+from casewright.progress import quiet
 from casewright.tools.atlassian_site import Site, call, confluence_site
 from casewright.tools.blocks import Block
 from casewright.tools.confluence import ParsedPage, is_content, parse_content, readable
+from casewright.tools.rest_paging import PageGuard
 
 if TYPE_CHECKING:
     from atlassian import Confluence
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
 PAGE_SIZE = 100
 """Pages asked for per listing request (Confluence may send fewer)."""
 BODY_EXPAND = "body.storage,space,version"
+LISTING = "rest/api/content"
 _SPACE_KEY = re.compile(r"^~?[A-Za-z0-9_.-]{1,255}$")
 _PAGE_ID = re.compile(r"^[0-9]{1,20}$")
 
@@ -59,7 +63,7 @@ class RestConfluence:
     def from_settings(cls, settings: Settings, cache: Path,
                       progress: Callable[[str], None] | None = None) -> RestConfluence | None:
         """Return the REST backend when settings name a Confluence site, else None."""
-        site = confluence_site(settings)
+        site = confluence_site(settings, progress or quiet)
         return None if site is None else cls(site, settings, cache, progress)
 
     @cached_property
@@ -72,11 +76,12 @@ class RestConfluence:
     def _listing(self, space: str) -> Iterator[dict[str, Any]]:
         """Yield a space's pages (id, title, version; no body), page by page."""
         start = 0
+        what = f"space {space!r}"
+        guard = PageGuard(self.site, what, LISTING, start)
         while True:
             params = {"spaceKey": space, "type": "page", "expand": "version", "start": start,
                       "limit": PAGE_SIZE}
-            batch = call(self.site, f"space {space!r}",
-                         partial(self._client.get, "rest/api/content", params=params),
+            batch = call(self.site, what, partial(self._client.get, LISTING, params=params),
                          missing_hint="check the space key (--space or "
                          "CASEWRIGHT_CONFLUENCE_SPACES)")
             results = batch.get("results")
@@ -87,6 +92,7 @@ class RestConfluence:
             start += len(results)
             if not results or not (batch.get("_links") or {}).get("next"):
                 return
+            guard.follow(results, start)
 
     def _fetch(self, page_id: str) -> dict[str, Any]:
         content = call(self.site, f"page {page_id!r}",

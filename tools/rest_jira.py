@@ -3,7 +3,8 @@
 Issues come back as the same JSON a workspace's jira/ folder holds, and become stories through
 the same parser (`story_from_issue`), so both backends give identical stories. Searches page
 through every result: Cloud's `/rest/api/3/search/jql` by `nextPageToken`, Server's
-`/rest/api/2/search` by `startAt`.
+`/rest/api/2/search` by `startAt`; a search that repeats a page or token, or passes
+`rest_max_pages`, stops with an error (`rest_paging`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from casewright.config import Settings
 from casewright.errors import InputError, ToolError
 from casewright.keys import parse_issue_key
 from casewright.models import Story
+from casewright.progress import Progress, quiet
 from casewright.tools.atlassian_site import Site, call, jira_site
 from casewright.tools.jira import check_story, is_issue, is_story, story_from_issue
+from casewright.tools.rest_paging import PageGuard
 from casewright.tools.workspace import issue_order
 
 if TYPE_CHECKING:
@@ -36,9 +39,12 @@ class RestJira:
         self._read: dict[str, Story] = {}
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Self | None:
-        """Return the REST backend when settings name a Jira site, else None."""
-        site = jira_site(settings)
+    def from_settings(cls, settings: Settings, progress: Progress = quiet) -> Self | None:
+        """Return the REST backend when settings name a Jira site, else None.
+
+        `progress` hears what a rate-limited request waits for.
+        """
+        site = jira_site(settings, progress)
         return None if site is None else cls(site, settings)
 
     @cached_property
@@ -72,11 +78,15 @@ class RestJira:
         in errors (default: the JQL itself, and how to fix a user's JQL).
         """
         what = what or f"the JQL {jql!r}"
+        cloud = self.site.cloud
         token: str | None = None
         start = 0
+        path = self._client.resource_url("search/jql", api_version=3) if cloud \
+            else self._client.resource_url("search")
+        guard = PageGuard(self.site, what, path, token if cloud else start)
         while True:
             request = partial(self._client.enhanced_jql, jql, nextPageToken=token) \
-                if self.site.cloud else partial(self._client.jql, jql, start=start)
+                if cloud else partial(self._client.jql, jql, start=start)
             page = call(self.site, what, partial(request, fields=fields, limit=PAGE_SIZE),
                         missing_hint=hint)
             issues = page.get("issues")
@@ -85,10 +95,11 @@ class RestJira:
                                  hint=f"check that {self.site.url_setting} points at Jira")
             yield page
             token, start = page.get("nextPageToken"), start + len(issues)
-            if self.site.cloud and (page.get("isLast", True) or not token):
+            if cloud and (page.get("isLast", True) or not token):
                 return
-            if not self.site.cloud and (not issues or start >= int(page.get("total", 0))):
+            if not cloud and (not issues or start >= int(page.get("total", 0))):
                 return
+            guard.follow(issues, token if cloud else start)
 
     def search(self, jql: str) -> list[Story]:
         """Return the stories (not epics or sub-tasks) a JQL query finds, in its order."""

@@ -38,6 +38,7 @@ from casewright.config import Settings
 from casewright.errors import CasewrightError
 from casewright.exports import EXPORTERS
 from casewright.prompts import system_prompt
+from casewright.redaction import redact
 from casewright.run_records import state_folder
 from casewright.tools.workspace import Workspace
 
@@ -129,8 +130,8 @@ def handle(session: ChatSession, line: str, out: Console, *, debug: bool) -> boo
     except Exception as error:  # the session outlives a bug; --debug shows it
         if debug:
             raise
-        out.print(f"error: unexpected {type(error).__name__}: {error}; rerun with --debug "
-                  "for details")
+        out.print(f"error: unexpected {type(error).__name__}: {redact(str(error))}; rerun with "
+                  "--debug for details")
     return True
 
 

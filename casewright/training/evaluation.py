@@ -1,7 +1,8 @@
 """The held-out comparison `finetune` prints: the model before and after, on unseen examples.
 
 For each held-out example the local model (without, then with, the adapter) answers the
-chat's prompt under the writer's `CaseDraft` grammar, as the writer asks it. Measured:
+chat's prompt under the writer's grammar (`CaseDraft` for a rewording, `Draft` for a case
+drafted whole), as the writer asks it. Measured:
 - kept: the share of answers the writer would keep unchanged (`keeps_meaning`), over the
   examples that carry their engine case;
 - chrF: character n-gram F-score (n = 1..6, beta 2; Popovic 2015) of the answer's words
@@ -17,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 
+from casewright.agents.drafts import Draft
 from casewright.agents.writer import CaseDraft
 from casewright.errors import ModelOutputError
 from casewright.llm.chat_model import LlamaCppChatModel
@@ -88,20 +90,22 @@ def case_words(case: str) -> str:
 def evaluate(model: LlamaCppChatModel, examples: Sequence[Example],
              progress: Callable[[str], None]) -> Scores:
     """Ask the model each example's prompt under the writer's grammar; score the answers."""
-    structured = model.with_structured_output(CaseDraft)
+    schemas: dict[str, type[CaseDraft] | type[Draft]] = {"reword": CaseDraft, "draft": Draft}
     llama = model.loaded().llama
     kept = keepable = tokens = 0
     scores = []
     for number, example in enumerate(examples, start=1):
         progress(f"evaluating {number}/{len(examples)}")
         try:
-            draft = CaseDraft.model_validate(structured.invoke(example.prompt()))
+            schema = schemas[example.task]
+            draft: CaseDraft | Draft = schema.model_validate(
+                model.with_structured_output(schema).invoke(example.prompt()))
         except ModelOutputError:
             scores.append(0.0)
             continue
         scores.append(chrf(case_words(draft.model_dump_json()), case_words(example.answer())))
         tokens += len(llama.tokenize(draft.model_dump_json().encode(), add_bos=False))
-        verdict = kept_by_writer(example, draft)
+        verdict = kept_by_writer(example, draft) if isinstance(draft, CaseDraft) else None
         if verdict is not None:
             keepable += 1
             kept += verdict

@@ -52,6 +52,8 @@ class Example(BaseModel):
     """One chat to learn from; the engine's case and story where it came from a workspace."""
 
     messages: list[Message] = Field(min_length=2)
+    task: Literal["reword", "draft"] = "reword"
+    """What the chat asks: a rewording of the engine's case, or a whole case drafted."""
     story: Story | None = None
     engine: TestCase | None = None
     case_id: str | None = None

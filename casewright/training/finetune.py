@@ -11,6 +11,7 @@ with the adapter. Ctrl-C keeps the last checkpoint; the same command resumes fro
 from __future__ import annotations
 
 import errno
+import random
 from collections.abc import Callable, Sequence
 from importlib.util import find_spec
 from pathlib import Path
@@ -19,7 +20,7 @@ from pydantic import BaseModel
 
 from casewright.approval import approved_cases
 from casewright.config import Settings
-from casewright.errors import CasewrightError, ConfigError
+from casewright.errors import CasewrightError, ConfigError, InputError
 from casewright.llm.adapter import ADAPTER_SETTING
 from casewright.llm.chat_model import LlamaCppChatModel
 from casewright.llm.factory import local_model_path
@@ -27,10 +28,13 @@ from casewright.models import TestCase
 from casewright.run_records import load_run, state_folder
 from casewright.tools.workspace import Workspace
 from casewright.training import lora
+from casewright.training.corpus import corpus_examples
 from casewright.training.evaluation import TABLE_HEAD, Scores, evaluate
 from casewright.training.examples import Example, case_examples, held_out, read_jsonl
 from casewright.training.gguf_adapter import write_adapter
 
+REPORT_EVERY = 30.0
+"""Seconds between progress lines once steps come faster than that."""
 EXTRA_HINT = "pip install 'casewright[finetune]' (torch, transformers, peft)"
 
 
@@ -44,6 +48,10 @@ class FinetuneRequest(BaseModel):
     max_steps: int | None = None
     output: Path | None = None
     evaluate: bool = True
+    corpus: Path | None = None
+    """A corpus of human scenarios (benchmarks/build_corpus.py): train on its `train` split,
+    hold out examples of its `eval` projects; the workspace's cases are not used."""
+    eval_examples: int = 20
 
 
 class FinetuneResult(BaseModel):
@@ -96,8 +104,13 @@ def finetune(request: FinetuneRequest, workspace: Workspace, settings: Settings,
     if settings.model_provider != "local":
         raise ConfigError("fine-tuning trains the local model; CASEWRIGHT_MODEL_PROVIDER is "
                           f"{settings.model_provider!r}", hint="unset it to train the local model")
-    examples = gather(request, workspace, settings)
-    training, kept_out = held_out(examples, settings.model_seed)
+    if request.corpus is not None:
+        training, kept_out = corpus_split(request.corpus, request.eval_examples,
+                                          settings.model_seed)
+        examples = [*training, *kept_out]
+    else:
+        examples = gather(request, workspace, settings)
+        training, kept_out = held_out(examples, settings.model_seed)
     say(f"examples: {len(examples)} ({len(training)} to train on, {len(kept_out)} held out)")
     base_path = local_model_path(settings)
     adapter = request.output or state_folder(settings) / "finetune" / f"{base_path.stem}.lora.gguf"
@@ -126,6 +139,21 @@ def finetune(request: FinetuneRequest, workspace: Workspace, settings: Settings,
                           before=before, after=after)
 
 
+def corpus_split(path: Path, held: int, seed: int) -> tuple[list[Example], list[Example]]:
+    """Return a corpus's training examples and `held` seeded examples of its eval projects.
+
+    Split by project, never by case: the eval projects are never trained on.
+    """
+    training = corpus_examples(path, "train")
+    evaluation = corpus_examples(path, "eval")
+    if not training or not evaluation:
+        raise InputError(f"corpus '{path}' has {len(training)} training and {len(evaluation)} "
+                         "held-out examples; it needs both",
+                         hint="build it with python benchmarks/build_corpus.py")
+    random.Random(seed).shuffle(evaluation)
+    return training, evaluation[:held]
+
+
 def held_out_scores(settings: Settings, base: Path, adapter: Path | None,
                     examples: Sequence[Example], when: str,
                     say: Callable[[str], None]) -> Scores:
@@ -137,8 +165,23 @@ def held_out_scores(settings: Settings, base: Path, adapter: Path | None,
 
 
 def _reporter(say: Callable[[str], None]) -> Callable[[lora.Progress], None]:
+    """Report a step: every step of a short run, about every 30 s of a long one."""
+    last = {"at": float("-inf")}
+
     def report(done: lora.Progress) -> None:
-        left = (done.total - done.step) * done.seconds / max(done.step, 1)
-        say(f"step {done.step}/{done.total}: loss {done.loss:.3f}, {done.seconds:.0f} s, "
-            f"about {left:.0f} s left")
+        if done.step != done.total and done.seconds - last["at"] < REPORT_EVERY:
+            return
+        last["at"] = done.seconds
+        left = (done.total - done.step) * done.seconds / max(done.steps_here, 1)
+        say(f"step {done.step}/{done.total}: loss {done.loss:.3f} (mean of the last "
+            f"{done.window}: {done.mean_loss:.3f}), {_duration(done.seconds)}, about "
+            f"{_duration(left)} left")
     return report
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

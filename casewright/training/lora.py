@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -34,6 +35,8 @@ Chat = Sequence[Mapping[str, str]]
 """Messages as {"role": "system" | "user" | "assistant", "content": ...}."""
 
 CHECKPOINT = "checkpoint.pt"
+LOSS_WINDOW = 50
+"""Steps the reported mean loss averages: one step's loss is noisy at batch size 1."""
 IGNORE = -100
 """The label of a token the loss skips."""
 
@@ -58,6 +61,11 @@ class Progress:
     total: int
     loss: float
     seconds: float
+    steps_here: int = 1
+    """Steps this call has run (a resumed run started at a later step)."""
+    mean_loss: float = float("nan")
+    window: int = 1
+    """How many recent steps `mean_loss` averages."""
 
 
 @dataclass(frozen=True)
@@ -140,8 +148,8 @@ def train(base: Base, chats: Sequence[Chat], out_dir: Path,
 
     if not chats:
         raise InputError("no training chats", hint="give at least one chat")
-    encoded = [encode_chat(base.tokenizer, chat, settings.max_tokens) for chat in chats]
-    total = max_steps if max_steps is not None else epochs * len(encoded)
+    encode_chat(base.tokenizer, chats[0], settings.max_tokens)  # a bad template fails first
+    total = max_steps if max_steps is not None else epochs * len(chats)
     torch.manual_seed(settings.seed)
     model = base.model.requires_grad_(False)
     inject_adapter_in_model(LoraConfig(
@@ -156,26 +164,31 @@ def train(base: Base, chats: Sequence[Chat], out_dir: Path,
                            "n_head": config.num_attention_heads,
                            "n_head_kv": config.num_key_value_heads})
     checkpoint = out_dir / CHECKPOINT
-    step = _resume(checkpoint, identity, params, optimizer)
+    step = first = _resume(checkpoint, identity, params, optimizer)
     model.train()
     started, loss, order, epoch = time.monotonic(), float("nan"), [], -1
+    recent: deque[float] = deque(maxlen=LOSS_WINDOW)
     while step < total:
-        if step // len(encoded) != epoch:
-            epoch = step // len(encoded)
+        if step // len(chats) != epoch:
+            epoch = step // len(chats)
             seeded = torch.Generator().manual_seed(settings.seed + epoch)
-            order = torch.randperm(len(encoded), generator=seeded).tolist()
-        ids, labels = encoded[order[step % len(encoded)]]
+            order = torch.randperm(len(chats), generator=seeded).tolist()
+        # encoded when its step comes: a corpus of any size costs no time or memory up front
+        ids, labels = encode_chat(base.tokenizer, chats[order[step % len(chats)]],
+                                  settings.max_tokens)
         loss_tensor = _assistant_loss(model, ids, labels)
         torch.autograd.backward(loss_tensor)
         torch.nn.utils.clip_grad_norm_(params.values(), 1.0)
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
         step, loss = step + 1, loss_tensor.item()
+        recent.append(loss)
         if step % checkpoint_every == 0 or step == total:
             _save(checkpoint, {"step": step, "identity": identity, "optimizer":
                                optimizer.state_dict(), "lora": _detached(params)})
         if on_progress is not None:
-            on_progress(Progress(step, total, loss, time.monotonic() - started))
+            on_progress(Progress(step, total, loss, time.monotonic() - started, step - first,
+                                 sum(recent) / len(recent), len(recent)))
     return TrainResult(step, total, loss, time.monotonic() - started, checkpoint)
 
 
