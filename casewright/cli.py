@@ -342,6 +342,10 @@ def finetune(
         show_default=False)] = None,
     no_eval: Annotated[bool, typer.Option(
         "--no-eval", help="Skip the held-out comparison before and after.")] = False,
+    corpus: Annotated[Path | None, typer.Option(
+        "--corpus", help="Train on a corpus of human scenarios (its train split; held out: its "
+        "eval projects) instead of the team's cases, as the specialist was.",
+        show_default=False)] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Fine-tune the local model on the team's cases: a LoRA adapter llama.cpp loads."""
@@ -351,7 +355,8 @@ def finetune(
 
         source, settings = open_workspace(workspace)
         request = FinetuneRequest(runs=runs or [], jsonl=jsonl or [], epochs=epochs, rank=rank,
-                                  max_steps=max_steps, output=output, evaluate=not no_eval)
+                                  max_steps=max_steps, output=output, evaluate=not no_eval,
+                                  corpus=corpus)
         result = train_adapter(request, source, settings, say)
         print(f"adapter: {result.adapter}")
         print(f"trained: {result.steps} steps on {result.examples - result.held_out} examples, "
