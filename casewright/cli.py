@@ -41,10 +41,8 @@ def reporting(ctx: typer.Context) -> Iterator[None]:
     The exit code is the same with and without `--debug`: 2 for usage and input errors, 1 for
     a run that failed, 130 for Ctrl-C.
     """
-    import traceback
-    from casewright.redaction import format_exception, redact
-
     from casewright.errors import CasewrightError
+    from casewright.redaction import format_exception, redact
 
     debug = bool(ctx.obj and ctx.obj.get("debug"))
     try:

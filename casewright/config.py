@@ -68,8 +68,15 @@ class Settings(BaseSettings):
                                  "Confluence answer may take, however slowly it comes.")
     rest_retries: int = Field(default=3, ge=0, le=10, description="Retries of a rate-limited "
                               "(429) or failed (5xx) Jira or Confluence request.")
-    rest_max_wait: float = Field(default=60, ge=0, description="Longest wait before a retry in "
-                                 "seconds, whatever the server's Retry-After asks.")
+    rest_max_wait: float = Field(default=60, ge=0, description="Seconds of waiting between "
+                                 "the retries of one request, in all; a server asking for more "
+                                 "(Retry-After) is not waited for.")
+    rest_max_mb: int = Field(default=50, ge=1, description="Largest Jira or Confluence answer "
+                             "read, in MB (decoded).")
+    rest_max_pages: int = Field(default=1000, ge=1, description="Most pages one Jira search or "
+                                "Confluence space listing is read to.")
+    allow_http: bool = Field(default=False, description="Whether Jira and Confluence "
+                             "credentials may go to a plain http:// URL (a local server).")
     memory_path: Path | None = Field(
         default=None, description="Folder of the embedded retrieval memory (default: "
         "<home>/memory/<workspace folder name>-<hash of its path>); relative to the workspace.")
