@@ -45,6 +45,9 @@ class AgentContext:
     """Upper bound on the cases written for one criterion."""
     reword: bool = False
     """Whether the writer asks the model to reword the engine's cases in the team's style."""
+    draft: bool = False
+    """Whether the model drafts every case whole, checked against the engine's configuration
+    (the specialist's way; it takes precedence over `reword`)."""
     product: str | None = None
     """What the stories are about, named in the system prompt (default: the Jira project's
     name)."""

@@ -1,4 +1,4 @@
-"""The shape of a case the model drafts whole: preconditions, then steps with their results.
+"""A case the model drafts whole: its shape, and the task that asks for it.
 
 Bounds sit above the human-written scenarios of the training corpus (benchmarks/corpus/): a
 draft longer than them is the model running on, and every character is decoding time. A
@@ -8,12 +8,20 @@ write them; the last step's may not (the writer's checks).
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from casewright.llm.messages import neutral
+from casewright.prompts import load_template
+
 MAX_PRECONDITIONS = 8
 MAX_STEPS = 8
+MAX_VALUES = 6
+"""Most values named in a task: more is noise for a small model."""
+_VALUE = re.compile(r"\"([^\"]{1,60})\"|'([^']{1,60})'|(?<![\w.])(\d+(?:[.,]\d+)*%?)(?![\w.])")
 
 
 class DraftStep(BaseModel):
@@ -34,3 +42,21 @@ class Draft(BaseModel):
         default_factory=list, max_length=MAX_PRECONDITIONS,
         description="What must be true before the first step.")
     steps: list[DraftStep] = Field(min_length=1, max_length=MAX_STEPS)
+
+
+def draft_task(criterion: str, kind: str, values: list[str]) -> str:
+    """Return the task asking the model to draft one case (the writer's, and training's)."""
+    template: str = load_template("writer")["draft"]
+    shown = ", ".join(json.dumps(value, ensure_ascii=False) for value in values) or "none"
+    return template.format(kind=kind, criterion=neutral(criterion), values=shown)
+
+
+def story_text(title: str, narrative: str) -> str:
+    """Return the story section of a drafting chat: the title and its narrative."""
+    return f"{title}\n{narrative}".strip()
+
+
+def quoted_values(text: str) -> list[str]:
+    """Return the quoted strings and numbers in text, in order."""
+    return [next(group for group in match.groups() if group is not None)
+            for match in _VALUE.finditer(text)]

@@ -1,4 +1,8 @@
-"""The writer node: the engine's case for each objective, reworded by the model where it holds.
+"""The writer node: each objective's case, drafted or reworded by the model where it holds.
+
+With `draft` on (the specialist's way) the model drafts every case whole and code checks it
+against the engine's configuration (`drafting.py`): one repair round, then the engine's case.
+Otherwise:
 
 The engine renders each configuration as a runnable case (`rendering.py`); that wording is
 the floor. The model is then asked, in one batch, to reword each case in the style of the
@@ -19,6 +23,14 @@ from pydantic import BaseModel, Field
 
 from casewright.agents.cases import case_id, engine_case
 from casewright.agents.context import AgentContext
+from casewright.agents.drafting import (
+    draft_problems,
+    drafted,
+    drafting_task,
+    repair_task,
+    story_section,
+)
+from casewright.agents.drafts import Draft
 from casewright.agents.model_calls import EXEMPLARS_IN_PROMPT, ask_structured_many, story_context
 from casewright.agents.state import AgentState, Evidence, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
@@ -44,7 +56,7 @@ _NEGATION = re.compile(r"\b(not|no|never|cannot|none|refused|rejected|n't)\b|n't
 class StepDraft(BaseModel):
     """One step as the model writes it.
 
-    The bounds sit a little above the longest texts in the sample workspace's 21 existing cases
+    The bounds sit a little above the longest texts in the sample workspace's 27 existing cases
     (action 97, expected 132, precondition 114 characters): a longer draft is the small model
     running on, and every character is decoding time.
     """
@@ -120,10 +132,54 @@ def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[s
     """Write the plan's cases, or give the engine's wording to the ones the review sent back."""
     context, plan, review = runtime.context, state["plan"], state.get("review")
     todo = [o for o in plan.objectives if review is None or o.objective_id in review.revise]
+    if context.draft:
+        askable = [o for o in todo if review is None or o.origin == "person"]
+        return {"cases": draft_cases(context, state["story"], state["evidence"],
+                                     plan.objectives, todo, askable)}
     askable = [o for o in todo if o.configuration is not None
                and (review is None or o.origin == "person")] if context.reword else []
     return {"cases": write_cases(context, state["story"], state["evidence"], plan.objectives,
                                  todo, askable)}
+
+
+def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
+                objectives: list[Objective], todo: list[Objective],
+                askable: list[Objective]) -> dict[str, TestCase]:
+    """Return the cases of `todo`: the model's drafts that pass the checks, else the engine's.
+
+    Each objective in `askable` is drafted whole (`drafting.py`); a draft that fails the
+    checks is asked again once with the reasons, then the engine's case (or, for a criterion
+    the engine could not read, its template) stands, labelled as such.
+    """
+    started = time.perf_counter()
+    written = {o.objective_id: engine_case(story, o, case_id(story, objectives, o))
+               for o in todo}
+    context.progress(f"writer: {len(todo)} to write, {len(askable)} to draft")
+    tasks = {o.objective_id: drafting_task(story, o) for o in askable}
+    failed: dict[str, list[str]] = {}
+    for attempt in ("first", "repair"):
+        asked = [o for o in askable if attempt == "first" or o.objective_id in failed]
+        if not asked:
+            break
+        drafts = ask_structured_many(
+            context.chat_model, Draft, system=context.system_for(story),
+            shared=story_section(story),
+            tasks=[tasks[o.objective_id] if attempt == "first" else
+                   repair_task(tasks[o.objective_id], failed[o.objective_id]) for o in asked])
+        for objective, draft in zip(asked, drafts, strict=True):
+            engine = written[objective.objective_id]
+            if isinstance(draft, ModelOutputError):
+                failed[objective.objective_id] = ["it was not valid JSON of a case"]
+                continue
+            candidate = drafted(engine, draft, objective, repaired=attempt == "repair")
+            problems = draft_problems(candidate, objective, story, evidence)
+            if problems:
+                failed[objective.objective_id] = problems
+            else:
+                written[objective.objective_id] = candidate
+                failed.pop(objective.objective_id, None)
+    _report(context, todo, written, started)
+    return written
 
 
 def write_cases(context: AgentContext, story: Story, evidence: Evidence,
@@ -153,6 +209,13 @@ def write_cases(context: AgentContext, story: Story, evidence: Evidence,
                 continue  # a copy is the engine's wording, not the model's
             if keeps_meaning(story, engine, candidate, exemplars):
                 written[objective.objective_id] = candidate
+    _report(context, todo, written, started)
+    return written
+
+
+def _report(context: AgentContext, todo: list[Objective], written: dict[str, TestCase],
+            started: float) -> None:
+    """Say, per case, whose wording it has; then how long writing took."""
     for count, objective in enumerate(todo, start=1):
         case = written[objective.objective_id]
         wording = "model" if MODEL_LABEL in case.labels else \
@@ -160,4 +223,3 @@ def write_cases(context: AgentContext, story: Story, evidence: Evidence,
         context.progress(f"writer {count}/{len(todo)}: {case.case_id} {objective.objective_id} "
                          f"({wording} wording)")
     context.progress(f"writer: {len(todo)} cases in {time.perf_counter() - started:.1f} s")
-    return written

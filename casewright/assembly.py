@@ -132,7 +132,8 @@ def workspace_context(workspace: Workspace, settings: Settings, chat_model: Base
         existing_tests=workspace.existing_tests(),
         max_review_rounds=settings.agent_review_rounds,
         max_objectives_per_criterion=settings.agent_objectives_per_criterion,
-        reword=settings.agent_reword, critique=settings.agent_critique, product=settings.product,
+        reword=settings.agent_reword, draft=settings.agent_draft,
+        critique=settings.agent_critique, product=settings.product,
         provenance=provenance, workspace=str(workspace.root), progress=progress)
 
 

@@ -122,6 +122,11 @@ class Settings(BaseSettings):
         "billing portal'); default: the Jira project's name.")
     agent_objectives_per_criterion: int = Field(
         default=8, ge=1, le=20, description="Most cases the agent writes for one criterion.")
+    agent_draft: bool = Field(
+        default=False, description="Whether the model drafts every case whole, checked against "
+        "the engine's configuration (values, polarity, observable result, no restating), with "
+        "one repair round and the engine's case as the fallback. Meant for the specialist "
+        "adapter or a larger model; it takes precedence over agent_reword.")
     agent_reword: bool = Field(
         default=False, description="Whether the model rewords the engine's cases in the style "
         "of the team's exemplars (kept only where steps, data, preconditions and polarity "

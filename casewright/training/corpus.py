@@ -13,26 +13,29 @@ first Examples row. Records are read one line at a time, so a corpus of any size
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from casewright.agents.drafts import Draft, DraftStep
+from casewright.agents.drafts import (
+    MAX_VALUES,
+    Draft,
+    DraftStep,
+    draft_task,
+    quoted_values,
+    story_text,
+)
 from casewright.errors import InputError
-from casewright.llm.messages import neutral, prefix_stable_messages
-from casewright.prompts import load_template, system_prompt
+from casewright.llm.messages import prefix_stable_messages
+from casewright.prompts import system_prompt
 from casewright.training.examples import Example, Message
 
 _NEGATIVE = re.compile(r"\b(not|no|never|cannot|can't|unable|invalid|error|errors|fails?|"
                        r"failed|rejected|refused|denied|forbidden|unauthori[sz]ed|missing|"
                        r"without)\b", re.IGNORECASE)
-_VALUE = re.compile(r"\"([^\"]{1,60})\"|'([^']{1,60})'|(?<![\w.])(\d+(?:[.,]\d+)*%?)(?![\w.])")
 _PLACEHOLDER = re.compile(r"<([^<>]{1,40})>")
-MAX_VALUES = 6
-"""Most values named in a task: more is noise for a small model."""
 
 
 class CorpusStep(BaseModel):
@@ -115,18 +118,6 @@ def scenario_draft(record: CorpusScenario) -> Draft | None:
         return None
 
 
-def draft_task(criterion: str, kind: str, values: list[str]) -> str:
-    """Return the task asking the model to draft one case (the writer's and training's)."""
-    template: str = load_template("writer")["draft"]
-    shown = ", ".join(json.dumps(value, ensure_ascii=False) for value in values) or "none"
-    return template.format(kind=kind, criterion=neutral(criterion), values=shown)
-
-
-def story_text(feature: str, narrative: str) -> str:
-    """Return the story section of a drafting chat: the title and its narrative."""
-    return f"{feature}\n{narrative}".strip()
-
-
 def corpus_example(record: CorpusScenario) -> Example | None:
     """Return the drafting chat for a record, answered by its scenario; None if it has none."""
     draft = scenario_draft(record)
@@ -146,13 +137,8 @@ def corpus_example(record: CorpusScenario) -> Example | None:
 
 def scenario_values(draft: Draft) -> list[str]:
     """Return the quoted strings and numbers a draft uses, in order, without repeats."""
-    text = " ".join([*draft.preconditions,
-                     *(f"{s.action} {s.data}" for s in draft.steps)])
-    seen: dict[str, None] = {}
-    for match in _VALUE.finditer(text):
-        value = next(group for group in match.groups() if group is not None)
-        seen.setdefault(value, None)
-    return list(seen)[:MAX_VALUES]
+    texts = [*draft.preconditions, *(f"{s.action} {s.data}" for s in draft.steps)]
+    return list(dict.fromkeys(v for text in texts for v in quoted_values(text)))[:MAX_VALUES]
 
 
 def _first_example(record: CorpusScenario) -> dict[str, str]:

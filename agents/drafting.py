@@ -1,0 +1,117 @@
+"""The model drafts each case whole; code checks the draft against the engine's configuration.
+
+The chat is the one the specialist was trained on (`casewright.training.corpus`): the story's
+summary and narrative, then a task naming the case's kind, what it must show (the objective's
+intent, or the criterion the engine could not read) and the values it must use (those of the
+engine's configuration). Code then checks the draft: every value is set up or used, the last
+step has an expected result of the configuration's polarity, no action is the story's
+narrative, and the reviewer's own checks hold (no restating, nothing degenerate, words found
+in the sources). Ids, titles, kinds and traces are code's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from casewright.agents.checks import check_case
+from casewright.agents.drafts import MAX_VALUES, Draft, draft_task, quoted_values, story_text
+from casewright.agents.state import Evidence, Objective
+from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
+from casewright.models import Step, Story, TestCase
+from casewright.wording import sentence
+
+REPAIRED_LABEL = "model-repaired"
+"""A drafted case that passed the checks on its second try, after being told why not."""
+REVIEW_LABEL = "needs-review"
+"""A drafted case of a criterion the engine could not read: nothing checked its logic."""
+_NEGATION = re.compile(r"\b(not|no|never|cannot|none|refused|rejected|denied|declined|"
+                       r"disabled|blocked|prevented|error|invalid|unable|fails?)\b|n't\b",
+                       re.IGNORECASE)
+_NARRATIVE = re.compile(r"^\s*(as an? |as the |i want\b|i would like\b|so that\b|in order to\b)",
+                        re.IGNORECASE)
+_USER_STORY = re.compile(r"\bAs an? [^.]*?\b(?:I want|I need|I would like)\b[^.]*\.?",
+                         re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.!?]+[.!?]?")
+NARRATIVE_CHARS = 300
+"""Most characters of the story's description the task carries: its narrative."""
+# the reviewer's checks that hold for a draft as for any case; the rest compare cases
+_CHECKS = frozenset({"repeated-steps", "vague-expected", "placeholder", "markup", "prompt-echo",
+                     "restating", "ungrounded", "exemplar-copy"})
+
+
+def narrative(story: Story) -> str:
+    """Return the story's narrative ("As a ... I want ... so that ..."), or its first sentence."""
+    text = " ".join(story.description.split())
+    found = _USER_STORY.search(text) or _SENTENCE.match(text)
+    return found.group(0).strip()[:NARRATIVE_CHARS] if found else ""
+
+
+def story_section(story: Story) -> dict[str, str]:
+    """Return the shared section of every drafting chat about a story."""
+    return {"story": story_text(story.summary, narrative(story))}
+
+
+def values_of(objective: Objective) -> list[str]:
+    """Return the values a case of this objective must use: its configuration's."""
+    configuration = objective.configuration
+    if configuration is None:
+        return []
+    texts = [*(s.text for s in configuration.settings), *configuration.preconditions,
+             *configuration.actions, configuration.data]
+    found = list(dict.fromkeys(value for text in texts for value in quoted_values(text)))
+    if configuration.data and len(configuration.data) <= 40:
+        found.append(configuration.data)
+    whole = [v for v in found if not any(v != other and v in other for other in found)]
+    return list(dict.fromkeys(whole))[:MAX_VALUES]
+
+
+def drafting_task(story: Story, objective: Objective) -> str:
+    """Return the task asking for this objective's case, as the specialist learnt it."""
+    criterion = next((c for c in story.criteria if c.criterion_id == objective.criterion_id),
+                     None)
+    shows = objective.intent if objective.configuration is not None or criterion is None \
+        else criterion.text
+    return draft_task(shows, objective.kind, values_of(objective))
+
+
+def drafted(engine: TestCase, draft: Draft, objective: Objective, *,
+            repaired: bool = False) -> TestCase:
+    """Return the engine's case with the draft's preconditions and steps, labelled."""
+    labels = [label for label in engine.labels if label not in (SCAFFOLD_LABEL, ENGINE_LABEL)]
+    labels += [MODEL_LABEL] + ([REPAIRED_LABEL] if repaired else []) + \
+        ([REVIEW_LABEL] if objective.configuration is None else [])
+    return engine.model_copy(update={
+        "preconditions": [sentence(p) for p in draft.preconditions if p.strip()],
+        "steps": [Step(action=sentence(s.action), data=s.data.strip(),
+                       expected=sentence(s.expected) if s.expected.strip() else "")
+                  for s in draft.steps],
+        "labels": labels})
+
+
+def draft_problems(case: TestCase, objective: Objective, story: Story,
+                   evidence: Evidence) -> list[str]:
+    """Return why a drafted case cannot stand as the objective's case; empty when it can."""
+    problems = []
+    text = " ".join([*case.preconditions, *(f"{s.action} {s.data}" for s in case.steps)])
+    lowered = text.lower()
+    missing = [value for value in values_of(objective) if value.lower() not in lowered]
+    if missing:
+        problems.append("it does not set up or use " + ", ".join(f'"{v}"' for v in missing))
+    if not case.steps[-1].expected:
+        problems.append("its last step has no expected result")
+    elif objective.configuration is not None:
+        denies = bool(_NEGATION.search(" ".join(objective.configuration.outcome)))
+        if denies != bool(_NEGATION.search(" ".join(s.expected for s in case.steps))):
+            problems.append("its expected result must say that "
+                            + ("it does not happen" if denies else "it happens"))
+    if any(_NARRATIVE.match(step.action) for step in case.steps) or \
+            any(_NARRATIVE.match(p) for p in case.preconditions):
+        problems.append("it uses the story's narrative as a step")
+    problems += [f.message for f in check_case(case, story, evidence, [])
+                 if f.check in _CHECKS]
+    return problems
+
+
+def repair_task(task: str, problems: list[str]) -> str:
+    """Return the task again with why the first draft was refused."""
+    return f"{task}\nYour first draft was refused: {'; '.join(problems)}. Write it again."

@@ -1,0 +1,111 @@
+"""The model drafts whole cases and code checks each against the engine's plan (fast; scripted).
+
+The story, rules and analysis are the bundled sample's, for real; only the chat model is
+scripted (tests/scripted_model.py): one that drafts like a capable specialist, and ones that
+drop a value or turn a negative into the positive, to see the checks, the repair round and
+the engine's fallback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from scripted_model import ScriptedChatModel
+
+from casewright.agents.context import AgentContext
+from casewright.agents.drafting import REPAIRED_LABEL, REVIEW_LABEL
+from casewright.agents.drafts import Draft, DraftStep
+from casewright.agents.graph import build_graph
+from casewright.agents.passages import rule_passages
+from casewright.agents.reviewer import Critique
+from casewright.approval import ENGINE_LABEL, MODEL_LABEL
+from casewright.config import load_settings
+from casewright.models import Suite
+from casewright.quality import negatives_asserting_positive
+from casewright.tools.workspace import Workspace, bundled_sample
+
+_TASK = re.compile(r"Task: write a (\w+) UAT test case for: (.*)\nValues to use: (.*)\n")
+
+
+def specialist(*, drop_values: bool = False, flip: bool = False, fix_on_repair: bool = True):
+    """Return a script drafting like a capable model, optionally with one fault."""
+    def answer(schema, prompt):
+        if schema is Critique:
+            return Critique()
+        assert schema is Draft, schema.__name__
+        kind, shows, listed = _TASK.search(prompt).groups()
+        values = [] if listed == "none" else json.loads(f"[{listed}]")
+        repaired = "Your first draft was refused" in prompt and fix_on_repair
+        outcome = shows.split("; ")[0].removeprefix("When ").split(", ", 1)[-1]
+        if flip and not repaired:
+            outcome = outcome.replace("does not ", "").replace("not ", "")
+        data = "" if drop_values and not repaired else ", ".join(values)
+        return Draft(preconditions=["Signed in as a contact centre agent"], steps=[
+            DraftStep(action="Open the customer's account screen"),
+            DraftStep(action="Grant the payment extension", data=data,
+                      expected=outcome[:1].upper() + outcome[1:])])
+    return answer
+
+
+@pytest.fixture(scope="module")
+def workspace() -> Workspace:
+    return Workspace(bundled_sample(), load_settings(bundled_sample()))
+
+
+def draft_story(workspace: Workspace, key: str, model: ScriptedChatModel) -> Suite:
+    context = AgentContext(chat_model=model, rules=rule_passages(workspace.confluence),
+                           existing_tests=workspace.existing_tests(), draft=True)
+    graph = build_graph().compile(checkpointer=InMemorySaver())
+    return graph.invoke({"story": workspace.jira.get_story(key)},
+                        {"configurable": {"thread_id": key}}, context=context)["suite"]
+
+
+def test_the_model_drafts_every_case_and_passing_drafts_are_kept(workspace: Workspace) -> None:
+    model = ScriptedChatModel(script=specialist())
+    suite = draft_story(workspace, "CC-101", model)
+    drafted = [case for case in suite.cases if MODEL_LABEL in case.labels]
+    assert len(drafted) >= 0.6 * len(suite.cases)
+    ac2 = {case.steps[-1].data: case for case in suite.cases_for("AC2")
+           if MODEL_LABEL in case.labels}
+    assert "21, £499.99" in ac2, "the configuration's values are the draft's data"
+    assert ac2["21, £499.99"].steps[0].action == "Open the customer's account screen"
+    assert ac2["21, £499.99"].steps[0].expected == "", "a step may lead to the next"
+    prompts = model.asked("Draft")
+    assert all("<story>\nAgent can grant a payment extension from the account screen\nAs a "
+               "contact centre agent" in prompt for prompt in prompts)
+    assert not negatives_asserting_positive(suite.cases)
+
+
+def test_a_draft_missing_its_values_is_repaired_once(workspace: Workspace) -> None:
+    model = ScriptedChatModel(script=specialist(drop_values=True))
+    suite = draft_story(workspace, "CC-101", model)
+    repaired = [case for case in suite.cases_for("AC2") if REPAIRED_LABEL in case.labels]
+    assert repaired and all(MODEL_LABEL in case.labels for case in repaired)
+    refusals = [p for p in model.asked("Draft") if "Your first draft was refused" in p]
+    assert any('it does not set up or use "21", "£499.99"' in p for p in refusals)
+
+
+def test_a_draft_still_failing_after_repair_gets_the_engines_case(workspace: Workspace) -> None:
+    model = ScriptedChatModel(script=specialist(flip=True, fix_on_repair=False))
+    suite = draft_story(workspace, "CC-101", model)
+    negative = [c for c in suite.cases_for("AC2") if c.kind == "negative"][0]
+    assert ENGINE_LABEL in negative.labels and MODEL_LABEL not in negative.labels
+    assert "does not ask for team leader approval" in negative.steps[-1].expected
+    assert not negatives_asserting_positive(suite.cases)
+
+
+def test_a_criterion_the_engine_cannot_read_gets_the_models_case_for_review(
+        workspace: Workspace) -> None:
+    story = workspace.jira.get_story("CC-101")
+    unread = story.criteria[0].model_copy(update={"text": "Die Verlängerung wird gespeichert",
+                                                  "given": [], "when": [], "then": []})
+    odd = story.model_copy(update={"criteria": [unread]})
+    model = ScriptedChatModel(script=specialist())
+    context = AgentContext(chat_model=model, draft=True)
+    graph = build_graph().compile(checkpointer=InMemorySaver())
+    suite = graph.invoke({"story": odd}, {"configurable": {"thread_id": "odd"}},
+                         context=context)["suite"]
+    assert [REVIEW_LABEL in case.labels for case in suite.cases] == [True]
