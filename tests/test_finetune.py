@@ -7,6 +7,9 @@ few steps on CPU, writes it as a GGUF adapter and has the real llama.cpp apply i
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -40,8 +43,10 @@ def test_an_example_is_the_writers_own_chat_with_the_teams_case_as_answer() -> N
     """System text, story and guide, then the task showing the engine's case; the team's case
     (its preconditions and steps only) is the answer."""
     examples = sample_examples()
-    assert {e.case_id for e in examples} == {"CC-101-TC01", "CC-101-TC02", "CC-201-TC01",
-                                             "CC-201-TC02"}  # the others' stories are elsewhere
+    assert {e.case_id for e in examples} == {
+        "CC-101-TC01", "CC-101-TC02", "CC-101-TC03", "CC-101-TC04", "CC-102-TC01",
+        "CC-201-TC01", "CC-201-TC02", "CC-201-TC03", "CC-201-TC04",
+        "CC-202-TC01"}  # the others' stories are elsewhere
     first = next(e for e in examples if e.case_id == "CC-101-TC01")
     assert [m.role for m in first.messages] == ["system", "user", "assistant"]
     assert "<story>" in first.messages[0].content and "CC-101" in first.messages[0].content
@@ -68,8 +73,8 @@ def test_bad_jsonl_lines_and_too_few_examples_are_named(tmp_path: Path) -> None:
         read_jsonl(path)
     with pytest.raises(InputError, match=f"4 training examples; fine-tuning needs at least "
                                          f"{MIN_EXAMPLES}"):
-        held_out(sample_examples())
-    training, kept_out = held_out(sample_examples() * 3)
+        held_out(sample_examples()[:4])
+    training, kept_out = held_out(sample_examples()[:4] * 3)
     assert (len(training), len(kept_out)) == (10, 2)
 
 
@@ -160,3 +165,17 @@ def test_a_tiny_finetune_is_an_adapter_llama_cpp_applies_and_provenance_names(
     provenance = model_provenance(tuned, sample.settings)
     assert provenance["model_adapter"] == "team.lora.gguf"
     assert isinstance(provenance["model_adapter_sha256"], str)
+
+
+@pytest.mark.slow
+def test_the_bundled_sample_finetunes_out_of_the_box(tmp_path: Path) -> None:
+    """The README's first try: `casewright finetune --max-steps 4 -o a.gguf` in an empty
+    folder (so on the bundled sample) with a fresh home exits 0 and writes the adapter."""
+    result = subprocess.run([sys.executable, "-m", "casewright", "finetune", "--max-steps", "4",
+                             "-o", "a.gguf"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=1200, check=False,
+                            env={**os.environ, "CASEWRIGHT_HOME": str(tmp_path / "home")})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "a.gguf").stat().st_size > 0
+    assert "adapter: a.gguf" in result.stdout, result.stdout
+    assert "trained: 4 steps on 8 examples" in result.stdout

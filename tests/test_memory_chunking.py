@@ -95,7 +95,7 @@ def test_stories_give_a_summary_and_one_chunk_per_criterion(sample: list[Chunk])
 
 
 def test_test_cases_are_one_chunk_each_with_their_steps(sample: list[Chunk]) -> None:
-    assert Counter(chunk.kind for chunk in sample)["test"] == 21
+    assert Counter(chunk.kind for chunk in sample)["test"] == 27
     (case,) = by_source(sample, "CC-101-TC01")
     assert case.story_key == "CC-101" and case.project == "CC"
     assert case.rule_ids == ["BR-6", "BR-7"]

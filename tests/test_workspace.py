@@ -80,7 +80,7 @@ def test_rule_text_heading_path_and_page_links(sample: Workspace) -> None:
 
 def test_existing_tests_load(sample: Workspace) -> None:
     cases = sample.existing_tests()
-    assert len(cases) == 21
+    assert len(cases) == 27
     assert {"CC-101", "CC-201"} <= {case.story_key for case in cases}
 
 
