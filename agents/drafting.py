@@ -17,7 +17,7 @@ from casewright.agents.checks import check_case
 from casewright.agents.drafts import MAX_VALUES, Draft, draft_task, quoted_values, story_text
 from casewright.agents.state import Evidence, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
-from casewright.models import Step, Story, TestCase
+from casewright.models import CaseKind, Step, Story, TestCase
 from casewright.wording import sentence
 
 REPAIRED_LABEL = "model-repaired"
@@ -67,20 +67,33 @@ def values_of(objective: Objective) -> list[str]:
 
 def drafting_task(story: Story, objective: Objective) -> str:
     """Return the task asking for this objective's case, as the specialist learnt it."""
+    return draft_task(_shows(story, objective), drafted_kind(story, objective),
+                      values_of(objective))
+
+
+def drafted_kind(story: Story, objective: Objective) -> CaseKind:
+    """Return the kind of case to draft: the engine's, or for an unread criterion its sense."""
+    if objective.configuration is None and _NEGATION.search(_shows(story, objective)):
+        return "negative"
+    return objective.kind
+
+
+def _shows(story: Story, objective: Objective) -> str:
+    """Return what the case must show: the objective's intent, or the unread criterion."""
     criterion = next((c for c in story.criteria if c.criterion_id == objective.criterion_id),
                      None)
-    shows = objective.intent if objective.configuration is not None or criterion is None \
-        else criterion.text
-    return draft_task(shows, objective.kind, values_of(objective))
+    return criterion.text if objective.configuration is None and criterion is not None \
+        else objective.intent
 
 
-def drafted(engine: TestCase, draft: Draft, objective: Objective, *,
+def drafted(engine: TestCase, draft: Draft, objective: Objective, kind: CaseKind, *,
             repaired: bool = False) -> TestCase:
     """Return the engine's case with the draft's preconditions and steps, labelled."""
     labels = [label for label in engine.labels if label not in (SCAFFOLD_LABEL, ENGINE_LABEL)]
     labels += [MODEL_LABEL] + ([REPAIRED_LABEL] if repaired else []) + \
         ([REVIEW_LABEL] if objective.configuration is None else [])
     return engine.model_copy(update={
+        "kind": kind,
         "preconditions": [sentence(p) for p in draft.preconditions if p.strip()],
         "steps": [Step(action=sentence(s.action), data=s.data.strip(),
                        expected=sentence(s.expected) if s.expected.strip() else "")

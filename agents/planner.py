@@ -98,8 +98,17 @@ def _runnable(story: Story, criterion: AcceptanceCriterion,
             if not restates(render(story, c, f"{story.key}-TC00", "medium", []), criterion)]
 
 
-def plan_story(story: Story, limit: int) -> Plan:
-    """Return the objectives, behaviours and analysis findings of a story."""
+VAGUE_WORDS = 3
+"""Longest ambiguity, in words, that is a vague word or value rather than a whole sentence."""
+
+
+def plan_story(story: Story, limit: int, *, draft: bool = False) -> Plan:
+    """Return the objectives, behaviours and analysis findings of a story.
+
+    With `draft` (the model drafts every case) a criterion the engine cannot turn into a
+    configuration still gets an objective, the criterion itself, for the model to draft; it
+    keeps a question only where a word is vague.
+    """
     objectives: list[Objective] = []
     behaviours: dict[str, list[Behaviour]] = {}
     findings = repeat_findings(story)
@@ -111,34 +120,42 @@ def plan_story(story: Story, limit: int) -> Plan:
             continue  # the first statement's cases trace to it
         found, problem = analysed(story, criterion)
         behaviours[cid] = found
-        questions = [a.question for b in found for a in b.ambiguities]
+        # drafting, the model writes what the engine cannot read: only a vague word or value
+        # (not a whole sentence the analysis could not place) is still a question
+        questions = [a.question for b in found for a in b.ambiguities
+                     if not draft or len(a.word.split()) <= VAGUE_WORDS]
         findings += [Finding(check="ambiguity", criterion_id=cid, severity="warning",
                              message=question) for question in questions]
         findings += [Finding(check="assumption", criterion_id=cid, severity="warning",
                              message=assumption) for b in found
                      if (assumption := assumed_outcome(b)) is not None]
         if any(b.untriggered for b in found) and story_action(story) is None:
-            questions.append(f"{cid} ('{headline(criterion.text, 60)}') says what is received "
-                             "but not what sends it: which action or event comes first?")
-            findings.append(Finding(check="ambiguity", criterion_id=cid, severity="warning",
-                                    message=questions[-1]))
+            if not draft:
+                questions.append(f"{cid} ('{headline(criterion.text, 60)}') says what is "
+                                 "received but not what sends it: which action or event comes "
+                                 "first?")
+                findings.append(Finding(check="ambiguity", criterion_id=cid,
+                                        severity="warning", message=questions[-1]))
             found = [b for b in found if not b.untriggered]
         configurations = configurations_for(found, limit)
         if configurations and not (configurations := _runnable(story, criterion,
-                                                               configurations)):
+                                                               configurations)) and not draft:
             questions.append(f"{cid} ('{headline(criterion.text, 60)}') gives nothing to "
                              "set up, do or check beyond its own words: what does the user do, "
                              "and what should they see?")
             findings.append(Finding(check="ambiguity", criterion_id=cid, severity="warning",
                                     message=questions[-1]))
-        if not configurations and questions:
+        if not configurations and questions and not draft:
             continue  # nothing testable until the product owner answers
         if not configurations:
             reason = problem or next((b.unparsed for b in found if b.unparsed),
                                      "no configuration to test")
             findings.append(Finding(check="analysis", criterion_id=cid, severity="warning",
-                                    message=f"{cid}: {reason}; kept the criterion's own "
-                                    "wording, rewrite it by hand"))
+                                    message=f"{cid}: {reason}; " + (
+                                        "the model drafted its case unchecked (or, failing "
+                                        "that, it keeps the criterion's own wording): review "
+                                        "it" if draft else "kept the criterion's own wording, "
+                                        "rewrite it by hand")))
             objectives.append(scaffold_objective(criterion))
             taken.add(objectives[-1].objective_id)
             continue
@@ -158,7 +175,7 @@ def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Plan | 
     """Plan the objectives for the story."""
     started_at, started = datetime.now(UTC), time.perf_counter()
     context, story = runtime.context, state["story"]
-    result = plan_story(story, context.max_objectives_per_criterion)
+    result = plan_story(story, context.max_objectives_per_criterion, draft=context.draft)
     techniques = sorted({o.configuration.technique for o in result.objectives
                          if o.configuration is not None})
     context.progress(f"planner: {len(result.objectives)} objectives for {len(story.criteria)} "

@@ -26,6 +26,7 @@ from casewright.agents.context import AgentContext
 from casewright.agents.drafting import (
     draft_problems,
     drafted,
+    drafted_kind,
     drafting_task,
     repair_task,
     story_section,
@@ -171,7 +172,8 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
             if isinstance(draft, ModelOutputError):
                 failed[objective.objective_id] = ["it was not valid JSON of a case"]
                 continue
-            candidate = drafted(engine, draft, objective, repaired=attempt == "repair")
+            candidate = drafted(engine, draft, objective, drafted_kind(story, objective),
+                                repaired=attempt == "repair")
             problems = draft_problems(candidate, objective, story, evidence)
             if problems:
                 failed[objective.objective_id] = problems

@@ -109,3 +109,27 @@ def test_a_criterion_the_engine_cannot_read_gets_the_models_case_for_review(
     suite = graph.invoke({"story": odd}, {"configurable": {"thread_id": "odd"}},
                          context=context)["suite"]
     assert [REVIEW_LABEL in case.labels for case in suite.cases] == [True]
+
+
+def test_a_criterion_that_only_got_a_question_is_drafted_for_review(
+        workspace: Workspace) -> None:
+    """'The librarian cannot renew ...' gives the engine nothing to configure: a question
+    before; drafting, the model writes its case (negative, labelled for review)."""
+    story = workspace.jira.get_story("CC-101")
+    unread = story.criteria[0].model_copy(update={
+        "text": "The librarian cannot renew a loan after it is overdue",
+        "title": "The librarian cannot renew a loan after it is overdue", "given": [],
+        "when": [], "then": []})
+    odd = story.model_copy(update={"criteria": [unread]})
+    graph = build_graph().compile(checkpointer=InMemorySaver())
+    suites = {draft: graph.invoke(
+        {"story": odd}, {"configurable": {"thread_id": f"librarian-{draft}"}},
+        context=AgentContext(chat_model=ScriptedChatModel(script=specialist()), draft=draft)
+    )["suite"] for draft in (False, True)}
+    assert not suites[False].cases
+    assert any(f.check == "ambiguity" for f in suites[False].findings)
+    [case] = suites[True].cases
+    assert (case.kind, REVIEW_LABEL in case.labels, MODEL_LABEL in case.labels) == (
+        "negative", True, True)
+    assert case.steps[-1].expected == "The librarian cannot renew a loan after it is overdue"
+    assert not any(f.check == "ambiguity" for f in suites[True].findings)
