@@ -15,28 +15,32 @@ import re
 
 from casewright.agents.checks import check_case
 from casewright.agents.drafts import MAX_VALUES, Draft, draft_task, quoted_values, story_text
+from casewright.agents.language import parse, parse_instruction
 from casewright.agents.state import Evidence, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.models import CaseKind, Step, Story, TestCase
+from casewright.quality import content_words
 from casewright.wording import sentence
 
 REPAIRED_LABEL = "model-repaired"
 """A drafted case that passed the checks on its second try, after being told why not."""
 REVIEW_LABEL = "needs-review"
 """A drafted case of a criterion the engine could not read: nothing checked its logic."""
-_NEGATION = re.compile(r"\b(not|no|never|cannot|none|refused|rejected|denied|declined|"
-                       r"disabled|blocked|prevented|error|invalid|unable|fails?)\b|n't\b",
+_NEGATION = re.compile(r"\b(not|no|never|cannot|none|refused|denied|unable)\b|n't\b",
                        re.IGNORECASE)
+"""Words that deny an outcome; compared between the draft and the configuration, so words
+that are as often the outcome itself ("rejected", "blocked") are left out."""
 _NARRATIVE = re.compile(r"^\s*(as an? |as the |i want\b|i would like\b|so that\b|in order to\b)",
                         re.IGNORECASE)
 _USER_STORY = re.compile(r"\bAs an? [^.]*?\b(?:I want|I need|I would like)\b[^.]*\.?",
                          re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?]+[.!?]?")
 NARRATIVE_CHARS = 300
+_STATES = frozenset({"be", "have", "exist"})
 """Most characters of the story's description the task carries: its narrative."""
 # the reviewer's checks that hold for a draft as for any case; the rest compare cases
-_CHECKS = frozenset({"repeated-steps", "vague-expected", "placeholder", "markup", "prompt-echo",
-                     "restating", "ungrounded", "exemplar-copy"})
+_CHECKS = frozenset({"repeated-steps", "thin-step", "vague-expected", "placeholder", "markup",
+                     "prompt-echo", "restating", "ungrounded", "exemplar-copy"})
 
 
 def narrative(story: Story) -> str:
@@ -79,11 +83,19 @@ def drafted_kind(story: Story, objective: Objective) -> CaseKind:
 
 
 def _shows(story: Story, objective: Objective) -> str:
-    """Return what the case must show: the objective's intent, or the unread criterion."""
+    """Return what the case must show: the criterion as written, and what the intent adds.
+
+    The criterion is what the specialist learnt from (a scenario title); the objective's
+    intent follows where it adds to it (which values, which outcome).
+    """
     criterion = next((c for c in story.criteria if c.criterion_id == objective.criterion_id),
                      None)
-    return criterion.text if objective.configuration is None and criterion is not None \
-        else objective.intent
+    if criterion is None:
+        return objective.intent
+    if objective.configuration is None or \
+            content_words(objective.intent) <= content_words(criterion.text):
+        return criterion.text
+    return f"{criterion.text} ({objective.intent})"
 
 
 def drafted(engine: TestCase, draft: Draft, objective: Objective, kind: CaseKind, *,
@@ -120,9 +132,20 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
     if any(_NARRATIVE.match(step.action) for step in case.steps) or \
             any(_NARRATIVE.match(p) for p in case.preconditions):
         problems.append("it uses the story's narrative as a step")
+    elif not all(is_instruction(step.action) for step in case.steps):
+        problems.append("an action is not an instruction (say what the tester does)")
     problems += [f.message for f in check_case(case, story, evidence, [])
                  if f.check in _CHECKS]
     return problems
+
+
+def is_instruction(action: str) -> bool:
+    """Whether an action says what the tester does: a verb of doing, as "Open ..." or "I ..."."""
+    first_person = re.match(r"^(I|We)\s", action) is not None
+    doc = parse(action) if first_person else parse_instruction(action)
+    said = [token for token in doc if not token.is_punct]
+    return len(said) >= (2 if first_person else 3) and any(
+        token.pos_ == "VERB" and token.lemma_.lower() not in _STATES for token in said[1:5])
 
 
 def repair_task(task: str, problems: list[str]) -> str:

@@ -16,7 +16,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from scripted_model import ScriptedChatModel
 
 from casewright.agents.context import AgentContext
-from casewright.agents.drafting import REPAIRED_LABEL, REVIEW_LABEL
+from casewright.agents.drafting import REPAIRED_LABEL, REVIEW_LABEL, is_instruction
 from casewright.agents.drafts import Draft, DraftStep
 from casewright.agents.graph import build_graph
 from casewright.agents.passages import rule_passages
@@ -133,3 +133,11 @@ def test_a_criterion_that_only_got_a_question_is_drafted_for_review(
         "negative", True, True)
     assert case.steps[-1].expected == "The librarian cannot renew a loan after it is overdue"
     assert not any(f.check == "ambiguity" for f in suites[True].findings)
+
+
+@pytest.mark.parametrize(("action", "instruction"), [
+    ("User:1", False), ("I am a user with an account", False), ("The account exists", False),
+    ("Open the customer's account screen", True), ('I press "Save"', True),
+    ("Log in as admin", True), ("Renew the loan for Dune", True)])
+def test_an_action_must_say_what_the_tester_does(action: str, instruction: bool) -> None:
+    assert is_instruction(action) is instruction
