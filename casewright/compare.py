@@ -20,6 +20,7 @@ ROWS = (
     ("cases restating their criterion", "restating"),
     ("negatives expecting the positive", "negatives_as_positive"),
     ("degenerate cases", "degenerate"), ("duplicates of existing tests", "duplicates"),
+    ("cases the model wrote, checked", "model_written"),
     ("seconds per story", "seconds_per_story"),
 )
 

@@ -52,6 +52,8 @@ class StoryScore(BaseModel):
     rule_bearing_cited: int = Field(description="Of those, how many a case cites a rule of.")
     degenerate: int
     duplicates: int
+    model_written: int = Field(default=0, description="Cases the model drafted or reworded "
+                               "that passed every check (the rest are the engine's).")
     seconds: float
 
 
@@ -105,6 +107,7 @@ class Scorecard(BaseModel):
                 "restating": self._sum("restating"),
                 "negatives_as_positive": self._sum("negatives_as_positive"),
                 "degenerate": self._sum("degenerate"), "duplicates": self._sum("duplicates"),
+                "model_written": self._sum("model_written"),
                 "seconds_per_story": round(self.seconds_per_story, 2)}
 
 
@@ -132,6 +135,7 @@ def score_suite(suite: Suite, *, existing: Sequence[TestCase],
         degenerate=sum(bool(degenerate_problems(
             case, story, model_written=MODEL_LABEL in case.labels)) for case in suite.cases),
         duplicates=sum(duplicate_of(case, existing) is not None for case in suite.cases),
+        model_written=sum(MODEL_LABEL in case.labels for case in suite.cases),
         seconds=(provenance.finished_at - provenance.started_at).total_seconds())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from casewright.approval import MODEL_LABEL
 from casewright.metrics import score_suite, scorecard
 from casewright.models import AcceptanceCriterion, Provenance, Step, Story, Suite, TestCase
 from casewright.quality import (
@@ -64,6 +65,14 @@ def test_scorecard_totals() -> None:
     assert summary["conditions"] == 3 and summary["conditions_boundary"] == 1
     assert summary["seconds_per_story"] == 3.0 and summary["rule_validity"] == 1.0
     assert summary["rule_bearing_cited"] == 0.0
+    assert summary["model_written"] == 0
+
+
+def test_cases_the_model_wrote_are_counted() -> None:
+    drafted = _case(2, "AC1").model_copy(update={"labels": ["casewright", MODEL_LABEL]})
+    card = scorecard("agent", [_suite([_case(1, "AC1"), drafted])], existing=[],
+                     known_rule_ids=set())
+    assert card.summary()["model_written"] == 1
 
 
 def test_degenerate_cases_are_named_by_their_problem() -> None:
