@@ -38,8 +38,8 @@ class ApprovalDecision(BaseModel):
 
 
 def undecided(suite: Suite) -> list[str]:
-    """Return the ids of the cases nobody has approved or rejected yet."""
-    return [case.case_id for case in suite.cases
+    """Return the ids of the live cases nobody has approved or rejected yet."""
+    return [case.case_id for case in suite.live_cases
             if not {APPROVED_LABEL, REJECTED_LABEL} & set(case.labels)]
 
 

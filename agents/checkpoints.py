@@ -25,7 +25,7 @@ CHECKPOINTS_FILE = "checkpoints.sqlite"
 STATE_TYPES = [
     ("casewright.models", name) for name in (
         "Story", "AcceptanceCriterion", "TestCase", "Step", "Finding", "Suite", "Source",
-        "Provenance")
+        "Provenance", "SuiteUpdate", "CriterionChange")
 ] + [("casewright.agents.state", name) for name in ("Plan", "Objective", "Evidence", "Review")]
 AgentGraph = CompiledStateGraph[AgentState, AgentContext, AgentInput, AgentState]
 """The compiled agent graph: its state, runtime context, input and output."""
@@ -79,13 +79,17 @@ def finished_suites(folder: Path, run_id: str,
         checkpointer.conn.close()
 
 
-def run_story(graph: AgentGraph, story: Story, context: AgentContext,
-              run_id: str) -> tuple[Suite, bool]:
-    """Write one story's suite, or finish an interrupted one; True when it was already done."""
+def run_story(graph: AgentGraph, story: Story, context: AgentContext, run_id: str,
+              previous: Suite | None = None, *, redesign: bool = False) -> tuple[Suite, bool]:
+    """Write one story's suite, or finish an interrupted one; True when it was already done.
+
+    The suite updates `previous`, the story's earlier suite, when one is given.
+    """
     config = thread(run_id, story.key)
     snapshot = graph.get_state(config)
     if "suite" in snapshot.values:
         return snapshot.values["suite"], True
-    start: AgentInput | None = None if snapshot.next else {"story": story}
+    start: AgentInput | None = None if snapshot.next else \
+        {"story": story, "previous": previous, "redesign": redesign}
     graph.invoke(start, config, context=context)  # may stop at the approval gate
     return graph.get_state(config).values["suite"], False

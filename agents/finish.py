@@ -11,6 +11,7 @@ from casewright.agents.checks import check_case, suite_findings
 from casewright.agents.context import AgentContext
 from casewright.agents.state import AgentState
 from casewright.approval import MODEL_LABEL
+from casewright.living import update_suite
 from casewright.models import Provenance, Suite, TestCase
 from casewright.prompts import load_template
 from casewright.version import __version__
@@ -19,7 +20,10 @@ PROMPTS = ("system", "writer", "reviewer", "fixed_pipeline")
 
 
 def finish(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Suite]:
-    """Assemble the suite; a reworded case still failing a check gets the engine's wording."""
+    """Assemble the suite; a reworded case still failing a check gets the engine's wording.
+
+    With the story's earlier suite in the state, the new one updates it (`update_suite`).
+    """
     context, story, evidence = runtime.context, state["story"], state["evidence"]
     review, plan = state["review"], state["plan"]
     failing = {f.case_id for f in review.findings if f.severity == "error"}
@@ -39,8 +43,10 @@ def finish(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Suite
                 "review_rounds": review.round, "product": context.product,
                 "reword": context.reword,
                 **{f"prompt_{name}": load_template(name)["version"] for name in PROMPTS}}
-    return {"suite": Suite(story=story, cases=cases, findings=[*plan.findings, *findings],
-                           sources=evidence.sources, provenance=Provenance(
-                               tool_version=__version__, pipeline="agent", settings=settings,
-                               workspace=context.workspace,
-                               started_at=state["started_at"], finished_at=datetime.now(UTC)))}
+    suite = Suite(story=story, cases=cases, findings=[*plan.findings, *findings],
+                  sources=evidence.sources, provenance=Provenance(
+                      tool_version=__version__, pipeline="agent", settings=settings,
+                      workspace=context.workspace,
+                      started_at=state["started_at"], finished_at=datetime.now(UTC)))
+    return {"suite": update_suite(state.get("previous"), suite,
+                                  redesign=state.get("redesign", False))}

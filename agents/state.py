@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Literal, NotRequired, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -75,9 +75,11 @@ def merge_cases(old: dict[str, TestCase], new: dict[str, TestCase]) -> dict[str,
 
 
 class AgentInput(TypedDict):
-    """What a caller passes in: the story."""
+    """What a caller passes in: the story, and its earlier suite to update, if any."""
 
     story: Story
+    previous: NotRequired[Suite | None]
+    redesign: NotRequired[bool]
 
 
 class AgentState(TypedDict, total=False):
@@ -85,6 +87,10 @@ class AgentState(TypedDict, total=False):
 
     story: Story
     """The story under test, from the Jira source."""
+    previous: Suite | None
+    """The story's earlier suite, which the new one updates (`casewright.living`)."""
+    redesign: bool
+    """Whether unchanged criteria of the earlier suite are designed again."""
     started_at: datetime
     """When the planner started on the story."""
     plan: Plan

@@ -1,7 +1,8 @@
 """The library entry points: suites for stories, called from another program.
 
 `generate` runs the same agent session as `casewright run` (model, memory, checkpointed graph,
-approved cases kept as exemplars) and returns the suites instead of writing files. Progress
+approved cases kept as exemplars) and returns the suites instead of writing files; given a
+story's earlier suite, the new one updates it (`casewright.living`). Progress
 lines go to the `casewright` logger at INFO level, never to stdout.
 """
 
@@ -63,7 +64,8 @@ def load_stories(keys: Sequence[str] = (), *, epic: str | None = None,
 
 def generate(stories_or_keys: StoriesOrKeys, *, workspace: Path | str | None = None,
              chat_model: BaseChatModel | None = None, memory: Retrieval | None = None,
-             settings: Settings | None = None) -> list[Suite]:
+             settings: Settings | None = None, previous: Iterable[Suite] = (),
+             redesign: bool = False) -> list[Suite]:
     """Write a suite of UAT test cases for each story with the agent, in order.
 
     Args:
@@ -75,6 +77,10 @@ def generate(stories_or_keys: StoriesOrKeys, *, workspace: Path | str | None = N
         memory: Any object with `search(query, *, limit, where)` (default: the configured
             Qdrant memory, with the workspace ingested into it).
         settings: Settings (default: the environment and the workspace's casewright.toml).
+        previous: Earlier suites of these stories: each story's new suite updates its own
+            (cases of unchanged criteria kept with their ids, approvals and edits; those of
+            changed or removed criteria designed again or marked obsolete).
+        redesign: Design the cases of unchanged criteria again too.
 
     Raises:
         InputError: a key is unknown or malformed, or the workspace is not one.
@@ -82,21 +88,26 @@ def generate(stories_or_keys: StoriesOrKeys, *, workspace: Path | str | None = N
     """
     from casewright.assembly import open_agent
 
+    earlier = {suite.story.key: suite for suite in previous}
+
     source = open_workspace(workspace, settings)
     items = [stories_or_keys] if isinstance(stories_or_keys, Story | str) else stories_or_keys
     stories = [item if isinstance(item, Story) else source.jira.get_story(item) for item in items]
     with open_agent(source, source.settings, state_folder(source.settings), logger.info,
                     chat_model=chat_model, memory=memory) as write:
         run_id = new_run_id()
-        return [write(story, run_id)[0] for story in stories]
+        return [write(story, run_id, earlier.get(story.key), redesign=redesign)[0]
+                for story in stories]
 
 
 async def agenerate(stories_or_keys: StoriesOrKeys, *, workspace: Path | str | None = None,
                     chat_model: BaseChatModel | None = None, memory: Retrieval | None = None,
-                    settings: Settings | None = None) -> list[Suite]:
+                    settings: Settings | None = None, previous: Iterable[Suite] = (),
+                    redesign: bool = False) -> list[Suite]:
     """Run `generate` in a worker thread, so an event loop keeps serving while the model works.
 
     The graph's nodes are synchronous model calls; a thread is what awaiting them would use.
     """
     return await asyncio.to_thread(generate, stories_or_keys, workspace=workspace,
-                                   chat_model=chat_model, memory=memory, settings=settings)
+                                   chat_model=chat_model, memory=memory, settings=settings,
+                                   previous=previous, redesign=redesign)

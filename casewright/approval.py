@@ -4,6 +4,7 @@ Without a person's word, a case is approved when the reviewer left no finding on
 not the template wording a case falls back to when the model never got it right (labelled
 "scaffold"). A person's decision (in a chat session) overrides that: a case labelled
 "approved" is approved whatever the reviewer said, and one labelled "rejected" never is.
+An obsolete case (see `casewright.living`) is never approved.
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ REJECTED_LABEL = "rejected"
 
 
 def is_approved(case: TestCase, flagged: set[str]) -> bool:
-    """Whether a case is approved, given the ids of the cases with open findings."""
-    if REJECTED_LABEL in case.labels:
+    """Whether a case is approved, given the ids of the cases with open findings.
+
+    An obsolete case (its criterion changed or went) never is, whatever it was before.
+    """
+    if REJECTED_LABEL in case.labels or case.status == "obsolete":
         return False
     if APPROVED_LABEL in case.labels:
         return True

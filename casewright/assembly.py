@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from langchain_core.language_models import BaseChatModel
 
@@ -89,7 +89,15 @@ def open_workspace(workspace: Path | str | None = None, settings: Settings | Non
                      confluence=confluence)
 
 
-StoryWriter = Callable[[Story, str], tuple[Suite, bool]]
+class StoryWriter(Protocol):
+    """Writes one story's suite under a run id, updating its earlier suite if given."""
+
+    def __call__(self, story: Story, run_id: str, previous: Suite | None = None, *,
+                 redesign: bool = False) -> tuple[Suite, bool]:
+        """Return the story's suite, and True when the run had finished it before."""
+        ...
+
+
 ProvenanceValues = dict[str, str | int | float | bool | None]
 
 
@@ -213,11 +221,13 @@ def open_agent(workspace: Workspace, settings: Settings, state: Path,
         stack.callback(checkpointer.conn.close)
         graph = compile_agent(checkpointer)
 
-        def write(story: Story, run_id: str) -> tuple[Suite, bool]:
+        def write(story: Story, run_id: str, previous: Suite | None = None, *,
+                  redesign: bool = False) -> tuple[Suite, bool]:
             def say(line: str) -> None:
                 progress(f"{story.key}: {line}")
 
-            suite, done_before = run_story(graph, story, replace(context, progress=say), run_id)
+            suite, done_before = run_story(graph, story, replace(context, progress=say), run_id,
+                                           previous, redesign=redesign)
             if not done_before and workspace.approved is not None:
                 with lock:
                     kept = keep_approved(workspace.approved, suite)

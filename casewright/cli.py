@@ -134,14 +134,22 @@ def run(
     concurrency: Annotated[int, typer.Option(
         "--concurrency", "-j", help="Stories written at once; above 1 needs a model "
         "server (CASEWRIGHT_MODEL_PROVIDER=openai), which batches their calls.")] = 1,
+    redesign: Annotated[bool, typer.Option(
+        "--redesign", help="Design the cases of unchanged criteria again too, when -o holds "
+        "a story's earlier suite (default: only changed criteria get new cases).")] = False,
 ) -> None:
-    """Write UAT test cases for stories, in the formats asked."""
+    """Write UAT test cases for stories, in the formats asked.
+
+    A story whose suite is already in the -o folder (<KEY>.json) has that suite updated:
+    cases of unchanged criteria are kept, changed criteria designed again, removed ones'
+    cases marked obsolete.
+    """
     with reporting(ctx):
         from casewright.run_command import RunRequest, execute
 
         request = RunRequest(keys=keys or [], epic=epic, jql=jql, pipeline=pipeline,
                              formats=formats or ["json"], output=output, resume=resume,
-                             concurrency=concurrency)
+                             concurrency=concurrency, redesign=redesign)
         source, settings = open_workspace(workspace)
         execute(request, source, settings, say)
 
@@ -160,7 +168,9 @@ def push(
 ) -> None:
     """Create or update one Jira issue per approved case of a run, linked to its story.
 
-    Pushing again updates the same issues (found by their label casewright-<case id>).
+    Pushing again updates the same issues (found by the key stored when each was created,
+    else by their label casewright-<case id>); the issues of obsolete cases are labelled
+    casewright-obsolete (and moved through CASEWRIGHT_JIRA_OBSOLETE_TRANSITION if set).
     """
     with reporting(ctx):
         from casewright.push import push_run
@@ -206,7 +216,16 @@ def compare(
 
 
 @app.command()
-def stories(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
+def stories(
+    ctx: typer.Context,
+    workspace: WorkspaceOption = None,
+    changed: Annotated[bool, typer.Option(
+        "--changed", help="Only the stories whose criteria changed since their suites in -o "
+        "DIR were written: their keys on stdout, what changed on stderr.")] = False,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="With --changed: the folder `casewright run -o` wrote.",
+        show_default=False)] = None,
+) -> None:
     """List the workspace's stories with their epics and acceptance criteria."""
     with reporting(ctx):
         from collections import Counter
@@ -214,7 +233,15 @@ def stories(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
         from rich.console import Console
         from rich.table import Table
 
+        from casewright.errors import InputError
+
+        if changed != (output is not None):
+            raise InputError("--changed and -o DIR go together: -o names the folder of suites",
+                             hint="e.g. casewright stories --changed -o out/")
         source, _ = open_workspace(workspace)
+        if output is not None:
+            _changed_stories(source, output)
+            return
         existing = Counter(case.story_key for case in source.existing_tests())
         table = Table("Key", "Epic", "Summary", "Criteria", "From", "Existing tests")
         for story in source.jira.list_stories():
@@ -222,6 +249,19 @@ def stories(ctx: typer.Context, workspace: WorkspaceOption = None) -> None:
                           str(len(story.criteria)), story.criteria_source,
                           str(existing[story.key]))
         Console(soft_wrap=False, highlight=False).print(table)
+
+
+def _changed_stories(source: Workspace, output: Path) -> None:
+    """Print the keys of the stories changed since their suites in `output`; say what changed."""
+    from casewright.changed_stories import changed_stories
+
+    found, suites = changed_stories(source.jira, output, say)
+    for story in found:
+        say(story.line())
+        print(story.story.key)
+    say(f"{len(found)} of {suites} stories changed since their suites in {output}"
+        + (f"; update them: casewright run {' '.join(s.story.key for s in found)} -o {output}"
+           if found else ""))
 
 
 @app.command()

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     jira_test_link_type: str = Field(
         default="Relates", min_length=1, description="Issue link type joining a pushed case "
         "to its story (Xray: Test).")
+    jira_obsolete_label: str = Field(
+        default="casewright-obsolete", min_length=1, pattern=r"^\S+$",
+        description="Label `casewright push` adds to the issue of a case made obsolete.")
+    jira_obsolete_transition: str | None = Field(
+        default=None, description="Transition (or the status it leads to) `casewright push` "
+        "moves the issue of an obsolete case through, such as 'Obsolete'; none: label only.")
     confluence_url: str | None = Field(default=None, description="Confluence base URL (Cloud: "
                                        "https://SITE.atlassian.net/wiki): page links, and the "
                                        "REST backend when a token or PAT is set.")

@@ -21,6 +21,9 @@ Priority = Literal["critical", "high", "medium", "low"]
 Severity = Literal["error", "warning"]
 PipelineName = Literal["fixed", "agent"]
 CriteriaSource = Literal["field", "description", "none"]
+CaseStatus = Literal["new", "kept", "updated", "obsolete"]
+"""Where a case stands against the story's earlier suite (see `casewright.living`)."""
+CriterionChangeKind = Literal["added", "changed", "removed"]
 
 _SPACES = re.compile(r"\s+")
 
@@ -124,6 +127,14 @@ class TestCase(_Model):
     source_ids: list[str] = Field(default_factory=list, description="Passages (rules and "
                                   "page sections) the case rests on, as in the suite's sources.")
     labels: list[str] = Field(default_factory=list)
+    status: CaseStatus = Field(default="new", description="Against the story's earlier "
+                               "suite: new; kept (its criterion unchanged, or designed the "
+                               "same again); updated (designed again for its changed "
+                               "criterion, same id); obsolete (its criterion changed or went: "
+                               "kept for the record, never tested or pushed again).")
+    criterion_hashes: dict[str, str] = Field(default_factory=dict, description="Criterion id "
+                                             "-> content hash of the criterion text the case "
+                                             "was designed from.")
 
 
 class Finding(_Model):
@@ -161,6 +172,29 @@ class Provenance(_Model):
     finished_at: datetime
 
 
+class CriterionChange(_Model):
+    """A criterion added, changed or removed since the story's earlier suite."""
+
+    criterion_id: str = Field(description="Its id now; for a removed one, the id it had.")
+    change: CriterionChangeKind
+    previous_id: str | None = Field(default=None, description="Its id in the earlier suite.")
+    previous_text: str | None = Field(default=None, description="Its text then.")
+    text: str | None = Field(default=None, description="Its text now.")
+
+
+class SuiteUpdate(_Model):
+    """What a run changed in the story's earlier suite, instead of replacing it."""
+
+    previous_finished_at: datetime = Field(description="When the earlier suite was made.")
+    criteria: list[CriterionChange] = Field(default_factory=list)
+    redesigned: bool = Field(default=False, description="Whether unchanged criteria were "
+                             "designed again (`--redesign`).")
+    obsoleted: list[str] = Field(default_factory=list, description="Cases made obsolete by "
+                                 "this update (cases obsolete before stay so).")
+    withdrawn: list[str] = Field(default_factory=list, description="Cases a person had "
+                                 "approved that were designed again: approve them again.")
+
+
 class Suite(_Model):
     """The test cases written for one story, its open findings, and how it was made."""
 
@@ -169,7 +203,14 @@ class Suite(_Model):
     findings: list[Finding] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list, description="Evidence the cases cite.")
     provenance: Provenance
+    update: SuiteUpdate | None = Field(default=None, description="How this suite updated the "
+                                       "story's earlier one; None for a first suite.")
+
+    @property
+    def live_cases(self) -> list[TestCase]:
+        """Return the cases that are not obsolete: those to run."""
+        return [case for case in self.cases if case.status != "obsolete"]
 
     def cases_for(self, criterion_id: str) -> list[TestCase]:
-        """Return the cases that trace to a criterion."""
-        return [case for case in self.cases if criterion_id in case.criterion_ids]
+        """Return the live (not obsolete) cases that trace to a criterion."""
+        return [case for case in self.live_cases if criterion_id in case.criterion_ids]

@@ -3,19 +3,19 @@
 `casewright push RUN_ID --to jira` and chat's `/push` both come here. A run's suites are read
 back from its checkpoints (`run_suites`); each approved case (`casewright.approval`) becomes one
 Jira issue of the configured type, linked to its story, its steps in the description
-(`push_suites`). Pushing is idempotent: a case's issue is found again by its label
-(`casewright-<case id>`) and updated, and an issue already linked to its story is not linked
-twice. A dry run reads Jira (to tell what would be created from what would be updated) and
-writes nothing.
+(`push_suites`). Pushing is idempotent: a case's issue is found again by the link the push
+ledger stored when it was created (`casewright.push_ledger`), else by its label
+(`casewright-<case id>`), and updated; an issue already linked to its story is not linked
+twice. A case made obsolete by a later run (`casewright.living`) has its issue labelled, and
+moved through a transition if the team names one, never deleted. A dry run reads Jira (to
+tell what would be created from what would be updated) and writes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal, Protocol
-
-from pydantic import BaseModel, Field
+from typing import Protocol
 
 from casewright.approval import APPROVED_LABEL, REJECTED_LABEL, SCAFFOLD_LABEL, approved_cases
 from casewright.config import Settings
@@ -23,6 +23,8 @@ from casewright.errors import CasewrightError, ConfigError, InputError
 from casewright.exports._text import case_name, token
 from casewright.models import Story, Suite, TestCase
 from casewright.progress import quiet
+from casewright.push_ledger import PushLedger
+from casewright.push_report import PushItem, PushReport
 from casewright.run_records import load_run, state_folder
 from casewright.tools.jira_push import (
     BASE_LABEL,
@@ -33,7 +35,6 @@ from casewright.tools.jira_push import (
     summary_line,
 )
 
-PushAction = Literal["create", "update", "skip"]
 Progress = Callable[[str], None]
 TARGETS = ("jira",)
 """Where cases can be pushed."""
@@ -64,61 +65,17 @@ class IssueWriter(Protocol):
         """Rewrite a case's issue."""
         ...
 
+    def issue(self, key: str, case_id: str, stored_in: str) -> ExistingIssue:
+        """Read the issue a case was pushed to, by the key the ledger stored."""
+        ...
+
+    def retire(self, key: str, issue: CaseIssue, existing: ExistingIssue) -> list[str]:
+        """Mark an obsolete case's issue; return what was done (nothing: marked before)."""
+        ...
+
     def link(self, key: str, story_key: str) -> None:
         """Link a case's issue to its story."""
         ...
-
-
-class PushItem(BaseModel):
-    """What happened (or, in a dry run, would happen) to one case."""
-
-    case_id: str
-    story_key: str
-    summary: str
-    action: PushAction = Field(description="create: a new issue; update: the issue it was "
-                               "pushed to before; skip: not approved, so not pushed.")
-    key: str | None = Field(default=None, description="The Jira issue; None for a skipped "
-                            "case or one a dry run would create.")
-    linked: bool = Field(default=False, description="Whether this push linked the issue to "
-                         "its story (or would); False when it was linked before.")
-    reason: str | None = Field(default=None, description="Why a case was skipped.")
-
-    def line(self, dry_run: bool) -> str:
-        """Return the item as one line for a person."""
-        if self.action == "skip":
-            return f"{self.case_id} skipped: {self.reason}"
-        if dry_run:
-            target = "" if self.key is None else f" as {self.key}"
-            return (f"{self.case_id} would {self.action}{target} (story {self.story_key}): "
-                    f"{self.summary}")
-        verb = "created" if self.action == "create" else "updated"
-        return f"{self.case_id} {verb} {self.key}" + \
-            (f", linked to {self.story_key}" if self.linked else "")
-
-
-class PushReport(BaseModel):
-    """One push: an item per case of the suites pushed, in suite order."""
-
-    site: str
-    dry_run: bool
-    items: list[PushItem] = Field(default_factory=list)
-
-    def count(self, action: PushAction) -> int:
-        """Return how many cases got (or would get) an action."""
-        return sum(item.action == action for item in self.items)
-
-    def summary(self) -> str:
-        """Return the counts as one line."""
-        created, updated = self.count("create"), self.count("update")
-        skipped = f"{self.count('skip')} skipped (not approved)"
-        if self.dry_run:
-            return (f"dry run: {created} to create, {updated} to update, {skipped} in Jira at "
-                    f"{self.site}; nothing written")
-        return f"{created} created, {updated} updated, {skipped} in Jira at {self.site}"
-
-    def lines(self) -> list[str]:
-        """Return one line per case, then the counts."""
-        return [*(item.line(self.dry_run) for item in self.items), self.summary()]
 
 
 def labels_for(case: TestCase) -> tuple[str, ...]:
@@ -150,18 +107,21 @@ def skip_reason(case: TestCase, suite: Suite) -> str:
 
 
 def push_suites(suites: Sequence[Suite], writer: IssueWriter, *, dry_run: bool = False,
-                progress: Progress | None = None) -> PushReport:
+                progress: Progress | None = None,
+                ledger: PushLedger | None = None) -> PushReport:
     """Push each suite's approved cases, story by story; return what was done.
 
-    A dry run only reads (finds the issues pushed before) and writes nothing. When a write
-    fails, the error says how many cases were pushed before it; pushing again updates those.
+    A dry run only reads (finds the issues pushed before) and writes nothing. Each issue
+    created is stored in `ledger` at once. When a write fails, the error says how many cases
+    were pushed before it; pushing again updates those.
     """
     say = progress or (lambda line: None)
     report = PushReport(site=writer.url, dry_run=dry_run)
-    total = sum(len(suite.cases) for suite in suites)
+    push = _Push(writer, report, sum(len(suite.cases) for suite in suites), dry_run, say,
+                 ledger)
     try:
         for suite in suites:
-            _push_suite(suite, writer, report, total, dry_run, say)
+            push.suite(suite)
     except CasewrightError as error:
         done = report.count("create") + report.count("update")
         if done and not dry_run:
@@ -172,48 +132,82 @@ def push_suites(suites: Sequence[Suite], writer: IssueWriter, *, dry_run: bool =
     return report
 
 
-def _push_suite(suite: Suite, writer: IssueWriter, report: PushReport, total: int,
-                dry_run: bool, say: Progress) -> None:
-    story = suite.story
-    approved = {case.case_id for case in approved_cases(suite)}
-    issues = [case_issue(case, story) for case in suite.cases if case.case_id in approved]
-    found = writer.find(story, [issue.label for issue in issues])
-    by_id = {issue.case.case_id: issue for issue in issues}
-    for case in suite.cases:
-        number = len(report.items) + 1
-        issue = by_id.get(case.case_id)
-        if issue is None:
-            item = PushItem(case_id=case.case_id, story_key=story.key,
-                            summary=summary_line(case_name(case)), action="skip",
-                            reason=skip_reason(case, suite))
+class _Push:
+    """One push in progress, suite by suite."""
+
+    def __init__(self, writer: IssueWriter, report: PushReport, total: int, dry_run: bool,
+                 say: Progress, ledger: PushLedger | None) -> None:
+        self.writer, self.report, self.total = writer, report, total
+        self.dry_run, self.say, self.ledger = dry_run, say, ledger
+
+    def suite(self, suite: Suite) -> None:
+        """Push a suite's approved cases, mark its obsolete ones, skip the rest."""
+        story = suite.story
+        approved = {case.case_id for case in approved_cases(suite)}
+        acted = [case_issue(case, story) for case in suite.cases
+                 if case.case_id in approved or case.status == "obsolete"]
+        found = self.writer.find(story, [issue.label for issue in acted])
+        by_id = {issue.case.case_id: issue for issue in acted}
+        for case in suite.cases:
+            issue = by_id.get(case.case_id)
+            if issue is None:
+                item = PushItem(case_id=case.case_id, story_key=story.key,
+                                summary=summary_line(case_name(case)), action="skip",
+                                reason=skip_reason(case, suite))
+            elif case.status == "obsolete":
+                item = self.retire(issue, self.existing(issue, found.get(issue.label, [])))
+            else:
+                item = self.push(issue, self.existing(issue, found.get(issue.label, [])))
+            self.report.items.append(item)
+            self.say(f"[{len(self.report.items)}/{self.total}] {item.line(self.dry_run)}")
+
+    def existing(self, issue: CaseIssue, labelled: list[ExistingIssue]) -> list[ExistingIssue]:
+        """Return the issues a case was pushed to: the stored one first, then by label.
+
+        The stored issue is read by its key when the label search missed it (Jira's search
+        may not have indexed an issue created a moment ago, or its label was removed).
+        """
+        stored = self.ledger.issue(issue.case.case_id) if self.ledger is not None else None
+        if stored is None or self.ledger is None:
+            return labelled
+        first = next((found for found in labelled if found.key == stored), None) or \
+            self.writer.issue(stored, issue.case.case_id, str(self.ledger.path))
+        return [first, *(found for found in labelled if found.key != stored)]
+
+    def push(self, issue: CaseIssue, existing: list[ExistingIssue]) -> PushItem:
+        """Create a case's issue, or update the one it was pushed to; link it to its story."""
+        story_key = issue.story.key
+        item = PushItem(case_id=issue.case.case_id, story_key=story_key, summary=issue.summary,
+                        action="update" if existing else "create")
+        if existing:
+            first = existing[0]
+            if len(existing) > 1:
+                others = ", ".join(other.key for other in existing[1:])
+                self.say(f"warning: {issue.label} is on {len(existing)} Jira issues; updating "
+                         f"{first.key} (the others, {others}, are likely clones)")
+            item.key, item.linked = first.key, story_key not in first.linked
+            if not self.dry_run:
+                self.writer.update(first.key, issue, first)
         else:
-            item = _push_case(issue, found.get(issue.label, []), writer, dry_run, say)
-        report.items.append(item)
-        say(f"[{number}/{total}] {item.line(dry_run)}")
+            item.linked = True
+            if not self.dry_run:
+                item.key = self.writer.create(issue)
+        if item.key is not None and self.ledger is not None and not self.dry_run:
+            self.ledger.record(issue.case.case_id, item.key)
+        if item.linked and not self.dry_run:
+            assert item.key is not None
+            self.writer.link(item.key, story_key)
+        return item
 
-
-def _push_case(issue: CaseIssue, existing: list[ExistingIssue], writer: IssueWriter,
-               dry_run: bool, say: Progress) -> PushItem:
-    story_key = issue.story.key
-    item = PushItem(case_id=issue.case.case_id, story_key=story_key, summary=issue.summary,
-                    action="update" if existing else "create")
-    if existing:
-        first = existing[0]
-        if len(existing) > 1:
-            others = ", ".join(other.key for other in existing[1:])
-            say(f"warning: {issue.label} is on {len(existing)} Jira issues; updating the "
-                f"oldest, {first.key} (the others, {others}, are likely clones)")
-        item.key, item.linked = first.key, story_key not in first.linked
-        if not dry_run:
-            writer.update(first.key, issue, first)
-    else:
-        item.linked = True
-        if not dry_run:
-            item.key = writer.create(issue)
-    if item.linked and not dry_run:
-        assert item.key is not None
-        writer.link(item.key, story_key)
-    return item
+    def retire(self, issue: CaseIssue, existing: list[ExistingIssue]) -> PushItem:
+        """Mark the issue of an obsolete case, if it was ever pushed."""
+        item = PushItem(case_id=issue.case.case_id, story_key=issue.story.key,
+                        summary=issue.summary, action="obsolete")
+        if existing:
+            item.key = existing[0].key
+            if not self.dry_run:
+                item.done = self.writer.retire(existing[0].key, issue, existing[0])
+        return item
 
 
 def run_suites(state: Path, run_id: str, progress: Progress | None = None) -> list[Suite]:
@@ -253,5 +247,6 @@ def push_run(run_id: str, settings: Settings, *, target: str = "jira", dry_run: 
     if target not in TARGETS:
         raise InputError(f"cannot push to {target!r}", hint="use --to jira")
     writer = jira_writer(settings, progress)
-    return push_suites(run_suites(state_folder(settings), run_id, progress), writer,
-                       dry_run=dry_run, progress=progress)
+    state = state_folder(settings)
+    return push_suites(run_suites(state, run_id, progress), writer, dry_run=dry_run,
+                       progress=progress, ledger=PushLedger.for_site(state, writer.url))

@@ -19,6 +19,7 @@ from casewright.errors import InputError
 from casewright.exports import Exporter, get_exporter
 from casewright.files import ensure_writable_dir, write_atomic
 from casewright.keys import parse_issue_key
+from casewright.living import change_line, earlier_suite, update_suite
 from casewright.models import Story, Suite
 from casewright.run_records import RunRecord, load_run, new_run_id, save_run, state_folder
 from casewright.tools.sources import JiraSource, JqlSource
@@ -101,8 +102,15 @@ def write_run_files(suites: Sequence[Suite], exporters: Sequence[Exporter],
 
 
 def write_suite(suite: Suite, exporters: Sequence[Exporter], output: Path) -> Iterator[Path]:
-    """Write one suite in each format as `<ISSUE-KEY><suffix>`, yielding each file written."""
+    """Write one suite in each format as `<ISSUE-KEY><suffix>`, yielding each file written.
+
+    An updated suite's `<KEY>.json` is rewritten even when JSON was not asked for: it is the
+    record the next run updates, so it must not fall behind the other formats.
+    """
     key = parse_issue_key(suite.story.key)
+    record = get_exporter("json")
+    if suite.update is not None and record.name not in {e.name for e in exporters}:
+        exporters = [*exporters, record]
     for exporter in exporters:
         path = output / f"{key}{exporter.suffix}"
         write_atomic(path, exporter.render(suite))
@@ -175,6 +183,7 @@ class RunRequest(BaseModel):
     output: Path | None = None
     resume: str | None = None
     concurrency: int = 1
+    redesign: bool = False
 
 
 def resumed(request: RunRequest, workspace: Workspace, state: Path) -> RunRequest:
@@ -188,10 +197,11 @@ def resumed(request: RunRequest, workspace: Workspace, state: Path) -> RunReques
                          hint=f"add -w {record.workspace}")
     return RunRequest(keys=record.story_keys, pipeline=record.pipeline, formats=record.formats,
                       output=Path(record.output) if record.output else None,
-                      resume=record.run_id, concurrency=request.concurrency)
+                      resume=record.run_id, concurrency=request.concurrency,
+                      redesign=record.redesign)
 
 
-StoryMaker = Callable[[Story], tuple[Suite, bool]]
+StoryMaker = Callable[[Story, Suite | None], tuple[Suite, bool]]
 
 
 def _agent_maker(request: RunRequest, stories: Sequence[Story], exporters: Sequence[Exporter],
@@ -212,19 +222,21 @@ def _agent_maker(request: RunRequest, stories: Sequence[Story], exporters: Seque
     save_run(state, RunRecord(
         run_id=run_id, created_at=datetime.now(UTC), workspace=str(workspace.root.resolve()),
         story_keys=[story.key for story in stories], pipeline=request.pipeline,
-        formats=[e.name for e in exporters],
+        formats=[e.name for e in exporters], redesign=request.redesign,
         output=str(request.output.resolve()) if request.output else None))
     say(f"run id: {run_id} (finish it if interrupted: casewright run --resume {run_id})")
 
-    def make(story: Story) -> tuple[Suite, bool]:
-        return write_story(story, run_id)
+    def make(story: Story, previous: Suite | None) -> tuple[Suite, bool]:
+        return write_story(story, run_id, previous, redesign=request.redesign)
     return make
 
 
 def _say_finished(suite: Suite, note: str, say: Callable[[str], None]) -> None:
-    """Say a story's cases and open findings, one line each."""
-    say(f"  {suite.story.key}: {len(suite.cases)} cases, {len(suite.findings)} open findings "
-        f"({note})")
+    """Say a story's cases, what an update changed, and its open findings, one line each."""
+    say(f"  {suite.story.key}: {len(suite.live_cases)} cases, {len(suite.findings)} open "
+        f"findings ({note})")
+    if (changed := change_line(suite)) is not None:
+        say(f"  {changed}")
     for finding in suite.findings:
         where = f"{finding.case_id}: " if finding.case_id else ""
         say(f"    {finding.severity}: {where}{finding.message}")
@@ -253,6 +265,7 @@ def execute(request: RunRequest, workspace: Workspace, settings: Settings,
     exporters = parse_formats(request.formats)
     stories = select_stories(workspace.jira, request.keys, request.epic, request.jql)
     prepare_output(request.output, exporters, len(stories))
+    earlier = {story.key: earlier_suite(request.output, story.key) for story in stories}
     say = locked(say)
     began, suites, written = time.perf_counter(), [], []
     with ExitStack() as stack:
@@ -260,14 +273,15 @@ def execute(request: RunRequest, workspace: Workspace, settings: Settings,
             make = _agent_maker(request, stories, exporters, workspace, settings, say, stack,
                                 chat_model, memory)
         else:
-            def make(story: Story) -> tuple[Suite, bool]:
-                return run_fixed(story, settings), False
+            def make(story: Story, previous: Suite | None) -> tuple[Suite, bool]:
+                return update_suite(previous, run_fixed(story, settings),
+                                    redesign=request.redesign), False
 
         def work(numbered: tuple[int, Story]) -> tuple[Suite, bool, float]:
             number, story = numbered
             started = time.perf_counter()
             say(f"[{number}/{len(stories)}] {story.key}: {len(story.criteria)} criteria")
-            suite, done_before = make(story)
+            suite, done_before = make(story, earlier[story.key])
             return suite, done_before, time.perf_counter() - started
 
         numbered = list(enumerate(stories, start=1))
@@ -281,7 +295,7 @@ def execute(request: RunRequest, workspace: Workspace, settings: Settings,
         sys.stdout.write(render_stdout(suites, exporters[0]))
     else:
         written += list(write_run_files(suites, exporters, request.output))
-    cases = sum(len(suite.cases) for suite in suites)
+    cases = sum(len(suite.live_cases) for suite in suites)
     where = f"{len(written)} files in {request.output}" if request.output is not None else "stdout"
     say(f"done: {len(suites)} stories, {cases} cases -> {where} "
         f"({time.perf_counter() - began:.1f} s)")

@@ -38,6 +38,7 @@ class RunRecord(BaseModel):
     pipeline: str
     formats: list[str]
     output: str | None
+    redesign: bool = False
 
 
 def new_run_id() -> str:

@@ -14,7 +14,10 @@ It also takes writes as Jira does, kept in memory so a test can count them: `POS
 /rest/api/{2,3}/issue` (201 with Jira Cloud's `CreatedIssue` shape; the description must be
 an ADF document on v3 and a string on v2, as Jira insists), `PUT /rest/api/{2,3}/issue/KEY`
 (204), `POST /rest/api/{2,3}/issueLink` (201, no body) and label searches (`labels = "X"`,
-`labels in ("X", "Y")`) that find what was created, with its `issuelinks`.
+`labels in ("X", "Y")`) that find what was created, with its `issuelinks`, and workflow
+transitions (`GET`/`POST /rest/api/{2,3}/issue/KEY/transitions`, every one offered from every
+other status). `key in (A-1, B-2) AND updated >= -Nm` finds the issues of those keys whose
+`fields.updated` is within the last N minutes.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import socket
 import struct
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -171,6 +175,9 @@ class FakeAtlassian:
         self.link_types = {"Relates": ("relates to", "relates to"),
                            "Test": ("is tested by", "tests"), "Blocks": ("is blocked by", "blocks")}
         """Link type names with their (inward, outward) phrases."""
+        self.transitions = {"11": ("Start", "In Progress"), "31": ("Done", "Done"),
+                            "41": ("Retire", "Obsolete")}
+        """Transition id -> its name and the status it leads to."""
         version = self.version = 3 if cloud else 2
         server.expect_request(f"/rest/api/{version}/issue", method="POST") \
             .respond_with_handler(self._create)
@@ -178,6 +185,8 @@ class FakeAtlassian:
             .respond_with_handler(self._edit)
         server.expect_request(f"/rest/api/{version}/issueLink", method="POST") \
             .respond_with_handler(self._link)
+        server.expect_request(re.compile(rf"/rest/api/{version}/issue/[^/]+/transitions$")) \
+            .respond_with_handler(self._transitions)
         server.expect_request(re.compile(rf"/rest/api/{version}/issue/[^/]+")) \
             .respond_with_handler(self._issue)
         server.expect_request("/rest/api/3/search/jql" if cloud else "/rest/api/2/search") \
@@ -243,6 +252,11 @@ class FakeAtlassian:
             found = [self._view(issue) for issue in [*self.issues.values(),
                                                      *self.created.values()]
                      if wanted & set(issue["fields"].get("labels") or [])]
+        elif match := re.fullmatch(r"key in \(([^)]*)\) AND updated >= -(\d+)m", query):
+            keys = set(re.findall(r"[A-Z][A-Z0-9]*-\d+", match[1]))
+            since = datetime.now(UTC) - timedelta(minutes=int(match[2]))
+            found = [i for i in self.issues.values() if i["key"] in keys and datetime.strptime(
+                i["fields"]["updated"], "%Y-%m-%dT%H:%M:%S.%f%z") >= since]
         else:
             return None
         return sorted(found, key=lambda issue: issue_order(issue["key"])) if order else found
@@ -368,6 +382,27 @@ class FakeAtlassian:
         if errors:
             return _json({"errorMessages": [], "errors": errors}, 400)
         issue["fields"] = {**issue["fields"], **fields}
+        return Response(status=204)
+
+    def _transitions(self, request: Request) -> Response:
+        """List the transitions out of an issue's status, or move it through one."""
+        if not self._authorised(request):
+            return Response("Client must be authenticated to access this resource.", 401)
+        key = request.path.split("/")[-2]
+        issue = self.created.get(key) or self.issues.get(key)
+        if issue is None:
+            return _json({"errorMessages": ["Issue does not exist or you do not have permission "
+                                            "to see it."], "errors": {}}, 404)
+        status = (issue["fields"].get("status") or {}).get("name")
+        offered = {tid: move for tid, move in self.transitions.items() if move[1] != status}
+        if request.method == "GET":
+            return _json({"transitions": [{"id": tid, "name": name, "to": {"name": to}}
+                                          for tid, (name, to) in offered.items()]})
+        wanted = str(((request.get_json(silent=True) or {}).get("transition") or {}).get("id"))
+        if wanted not in offered:
+            return _json({"errorMessages": [f"Transition id '{wanted}' is not valid for this "
+                                            "issue."], "errors": {}}, 400)
+        issue["fields"] = {**issue["fields"], "status": {"name": offered[wanted][1]}}
         return Response(status=204)
 
     def _link(self, request: Request) -> Response:

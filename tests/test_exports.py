@@ -34,10 +34,12 @@ ZEPHYR_STEP = "Test Script (Step-by-Step) - Step"
 ZEPHYR_DATA = "Test Script (Step-by-Step) - Test Data"
 ZEPHYR_EXPECTED = "Test Script (Step-by-Step) - Expected Result"
 ZEPHYR_TEST_FIELDS = [
-    "Name", "Objective", "Precondition", "Folder", "Priority", "Labels", "Coverage (Issues)",
+    "Name", "Objective", "Precondition", "Folder", "Status", "Priority", "Labels",
+    "Coverage (Issues)",
 ]  # fmt: skip
 ZEPHYR_HEADER = [*ZEPHYR_TEST_FIELDS, ZEPHYR_STEP, ZEPHYR_DATA, ZEPHYR_EXPECTED]
-AZURE_HEADER = ["ID", "Work Item Type", "Title", "Test Step", "Step Action", "Step Expected"]
+AZURE_HEADER = ["ID", "Work Item Type", "Title", "Test Step", "Step Action", "Step Expected",
+                "State"]
 NASTY_TITLE = 'Given a "quoted", comma\nsplit | piped # hashed <tag> & ünïcödé ✓'
 
 

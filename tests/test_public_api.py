@@ -37,7 +37,7 @@ def test_generate_takes_the_stories_then_keyword_only_options() -> None:
     for function in (casewright.generate, casewright.agenerate):
         parameters = inspect.signature(function).parameters
         assert list(parameters) == ["stories_or_keys", "workspace", "chat_model", "memory",
-                                    "settings"]
+                                    "settings", "previous", "redesign"]
         assert all(p.kind is p.KEYWORD_ONLY for p in list(parameters.values())[1:])
     assert inspect.iscoroutinefunction(casewright.agenerate)
 

@@ -7,6 +7,10 @@ Atlassian Document Format on Cloud (REST v3) and wiki markup on Server/Data Cent
 by `adf.case_adf` and `wiki.case_wiki`; both hold the objective, the traces, the preconditions and
 the steps as a table.
 
+The issue of a case made obsolete (`casewright.living`) is never deleted: `retire` adds the
+configured label (`casewright-obsolete`) and, when the team names one, moves it through a
+workflow transition (such as "Obsolete"); doing it again changes nothing.
+
 Every request goes through `call`, so faults are the same one-line errors as reading. Creating
 (POST) is retried only on 429 and 503, answers that say the request was not carried out:
 retrying another failure could create an issue twice. Searches and updates retry as reads do.
@@ -22,10 +26,11 @@ from typing import TYPE_CHECKING, Any, cast
 from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
-from casewright.errors import ToolError
+from casewright.errors import ConfigError, ToolError
 from casewright.models import Story, TestCase
 from casewright.tools.adf import case_adf
 from casewright.tools.atlassian_site import Site, call
+from casewright.tools.jira import is_issue
 from casewright.tools.rest_jira import RestJira
 from casewright.tools.rest_transport import BoundedRetry
 from casewright.tools.wiki import case_wiki
@@ -40,7 +45,7 @@ UNDONE_STATUSES = frozenset({429, 503})
 """Answers to a POST that mean Jira did not carry it out, so sending it again is safe."""
 SUMMARY_LIMIT = 255
 """Jira's longest summary."""
-SEARCH_FIELDS = "summary,labels,issuelinks"
+SEARCH_FIELDS = "summary,labels,issuelinks,status"
 
 
 def case_label(case_id: str) -> str:
@@ -71,6 +76,8 @@ class ExistingIssue:
     labels: tuple[str, ...]
     linked: frozenset[str]
     """Keys of the issues it is linked to by the configured link type."""
+    status: str | None = None
+    """Its workflow status, such as 'To Do'."""
 
 
 class _WriteRetry(BoundedRetry):
@@ -143,7 +150,20 @@ class JiraWriter(RestJira):
             if isinstance(other.get("key"), str):
                 linked.add(other["key"])
         labels = tuple(str(label) for label in fields.get("labels") or [])
-        return ExistingIssue(issue["key"], labels, frozenset(linked))
+        status = (fields.get("status") or {}).get("name")
+        return ExistingIssue(issue["key"], labels, frozenset(linked),
+                             status if isinstance(status, str) else None)
+
+    def issue(self, key: str, case_id: str, stored_in: str) -> ExistingIssue:
+        """Return the issue a case was pushed to, read by the key the push ledger holds."""
+        what = f"issue {key} (where {case_id} was pushed)"
+        found = call(self.site, what, lambda: self._client.issue(key, fields=SEARCH_FIELDS),
+                     missing_hint=f"if it was deleted, remove {case_id}'s line from "
+                     f"'{stored_in}' to create it again")
+        if not is_issue(found):
+            raise ToolError(f"Jira at {self.site.url} sent no issue for {what}",
+                            hint=f"check that {self.site.url_setting} points at Jira")
+        return self._existing(found)
 
     def _fields(self, issue: CaseIssue, labels: Sequence[str]) -> dict[str, Any]:
         description: Any = case_adf(issue.case, issue.story) if self.api_version >= 3 \
@@ -175,6 +195,45 @@ class JiraWriter(RestJira):
                lambda: self._client.update_issue_field(key, fields),
                missing_hint=f"the issue was found by its label {issue.label}: check that this "
                "account may edit it, with summary, description and labels on its edit screen")
+
+    def retire(self, key: str, issue: CaseIssue, existing: ExistingIssue) -> list[str]:
+        """Mark the issue of an obsolete case; return what was done (nothing: marked before).
+
+        The obsolete label is added to its own; with `jira_obsolete_transition` set, it is
+        moved through the transition of that name (or leading to that status). One that has
+        the label and no such transition left was moved before.
+        """
+        label, done = self.settings.jira_obsolete_label, []
+        what = f"issue {key} ({issue.case.case_id}, obsolete)"
+        hint = (f"check that this account may edit {key}, with labels on its edit screen, "
+                "and move it through its workflow")
+        if label not in existing.labels:
+            fields = {"labels": [*existing.labels, label]}
+            _write(self.site, what, "updating",
+                   lambda: self._client.update_issue_field(key, fields), missing_hint=hint)
+            done.append(f"labelled {label}")
+        wanted = self.settings.jira_obsolete_transition
+        if wanted is None:
+            return done
+        listing = call(self.site, f"the transitions of {what}",
+                       lambda: self._client.get_issue_transitions_full(key), missing_hint=hint)
+        offered = [t for t in listing.get("transitions") or [] if isinstance(t, dict)]
+        chosen = next((t for t in offered if wanted.lower() in {
+            str(t.get("name", "")).lower(), str((t.get("to") or {}).get("name", "")).lower()}),
+            None)
+        if chosen is None:
+            if label in existing.labels:
+                return done
+            names = ", ".join(repr(str(t.get("name"))) for t in offered) or "none"
+            raise ConfigError(f"issue {key} has no transition {wanted!r} from status "
+                              f"{existing.status!r} (it offers {names})",
+                              hint="set CASEWRIGHT_JIRA_OBSOLETE_TRANSITION to one of them, or "
+                              "unset it to only label the issues of obsolete cases")
+        _write(self.site, f"the {wanted!r} transition of {what}", "creating",
+               lambda: self._client.set_issue_status_by_transition_id(key, chosen["id"]),
+               missing_hint=hint)
+        done.append(f"moved to {(chosen.get('to') or {}).get('name') or wanted}")
+        return done
 
     def link(self, key: str, story_key: str) -> None:
         """Link an issue to its story: `<key> <outward phrase> <story>`, such as 'tests'.

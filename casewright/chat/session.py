@@ -4,13 +4,16 @@ Each story of a session is one checkpoint thread (`chat-<session id>/<KEY>`) in 
 state folder's checkpoints.sqlite, so a session reopened by id finds its suites, the person's
 decisions and its current story as they were. A written suite waits at the approval gate (a
 LangGraph interrupt) until every case is approved or rejected, or the person says done;
-amendments are written as the `finish` node's update, so the gate pauses again on them.
+amendments are written as the `finish` node's update, so the gate pauses again on them. A
+story asked for again after its criteria changed is written anew, its suite updating the
+earlier one (`casewright.living`): decided cases of unchanged criteria stay decided.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,13 +33,14 @@ from casewright.errors import InputError
 from casewright.exports import get_exporter
 from casewright.files import write_atomic
 from casewright.keys import parse_issue_key
+from casewright.living import criterion_changes, criterion_hashes, match_criteria, next_case_id
 from casewright.models import CaseKind, Finding, Story, Suite, TestCase
 from casewright.progress import quiet
 from casewright.run_records import state_folder
 from casewright.tools.workspace import Workspace
 
 if TYPE_CHECKING:
-    from casewright.push import PushReport
+    from casewright.push_report import PushReport
 
 DEFAULT_EXPORT_FOLDER = Path("out")
 
@@ -89,16 +93,22 @@ class ChatSession:
     def write(self, story_key: str) -> tuple[Suite, bool]:
         """Write a story's suite, or go on with an interrupted one; True when written before.
 
-        The story becomes the current one; the graph stops at the approval gate.
+        A story written before whose criteria changed since is written again, updating its
+        earlier suite. The story becomes the current one; the graph stops at the approval gate.
         """
         key = parse_issue_key(story_key)
         story = self.workspace.jira.get_story(key)
         if key not in self.record.story_keys:
             self.record.story_keys.append(key)
         self.record.current_key = key
+        earlier: Suite | None = self._values(key).get("suite")
+        changed = earlier is not None and bool(
+            criterion_changes(*match_criteria(earlier.story.criteria, story.criteria)))
+        if changed:
+            self.record.rewrites[key] = self.record.rewrites.get(key, 0) + 1
         save_session(self._state, self.record)
         return run_story(self.agent.graph, story, self.agent.context(),
-                         self.record.thread_prefix)
+                         self.record.story_prefix(key), earlier if changed else None)
 
     def switch(self, story_key: str) -> Suite:
         """Make a story of this session the current one; return its suite."""
@@ -129,6 +139,9 @@ class ChatSession:
     def amend_case(self, number: int, kind: CaseKind, condition: str | None = None) -> CaseEdit:
         """Rewrite case `number` as a case of another kind, under a condition."""
         case = self.case(number)
+        if case.status == "obsolete":
+            raise InputError(f"{case.case_id} is obsolete: its criterion changed or was removed",
+                             hint="add a case for the criterion as it is now instead")
         criterion_id = case.criterion_ids[0] if case.criterion_ids else ""
         return self._edit(criterion_id, kind, condition, position=number - 1)
 
@@ -191,12 +204,14 @@ class ChatSession:
         Only on the person's explicit /push; the same idempotent push as `casewright push`.
         """
         from casewright.push import jira_writer, push_suites
+        from casewright.push_ledger import PushLedger
 
         suites = [suite for suite in self.suites().values() if suite is not None]
         if not suites:
             raise InputError("nothing to push yet", hint="write cases for a story first")
-        return push_suites(suites, jira_writer(self.workspace.settings), dry_run=dry_run,
-                           progress=progress)
+        writer = jira_writer(self.workspace.settings)
+        return push_suites(suites, writer, dry_run=dry_run, progress=progress,
+                           ledger=PushLedger.for_site(self._state, writer.url))
 
     def _current(self) -> str:
         if self.record.current_key is None:
@@ -205,7 +220,7 @@ class ChatSession:
         return self.record.current_key
 
     def _thread(self, key: str) -> RunnableConfig:
-        return thread(self.record.thread_prefix, key)
+        return thread(self.record.story_prefix(key), key)
 
     def _values(self, key: str) -> dict[str, Any]:
         return self.agent.graph.get_state(self._thread(key)).values
@@ -217,8 +232,11 @@ class ChatSession:
         suite = self.suite(key)
         plan = values["plan"]
         objective = requested_objective(suite.story, plan, criterion_id, kind, condition)
-        edit = write_requested(suite.story, values["evidence"], plan, objective, position,
+        # An updated suite's order is not its plan's: its amendments join the plan at the end.
+        in_plan = position if suite.update is None else None
+        edit = write_requested(suite.story, values["evidence"], plan, objective, in_plan,
                                self.agent.context())
+        edit = self._placed(edit, suite, position)
         cases = list(suite.cases)
         if position is None:
             cases.append(edit.case)
@@ -232,6 +250,23 @@ class ChatSession:
                      "suite": suite}, as_node="finish")
         self.agent.graph.invoke(None, config, context=self.agent.context())  # to the gate
         return edit
+
+    @staticmethod
+    def _placed(edit: CaseEdit, suite: Suite, position: int | None) -> CaseEdit:
+        """Return the edit with the id of the case it replaces, or one the suite never used.
+
+        A replaced case that was not new is `updated`; the case carries its criteria's hashes.
+        """
+        replaced = suite.cases[position] if position is not None else None
+        case_id = replaced.case_id if replaced is not None else \
+            next_case_id(suite.story.key, [case.case_id for case in suite.cases])
+        status = "new" if replaced is None or replaced.status == "new" else "updated"
+        case = edit.case.model_copy(update={"case_id": case_id, "status": status,
+                                            "criterion_hashes": criterion_hashes(suite.story,
+                                                                                 edit.case)})
+        return replace(edit, case=case, findings=[
+            f if f.case_id is None else f.model_copy(update={"case_id": case_id})
+            for f in edit.findings])
 
     def _decide(self, decision: ApprovalDecision, case_ids: list[str]) -> list[TestCase]:
         key = self._current()

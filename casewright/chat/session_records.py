@@ -1,7 +1,8 @@
 """Chat session records in the state folder: what `casewright chat --session ID` resumes.
 
 A record names the session's stories and the current one; the suites themselves, with the
-person's decisions, live in the checkpointer, one thread per story (`thread_prefix`).
+person's decisions, live in the checkpointer, one thread per story (`thread_prefix`), and a
+new one each time the story is written anew after its criteria changed (`story_prefix`).
 """
 
 from __future__ import annotations
@@ -27,11 +28,18 @@ class SessionRecord(BaseModel):
     workspace: str
     story_keys: list[str] = Field(default_factory=list)
     current_key: str | None = None
+    rewrites: dict[str, int] = Field(default_factory=dict, description="Story key -> times "
+                                     "it was written anew after its criteria changed.")
 
     @property
     def thread_prefix(self) -> str:
         """Return the first part of each story's checkpoint thread id in this session."""
         return f"chat-{self.session_id}"
+
+    def story_prefix(self, story_key: str) -> str:
+        """Return the first part of a story's thread id: a fresh thread for each rewrite."""
+        rewrites = self.rewrites.get(story_key, 0)
+        return self.thread_prefix if not rewrites else f"{self.thread_prefix}@{rewrites}"
 
 
 def new_session(workspace: Path) -> SessionRecord:

@@ -2,7 +2,8 @@
 
 Every text is flattened to one line and placed after a keyword (`Feature:`, `Scenario:`,
 `Given`...), so nothing a story or a model wrote can start a line the Cucumber parser reads
-as a comment, a table, a doc string, a tag or a keyword.
+as a comment, a table, a doc string, a tag or a keyword. An obsolete case (its criterion
+changed or went) stays, tagged `@obsolete`: run `--tags "not @obsolete"` to leave it out.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def render(suite: Suite) -> str:
 
 
 def _tags(case: TestCase) -> list[str]:
-    names = [case.case_id, *map(_criterion_tag, case.criterion_ids), case.kind, *case.rule_ids]
+    names = [case.case_id, *map(_criterion_tag, case.criterion_ids), case.kind, *case.rule_ids,
+             *(["obsolete"] if case.status == "obsolete" else [])]
     tokens = (token(name) for name in names)
     return [f"@{tag}" for tag in dict.fromkeys(tag for tag in tokens if tag)]
 

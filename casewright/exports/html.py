@@ -8,7 +8,9 @@ The page is self-contained (inline CSS and JS from `report.html`, no fonts or sc
 so it opens offline and can be attached to a ticket. Every piece of story, rule or model text
 is escaped, and only http(s) URLs become links. Matrix rows are the story's criteria (plus any
 id a case traces to that the story lacks); columns are the cases; each cell names the kind of
-a case that traces to the criterion and links to the case, expandable with its steps.
+a case that traces to the criterion and links to the case, expandable with its steps. A suite
+that updated an earlier one also says what changed (`html_changes`); its obsolete cases leave
+the matrix for a section of their own, never dropped.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from importlib import resources
 from string import Template
 from urllib.parse import urlsplit
 
+from casewright.exports.html_changes import case_counts, changes_section
 from casewright.models import Finding, Source, Suite, TestCase
 
 LINK_SCHEMES = {"http", "https", "file"}
@@ -59,14 +62,15 @@ def _overview(title: str, reports: Sequence[_Report]) -> str:
                    len(covered) == len(story.criteria)),
                   ("negative", str(sum("negative" in k for k in kinds.values())), True),
                   ("boundary", str(sum("boundary" in k for k in kinds.values())), True),
-                  ("cases", str(len(suite.cases)), True)]
+                  ("cases", str(len(suite.live_cases)), True)]
         cells = "".join(f'<td data-check="{name}" class="{"" if fine else "no"}">{value}</td>'
                         for name, value, fine in counts)
         cells += (f'<td data-check="findings" class="{"open" if suite.findings else ""}">'
                   f"{len(suite.findings)}</td>")
+        changed = f' <span class="meta">({case_counts(suite)})</span>' if suite.update else ""
         rows.append(f'<tr data-story="{_e(story.key)}"><th scope="row">'
                     f'<a href="#{_e(report.prefix)}story">{_e(story.key)}</a> '
-                    f"{_e(story.summary)}</th>{cells}</tr>")
+                    f"{_e(story.summary)}{changed}</th>{cells}</tr>")
     return (f'<header><h1>{_e(title)}</h1><p class="meta">Criteria with a negative or a '
             "boundary case are counted per story; open the story for its matrix.</p></header>"
             '<section id="overview"><table class="overview"><thead><tr>'
@@ -122,8 +126,9 @@ class _Report:
 
     def body(self) -> str:
         """Return the story's sections: header, matrix, cases, findings, evidence, provenance."""
-        return "\n".join([self.header(), self.matrix(), self.cases(), self.findings(),
-                          self.sources(), self.provenance()])
+        return "\n".join([self.header(), changes_section(self.suite, self.prefix, self.anchors),
+                          self.matrix(), self.cases(), self.findings(), self.sources(),
+                          self.provenance()])
 
     def short(self, case: TestCase) -> str:
         """Return a case's id without its story key, for a narrow column heading."""
@@ -136,14 +141,17 @@ class _Report:
         facts = [f"Story {_link(story.key, story.url)}"]
         if story.epic_key:
             facts.append(f"epic {_e(story.epic_key)}")
+        obsolete = len(suite.cases) - len(suite.live_cases)
         facts += [f"{len(covered)} of {len(criteria)} criteria covered",
-                  f"{len(suite.cases)} cases", f"{len(suite.findings)} open findings",
+                  f"{len(suite.live_cases)} cases"
+                  + (f" (and {obsolete} obsolete)" if obsolete else ""),
+                  f"{len(suite.findings)} open findings",
                   f"{_e(suite.provenance.pipeline)} pipeline"]
         return (f"<header><h1>{_e(f'{story.key}: {story.summary}')}</h1>"
                 f'<p class="meta">{" · ".join(facts)}</p></header>')
 
     def matrix(self) -> str:
-        story, cases = self.suite.story, self.suite.cases
+        story, cases = self.suite.story, self.suite.live_cases
         texts = {c.criterion_id: c.text for c in story.criteria}
         rows = dict.fromkeys([*texts, *(cid for case in cases for cid in case.criterion_ids)])
         heads = "".join(
@@ -175,7 +183,8 @@ class _Report:
             f'{"yes" if present else "no"}</td>' for name, present, absent in checks)
         cells += (f'<td data-check="findings" class="{"open" if findings else ""}">'
                   f"{len(findings)}</td>")
-        cells += "".join(self.matrix_cell(case, criterion_id) for case in self.suite.cases)
+        cells += "".join(self.matrix_cell(case, criterion_id)
+                         for case in self.suite.live_cases)
         return (f'<tr data-criterion="{_e(criterion_id)}"><th scope="row">'
                 f"<b>{_e(criterion_id)}</b>{label}</th>{cells}</tr>")
 
@@ -189,15 +198,22 @@ class _Report:
                 f'title="{_e(case.title)}">{case.kind}{mark}</a></td>')
 
     def cases(self) -> str:
-        cases = "\n".join(self.case(case) for case in self.suite.cases) or "<p>None.</p>"
+        cases = "\n".join(self.case(case) for case in self.suite.live_cases) or "<p>None.</p>"
+        obsolete = [case for case in self.suite.cases if case.status == "obsolete"]
+        retired = "" if not obsolete else (
+            f'<h3 id="{self.prefix}obsolete">Obsolete cases</h3><p class="legend">Their '
+            "criterion changed or was removed: kept for the record, no longer to run.</p>"
+            + "\n".join(self.case(case) for case in obsolete))
         return (f'<section id="{self.prefix}cases"><h2>Test cases</h2>'
                 '<p><button type="button" data-expand="all">Expand all</button>'
                 '<button type="button" data-expand="none">Collapse all</button></p>'
-                f"{cases}</section>")
+                f"{cases}{retired}</section>")
 
     def case(self, case: TestCase) -> str:
         findings = self.open_by_case.get(case.case_id, [])
         tags = f'<span class="tag">{case.kind}</span><span class="tag">{case.priority}</span>'
+        if self.suite.update is not None or case.status != "new":
+            tags += f'<span class="tag status-{case.status}">{case.status}</span>'
         if findings:
             tags += f'<span class="tag open">{OPEN_MARK} {len(findings)} open</span>'
         rules = _items(self.cited(rule_id) for rule_id in case.rule_ids)
@@ -217,7 +233,8 @@ class _Report:
         if findings:
             parts.append(self.finding_list(findings))
         return (f'<details class="case" id="{self.anchors[case.case_id]}" '
-                f'data-case="{_e(case.case_id)}"><summary>{_e(case.case_id)}: '
+                f'data-case="{_e(case.case_id)}" data-status="{case.status}"><summary>'
+                f"{_e(case.case_id)}: "
                 f"{_e(case.title)} {tags}</summary>{''.join(parts)}</details>")
 
     def cited(self, source_id: str) -> str:

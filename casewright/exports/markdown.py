@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from casewright.exports._text import one_line
-from casewright.models import Finding, Suite, TestCase
+from casewright.models import CriterionChange, Finding, Suite, TestCase
 
 
 def render(suite: Suite) -> str:
@@ -11,6 +11,10 @@ def render(suite: Suite) -> str:
     story, provenance = suite.story, suite.provenance
     lines = [f"# {one_line(f'{story.key}: {story.summary}')}", "", "## Acceptance criteria", ""]
     lines += [_criterion_line(c.criterion_id, c.title, c.text) for c in story.criteria] or ["None."]
+    if suite.update is not None:
+        lines += ["", "## Changes since the earlier suite", ""]
+        lines += [_change(change) for change in suite.update.criteria] or \
+            ["No criterion changed."]
     lines += ["", "## Test cases", ""]
     for case in suite.cases:
         lines += _case(case)
@@ -41,6 +45,7 @@ def _case(case: TestCase) -> list[str]:
         "",
         f"- Objective: {one_line(case.objective)}",
         f"- Kind: {case.kind}",
+        f"- Status: {case.status}",
         f"- Priority: {case.priority}",
         f"- Criteria: {', '.join(case.criterion_ids) or 'none'}",
         f"- Rules: {', '.join(case.rule_ids) or 'none'}",
@@ -55,6 +60,15 @@ def _case(case: TestCase) -> list[str]:
         for number, step in enumerate(case.steps, start=1)
     ]
     return [*lines, ""]
+
+
+def _change(change: CriterionChange) -> str:
+    then = f"was: {one_line(change.previous_text)}" if change.previous_text else ""
+    now = f"now: {one_line(change.text)}" if change.text else ""
+    renamed = change.previous_id not in {None, change.criterion_id}
+    moved = f" (was {change.previous_id})" if renamed else ""
+    return f"- **{change.criterion_id}** {change.change}{moved}: " + "; ".join(
+        part for part in (then, now) if part)
 
 
 def _cell(text: str) -> str:

@@ -1,4 +1,8 @@
-"""TestRail XML: the suite as one section of "Test Case (Steps)" cases, as TestRail imports it."""
+"""TestRail XML: the suite as one section of "Test Case (Steps)" cases, as TestRail imports it.
+
+TestRail's cases have no status to mark one obsolete, so an obsolete case (its criterion
+changed or went) is left out; the JSON and the report keep it.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ def render(suite: Suite) -> str:
     section = ET.SubElement(ET.SubElement(root, "sections"), "section")
     _add(section, "name", name)
     cases = ET.SubElement(section, "cases")
-    for case in suite.cases:
+    for case in suite.live_cases:
         _add_case(cases, case)
     ET.indent(root)
     return _DECLARATION + ET.tostring(root, encoding="unicode") + "\n"

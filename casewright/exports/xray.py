@@ -6,6 +6,8 @@ hand in the importer's wizard, so their names are free. The last column, `Tests`
 story key: map it to the issue link "tests" (Issue Links, outward), the link by which an Xray
 Test covers a requirement. Xray's own examples (Xray-App/tutorial-test-case-importer) map such
 a column to that link: `Links` on Cloud (`__issuelink_outward_...`), `Requirement` on Server.
+An import makes a Test of every row group and Xray has no status to mark one obsolete, so an
+obsolete case (its criterion changed or went) is left out; the JSON and the report keep it.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def render(suite: Suite) -> str:
     """Return the suite as an Xray Test Case Importer CSV."""
     key = suite.story.key
     rows: list[dict[str, str]] = []
-    for issue_id, case in enumerate(suite.cases, start=1):
+    for issue_id, case in enumerate(suite.live_cases, start=1):
         test = {
             "Test Type": "Manual",
             "Test Summary": case_name(case),

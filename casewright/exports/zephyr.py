@@ -2,11 +2,13 @@
 
 Zephyr Scale's importer starts a new test case at a row whose test fields are filled and adds
 the following rows with empty test fields to it as further steps, the shape its own CSV export
-writes.
+writes. `Status` takes Zephyr's own statuses: Deprecated for an obsolete case (its criterion
+changed or went), Approved for an approved one, else Draft.
 """
 
 from __future__ import annotations
 
+from casewright.approval import approved_cases
 from casewright.exports._text import (
     case_name,
     labels,
@@ -15,7 +17,7 @@ from casewright.exports._text import (
     step_rows,
     write_csv,
 )
-from casewright.models import Priority, Suite
+from casewright.models import Priority, Suite, TestCase
 
 _STEP_COLUMNS = (
     "Test Script (Step-by-Step) - Step",
@@ -27,6 +29,7 @@ HEADER = (
     "Objective",
     "Precondition",
     "Folder",
+    "Status",
     "Priority",
     "Labels",
     "Coverage (Issues)",
@@ -43,6 +46,7 @@ _PRIORITY: dict[Priority, str] = {
 def render(suite: Suite) -> str:
     """Return the suite as a Zephyr Scale test case CSV."""
     key = suite.story.key
+    approved = {case.case_id for case in approved_cases(suite)}
     rows: list[dict[str, str]] = []
     for case in suite.cases:
         test = {
@@ -50,9 +54,16 @@ def render(suite: Suite) -> str:
             "Objective": one_line(case.objective),
             "Precondition": preconditions(case),
             "Folder": f"/{key}",
+            "Status": _status(case, approved),
             "Priority": _PRIORITY[case.priority],
             "Labels": labels(case),
             "Coverage (Issues)": key,
         }
         rows += step_rows(test, {}, case.steps, _STEP_COLUMNS)
     return write_csv(HEADER, rows)
+
+
+def _status(case: TestCase, approved: set[str]) -> str:
+    if case.status == "obsolete":
+        return "Deprecated"
+    return "Approved" if case.case_id in approved else "Draft"
