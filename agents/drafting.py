@@ -19,7 +19,7 @@ from casewright.agents.language import parse, parse_instruction
 from casewright.agents.state import Evidence, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.models import CaseKind, Step, Story, TestCase
-from casewright.quality import content_words
+from casewright.quality import content_words, stem
 from casewright.wording import sentence
 
 REPAIRED_LABEL = "model-repaired"
@@ -37,6 +37,8 @@ _USER_STORY = re.compile(r"\bAs an? [^.]*?\b(?:I want|I need|I would like)\b[^.]
 _SENTENCE = re.compile(r"[^.!?]+[.!?]?")
 NARRATIVE_CHARS = 300
 _STATES = frozenset({"be", "have", "exist"})
+OUTCOME_SAID = 0.4
+"""Share of the configuration's outcome words (any inflection) the expected results must say."""
 """Most characters of the story's description the task carries: its narrative."""
 # the reviewer's checks that hold for a draft as for any case; the rest compare cases
 _CHECKS = frozenset({"repeated-steps", "thin-step", "vague-expected", "placeholder", "markup",
@@ -125,10 +127,16 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
     if not case.steps[-1].expected:
         problems.append("its last step has no expected result")
     elif objective.configuration is not None:
-        denies = bool(_NEGATION.search(" ".join(objective.configuration.outcome)))
-        if denies != bool(_NEGATION.search(" ".join(s.expected for s in case.steps))):
+        outcome = " ".join(objective.configuration.outcome)
+        said = " ".join(s.expected for s in case.steps)
+        if bool(_NEGATION.search(outcome)) != bool(_NEGATION.search(said)):
             problems.append("its expected result must say that "
-                            + ("it does not happen" if denies else "it happens"))
+                            + ("it does not happen" if _NEGATION.search(outcome)
+                               else "it happens"))
+        wanted = {stem(word) for word in content_words(outcome)}
+        if wanted and len(wanted & {stem(w) for w in content_words(said)}) / len(wanted) < \
+                OUTCOME_SAID:
+            problems.append(f"its expected results must check: {outcome}")
     if any(_NARRATIVE.match(step.action) for step in case.steps) or \
             any(_NARRATIVE.match(p) for p in case.preconditions):
         problems.append("it uses the story's narrative as a step")

@@ -30,7 +30,8 @@ from casewright.tools.workspace import Workspace, bundled_sample
 _TASK = re.compile(r"Task: write a (\w+) UAT test case for: (.*)\nValues to use: (.*)\n")
 
 
-def specialist(*, drop_values: bool = False, flip: bool = False, fix_on_repair: bool = True):
+def specialist(*, drop_values: bool = False, flip: bool = False, off_outcome: bool = False,
+               fix_on_repair: bool = True):
     """Return a script drafting like a capable model, optionally with one fault."""
     def answer(schema, prompt):
         if schema is Critique:
@@ -42,6 +43,8 @@ def specialist(*, drop_values: bool = False, flip: bool = False, fix_on_repair: 
         outcome = shows.split("; ")[0].removeprefix("When ").split(", ", 1)[-1]
         if flip and not repaired:
             outcome = outcome.replace("does not ", "").replace("not ", "")
+        if off_outcome and not repaired:
+            outcome = "the account screen opens"
         data = "" if drop_values and not repaired else ", ".join(values)
         return Draft(preconditions=["Signed in as a contact centre agent"], steps=[
             DraftStep(action="Open the customer's account screen"),
@@ -141,3 +144,12 @@ def test_a_criterion_that_only_got_a_question_is_drafted_for_review(
     ("Log in as admin", True), ("Renew the loan for Dune", True)])
 def test_an_action_must_say_what_the_tester_does(action: str, instruction: bool) -> None:
     assert is_instruction(action) is instruction
+
+
+def test_a_draft_checking_something_else_is_refused(workspace: Workspace) -> None:
+    model = ScriptedChatModel(script=specialist(off_outcome=True, fix_on_repair=False))
+    suite = draft_story(workspace, "CC-101", model)
+    assert not [case for case in suite.cases if MODEL_LABEL in case.labels]
+    refusals = [p for p in model.asked("Draft") if "Your first draft was refused" in p]
+    assert any("its expected results must check: Agent Desktop asks for team leader "
+               "approval" in p for p in refusals)
