@@ -1,12 +1,13 @@
 """The model drafts each case whole; code checks the draft against the engine's configuration.
 
 The chat is the one the specialist was trained on (`casewright.training.corpus`): the story's
-summary and narrative, then a task naming the case's kind, what it must show (the objective's
-intent, or the criterion the engine could not read) and the values it must use (those of the
-engine's configuration). Code then checks the draft: every value is set up or used, the last
-step has an expected result of the configuration's polarity, no action is the story's
-narrative, and the reviewer's own checks hold (no restating, nothing degenerate, words found
-in the sources). Ids, titles, kinds and traces are code's.
+summary and narrative, then a task naming the case's kind, its criterion, the outcome to
+check and the values to use (those of the engine's configuration; for a criterion the engine
+could not read, the criterion alone). Code then checks the draft: every value is set up or
+used, the expected results say the configuration's outcome with its polarity, the last step
+has one, every action is an instruction and none the story's narrative, no sentence stops
+short, and the reviewer's own checks hold (no restating, nothing degenerate, words found in
+the sources). Ids, titles, kinds and traces are code's.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ _USER_STORY = re.compile(r"\bAs an? [^.]*?\b(?:I want|I need|I would like)\b[^.]
 _SENTENCE = re.compile(r"[^.!?]+[.!?]?")
 NARRATIVE_CHARS = 300
 _STATES = frozenset({"be", "have", "exist"})
+_DANGLING = re.compile(r"(:|\b(the|a|an|of|to|with|and|or|be|is|are|should|following|for|on|"
+                       r"in|at|by|from|that|than))\W*$", re.IGNORECASE)
+"""A sentence cut short: it ends on a colon or on a word English never ends one with."""
 OUTCOME_SAID = 0.4
 """Share of the configuration's outcome words (any inflection) the expected results must say."""
 """Most characters of the story's description the task carries: its narrative."""
@@ -73,7 +77,8 @@ def values_of(objective: Objective) -> list[str]:
 
 def drafting_task(story: Story, objective: Objective) -> str:
     """Return the task asking for this objective's case, as the specialist learnt it."""
-    return draft_task(_shows(story, objective), drafted_kind(story, objective),
+    outcome = "; ".join(objective.configuration.outcome) if objective.configuration else ""
+    return draft_task(_shows(story, objective), drafted_kind(story, objective), outcome,
                       values_of(objective))
 
 
@@ -85,19 +90,13 @@ def drafted_kind(story: Story, objective: Objective) -> CaseKind:
 
 
 def _shows(story: Story, objective: Objective) -> str:
-    """Return what the case must show: the criterion as written, and what the intent adds.
+    """Return what the case is for: the criterion as written, as in the specialist's training.
 
-    The criterion is what the specialist learnt from (a scenario title); the objective's
-    intent follows where it adds to it (which values, which outcome).
+    The objective's intent stands in where the story has no such criterion.
     """
     criterion = next((c for c in story.criteria if c.criterion_id == objective.criterion_id),
                      None)
-    if criterion is None:
-        return objective.intent
-    if objective.configuration is None or \
-            content_words(objective.intent) <= content_words(criterion.text):
-        return criterion.text
-    return f"{criterion.text} ({objective.intent})"
+    return criterion.text if criterion is not None else objective.intent
 
 
 def drafted(engine: TestCase, draft: Draft, objective: Objective, kind: CaseKind, *,
@@ -142,6 +141,9 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
         problems.append("it uses the story's narrative as a step")
     elif not all(is_instruction(step.action) for step in case.steps):
         problems.append("an action is not an instruction (say what the tester does)")
+    texts = [*case.preconditions, *(t for s in case.steps for t in (s.action, s.expected) if t)]
+    if any(_DANGLING.search(text) for text in texts):
+        problems.append("a sentence stops before its end")
     problems += [f.message for f in check_case(case, story, evidence, [])
                  if f.check in _CHECKS]
     return problems

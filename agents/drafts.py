@@ -19,6 +19,8 @@ from casewright.prompts import load_template
 
 MAX_PRECONDITIONS = 8
 MAX_STEPS = 8
+UNSTATED = "what the criterion says"
+"""The outcome named in a task when the engine could not read one."""
 MAX_VALUES = 6
 """Most values named in a task: more is noise for a small model."""
 _VALUE = re.compile(r"\"([^\"]{1,60})\"|'([^']{1,60})'|(?<![\w.])(\d+(?:[.,]\d+)*%?)(?![\w.])")
@@ -32,23 +34,24 @@ class DraftStep(BaseModel):
     data: str = Field(default="", description="Test data the action uses, or empty.",
                       max_length=200)
     expected: str = Field(default="", description="What the tester sees after it; empty when "
-                          "the step only leads to the next one.", max_length=240)
+                          "the step only leads to the next one.", max_length=320)
 
 
 class Draft(BaseModel):
     """A whole test case as the model drafts it; ids, titles, kinds and traces are code's."""
 
-    preconditions: list[Annotated[str, Field(min_length=3, max_length=200)]] = Field(
+    preconditions: list[Annotated[str, Field(min_length=3, max_length=240)]] = Field(
         default_factory=list, max_length=MAX_PRECONDITIONS,
         description="What must be true before the first step.")
     steps: list[DraftStep] = Field(min_length=1, max_length=MAX_STEPS)
 
 
-def draft_task(criterion: str, kind: str, values: list[str]) -> str:
+def draft_task(criterion: str, kind: str, outcome: str, values: list[str]) -> str:
     """Return the task asking the model to draft one case (the writer's, and training's)."""
     template: str = load_template("writer")["draft"]
     shown = ", ".join(json.dumps(value, ensure_ascii=False) for value in values) or "none"
-    return template.format(kind=kind, criterion=neutral(criterion), values=shown)
+    return template.format(kind=kind, criterion=neutral(criterion),
+                           outcome=neutral(outcome) or UNSTATED, values=shown)
 
 
 def story_text(title: str, narrative: str) -> str:

@@ -15,19 +15,29 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from scripted_model import ScriptedChatModel
 
+from casewright.agents.cases import engine_case
 from casewright.agents.context import AgentContext
-from casewright.agents.drafting import REPAIRED_LABEL, REVIEW_LABEL, is_instruction
-from casewright.agents.drafts import Draft, DraftStep
+from casewright.agents.drafting import (
+    REPAIRED_LABEL,
+    REVIEW_LABEL,
+    draft_problems,
+    drafted,
+    is_instruction,
+)
+from casewright.agents.drafts import UNSTATED, Draft, DraftStep
 from casewright.agents.graph import build_graph
 from casewright.agents.passages import rule_passages
+from casewright.agents.planner import plan_story
 from casewright.agents.reviewer import Critique
+from casewright.agents.state import Evidence
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL
 from casewright.config import load_settings
 from casewright.models import Suite
 from casewright.quality import negatives_asserting_positive
 from casewright.tools.workspace import Workspace, bundled_sample
 
-_TASK = re.compile(r"Task: write a (\w+) UAT test case for: (.*)\nValues to use: (.*)\n")
+_TASK = re.compile(r"Task: write a (\w+) UAT test case for: (.*)\nExpected outcome: (.*)\n"
+                   r"Values to use: (.*)\n")
 
 
 def specialist(*, drop_values: bool = False, flip: bool = False, off_outcome: bool = False,
@@ -37,7 +47,8 @@ def specialist(*, drop_values: bool = False, flip: bool = False, off_outcome: bo
         if schema is Critique:
             return Critique()
         assert schema is Draft, schema.__name__
-        kind, shows, listed = _TASK.search(prompt).groups()
+        kind, criterion, shows, listed = _TASK.search(prompt).groups()
+        shows = criterion if shows == UNSTATED else shows
         values = [] if listed == "none" else json.loads(f"[{listed}]")
         repaired = "Your first draft was refused" in prompt and fix_on_repair
         outcome = shows.split("; ")[0].removeprefix("When ").split(", ", 1)[-1]
@@ -153,3 +164,15 @@ def test_a_draft_checking_something_else_is_refused(workspace: Workspace) -> Non
     refusals = [p for p in model.asked("Draft") if "Your first draft was refused" in p]
     assert any("its expected results must check: Agent Desktop asks for team leader "
                "approval" in p for p in refusals)
+
+
+def test_a_sentence_cut_short_is_refused(workspace: Workspace) -> None:
+    story = workspace.jira.get_story("CC-101")
+    objective = plan_story(story, 8, draft=True).objectives[0]
+    engine = engine_case(story, objective, "CC-101-TC01")
+    cut = Draft(preconditions=["Signed in as an agent"], steps=[
+        DraftStep(action="Open the account screen and click on the",
+                  expected="The extension is saved straight away without team leader approval")])
+    case = drafted(engine, cut, objective, objective.kind)
+    assert "a sentence stops before its end" in draft_problems(case, objective, story,
+                                                               Evidence())

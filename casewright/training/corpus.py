@@ -3,11 +3,13 @@
 A corpus record is one public Gherkin scenario (`benchmarks/build_corpus.py` writes them).
 It becomes the chat the writer sends when it asks the model to draft a case: the feature and
 its narrative as the story, the scenario's title as the criterion, its kind (a scenario whose
-outcome says "not", "cannot", "error", ... is negative), and the values the case must use
-(quoted strings and numbers of its steps; at run time the engine's configuration gives them).
+outcome says "not", "cannot", "error", ... is negative), the outcome to check (its last
+result) and the values the case must use (quoted strings and numbers of its steps); at run
+time the engine's configuration gives the outcome and the values.
 The answer is the scenario as a case: Background and Given steps are preconditions, each When
 is an action with its data table as data, and the Then steps after it are its expected
-result (an action with no Then of its own leads to the next). A Scenario Outline takes its
+result (an action with no Then of its own leads to the next); a Given's or Then's table
+follows its text ("the following is shown: name: Ana"). A Scenario Outline takes its
 first Examples row. Records are read one line at a time, so a corpus of any size streams.
 """
 
@@ -35,6 +37,8 @@ from casewright.training.examples import Example, Message
 _NEGATIVE = re.compile(r"\b(not|no|never|cannot|can't|unable|invalid|error|errors|fails?|"
                        r"failed|rejected|refused|denied|forbidden|unauthori[sz]ed|missing|"
                        r"without)\b", re.IGNORECASE)
+_WANT = re.compile(r"^I (?:want|would like|wish) to ", re.IGNORECASE)
+"""Behat's navigation idiom ("When I want to edit this country"): the act is what follows."""
 _PLACEHOLDER = re.compile(r"<([^<>]{1,40})>")
 
 
@@ -91,12 +95,12 @@ def scenario_draft(record: CorpusScenario) -> Draft | None:
     the draft's bounds (a scenario that does not fit is left out, not cut).
     """
     row = _first_example(record)
-    given: list[str] = [_filled(s.text, row) for s in record.background]
+    given: list[str] = [_with_table(s, row) for s in record.background]
     steps: list[dict[str, str]] = []
     kind = ""
     for step in record.steps:
         keyword = step.keyword if step.keyword not in ("And", "But") else kind
-        text = _filled(step.text, row)
+        text = _with_table(step, row)
         if keyword == "Given":
             if steps:
                 return None
@@ -104,7 +108,8 @@ def scenario_draft(record: CorpusScenario) -> Draft | None:
         elif keyword == "When" or (keyword == "Then" and not steps):
             if keyword == "Then":
                 return None
-            steps.append({"action": text, "data": _data(step, row), "expected": ""})
+            steps.append({"action": _WANT.sub("I ", _filled(step.text, row).rstrip(": ")),
+                          "data": _data(step, row), "expected": ""})
         elif keyword == "Then":
             last = steps[-1]
             last["expected"] = f"{last['expected']}; {text}" if last["expected"] else text
@@ -128,7 +133,7 @@ def corpus_example(record: CorpusScenario) -> Example | None:
     messages = prefix_stable_messages(
         system_prompt(record.project.split("/")[-1]),
         {"story": story_text(record.feature, record.narrative)},
-        draft_task(record.scenario, kind, scenario_values(draft)))
+        draft_task(record.scenario, kind, draft.steps[-1].expected, scenario_values(draft)))
     system, task = (str(m.content) for m in messages)
     return Example(task="draft", messages=[
         Message(role="system", content=system), Message(role="user", content=task),
@@ -149,6 +154,13 @@ def _first_example(record: CorpusScenario) -> dict[str, str]:
 
 def _filled(text: str, row: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: row.get(m.group(1), m.group(0)), text)
+
+
+def _with_table(step: CorpusStep, row: dict[str, str]) -> str:
+    """Return a step's text with its table or doc string after it ("... as follows: a: 1")."""
+    text = _filled(step.text, row).rstrip(": ")
+    data = _data(step, row)
+    return f"{text}: {data}" if data else text
 
 
 def _data(step: CorpusStep, row: dict[str, str]) -> str:
