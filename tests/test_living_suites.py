@@ -21,13 +21,16 @@ from rest_server import FakeAtlassian, sample_issues
 from scripted_model import ScriptedChatModel
 from test_concurrency import refuse
 from test_generate import NoHits
+from test_push import save_agent_run
 from typer.testing import CliRunner
 from werkzeug import Request, Response
 
 from casewright import generate
+from casewright.agents.fixed_pipeline import run_fixed
 from casewright.chat.session import open_chat
 from casewright.cli import app
 from casewright.config import load_settings
+from casewright.living import update_suite
 from casewright.models import Suite, TestCase
 from casewright.run_command import RunRequest, execute
 from casewright.tools.workspace import Workspace, bundled_sample
@@ -451,3 +454,29 @@ def test_stories_changed_over_rest_asks_jira_only_for_stories_updated_since(
     assert result.stdout == f"{KEY}\n"
     (search,) = fake.requests("/rest/api/3/search/jql")
     assert re.fullmatch(rf"key in \(CC-101, {KEY}\) AND updated >= -\d+m", search.args["jql"])
+
+
+def test_an_obsolete_transition_the_workflow_lacks_is_one_line(
+        http: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A transition the team named that Jira does not offer: exit 2, naming those it does."""
+    project = tmp_path / "project"
+    project.mkdir()
+    sample = Workspace(bundled_sample(), load_settings(bundled_sample()))
+    story = sample.jira.get_story(KEY)
+    first = run_fixed(story, sample.settings)
+    fake = FakeAtlassian(http, issues=sample_issues())
+    connect(fake, monkeypatch, CASEWRIGHT_JIRA_OBSOLETE_TRANSITION="Archive")
+    monkeypatch.chdir(project)
+    assert push(save_agent_run(project, [first])).exit_code == 0
+    fewer = story.model_copy(update={"criteria": [c for c in story.criteria
+                                                  if c.criterion_id != "AC3"]})
+    later = update_suite(first, run_fixed(fewer, sample.settings))
+    result = push(save_agent_run(project, [later], run_id="20260102-090000-beef"))
+    gone = issue_of(fake, f"{KEY}-TC03")
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"error: issue {gone['key']} has no transition 'Archive' from status 'To Do' (it offers "
+        "'Start', 'Done', 'Retire'); set CASEWRIGHT_JIRA_OBSOLETE_TRANSITION to one of them, or "
+        "unset it to only label the issues of obsolete cases; 4 cases were pushed before it: "
+        "pushing again updates those, never duplicates them")
+    assert "casewright-obsolete" in gone["fields"]["labels"], "labelled before the transition"
