@@ -114,3 +114,6 @@ def test_finetune_trains_on_a_corpus_and_writes_an_adapter(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert adapter.is_file() and adapter.read_bytes()[:4] == b"GGUF"
     assert "trained: 2 steps on 4 examples" in result.stdout
+    manifest = json.loads((tmp_path / "specialist.json").read_text())
+    assert manifest["steps"] == 2 and manifest["request"]["corpus"] == str(corpus)
+    assert len(manifest["base_sha256"]) == 64

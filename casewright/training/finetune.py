@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from casewright.approval import approved_cases
 from casewright.config import Settings
 from casewright.errors import CasewrightError, ConfigError, InputError
+from casewright.files import write_atomic
 from casewright.llm.adapter import ADAPTER_SETTING, reencoded_from
 from casewright.llm.chat_model import LlamaCppChatModel
 from casewright.llm.factory import local_model_path
@@ -67,6 +68,17 @@ class FinetuneResult(BaseModel):
     seconds: float
     before: Scores | None = None
     after: Scores | None = None
+    request: FinetuneRequest | None = None
+    base_model: str = ""
+    base_sha256: str = ""
+    rank: int = 8
+    learning_rate: float = lora.TrainSettings.learning_rate
+    curve: list[tuple[int, float]] = []
+    """(step, mean loss of the last lora.LOSS_WINDOW steps), over the whole run."""
+
+    def manifest_path(self) -> Path:
+        """Return where the adapter's manifest is written: beside it, as `<name>.json`."""
+        return self.adapter.with_name(f"{self.adapter.name.removesuffix('.gguf')}.json")
 
     def table(self) -> str:
         """Return the before/after comparison as a Markdown table."""
@@ -136,9 +148,14 @@ def finetune(request: FinetuneRequest, workspace: Workspace, settings: Settings,
     say(f"adapter: {adapter} (set {ADAPTER_SETTING} or model_adapter in casewright.toml)")
     after = held_out_scores(settings, base_path, adapter, kept_out, "after", say) \
         if request.evaluate else None
-    return FinetuneResult(adapter=adapter, examples=len(examples), held_out=len(kept_out),
-                          steps=result.step, loss=result.loss, seconds=result.seconds,
-                          before=before, after=after)
+    finished = FinetuneResult(
+        adapter=adapter, examples=len(examples), held_out=len(kept_out), steps=result.step,
+        loss=result.loss, seconds=result.seconds, before=before, after=after, request=request,
+        base_model=base_path.name, base_sha256=base.sha256, rank=chosen.rank,
+        learning_rate=chosen.learning_rate, curve=list(result.curve))
+    write_atomic(finished.manifest_path(), finished.model_dump_json(indent=1) + "\n")
+    say(f"manifest: {finished.manifest_path()} (what made the adapter, its loss curve, scores)")
+    return finished
 
 
 def stamped_with_source(base: lora.Base, path: Path) -> lora.Base:

@@ -77,6 +77,8 @@ class TrainResult:
     loss: float
     seconds: float
     checkpoint: Path
+    curve: tuple[tuple[int, float], ...] = ()
+    """(step, mean loss of the LOSS_WINDOW steps up to it), over the whole run, resumed or not."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,8 @@ def train(base: Base, chats: Sequence[Chat], out_dir: Path,
                            "n_head": config.num_attention_heads,
                            "n_head_kv": config.num_key_value_heads})
     checkpoint = out_dir / CHECKPOINT
-    step = first = _resume(checkpoint, identity, params, optimizer)
+    step, curve = _resume(checkpoint, identity, params, optimizer)
+    first = step
     model.train()
     started, loss, order, epoch = time.monotonic(), float("nan"), [], -1
     recent: deque[float] = deque(maxlen=LOSS_WINDOW)
@@ -183,13 +186,16 @@ def train(base: Base, chats: Sequence[Chat], out_dir: Path,
         optimizer.zero_grad(set_to_none=True)
         step, loss = step + 1, loss_tensor.item()
         recent.append(loss)
+        if step % LOSS_WINDOW == 0:
+            curve.append((step, sum(recent) / len(recent)))
         if step % checkpoint_every == 0 or step == total:
             _save(checkpoint, {"step": step, "identity": identity, "optimizer":
-                               optimizer.state_dict(), "lora": _detached(params)})
+                               optimizer.state_dict(), "lora": _detached(params),
+                               "curve": curve})
         if on_progress is not None:
             on_progress(Progress(step, total, loss, time.monotonic() - started, step - first,
                                  sum(recent) / len(recent), len(recent)))
-    return TrainResult(step, total, loss, time.monotonic() - started, checkpoint)
+    return TrainResult(step, total, loss, time.monotonic() - started, checkpoint, tuple(curve))
 
 
 def checkpoint_weights(out_dir: Path) -> LoraWeights:
@@ -237,12 +243,12 @@ def _detached(params: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
 
 
 def _resume(checkpoint: Path, identity: str, params: Mapping[str, torch.Tensor],
-            optimizer: torch.optim.Optimizer) -> int:
-    """Load checkpoint into params and optimizer if it exists; return its step, else 0."""
+            optimizer: torch.optim.Optimizer) -> tuple[int, list[tuple[int, float]]]:
+    """Load checkpoint into params and optimizer if it exists; return its step and loss curve."""
     import torch
 
     if not checkpoint.is_file():
-        return 0
+        return 0, []
     saved = torch.load(checkpoint, weights_only=True)
     if saved["identity"] != identity:
         raise ConfigError(f"'{checkpoint}' was trained with other settings, chats or base model",
@@ -252,7 +258,7 @@ def _resume(checkpoint: Path, identity: str, params: Mapping[str, torch.Tensor],
         for name, value in saved["lora"].items():
             params[name].copy_(value)
     optimizer.load_state_dict(saved["optimizer"])
-    return int(saved["step"])
+    return int(saved["step"]), [(int(a), float(b)) for a, b in saved.get("curve", [])]
 
 
 def _save(checkpoint: Path, state: dict[str, Any]) -> None:
