@@ -4,8 +4,8 @@ A grammar alone guarantees JSON of the right shape, not that it ends: a small mo
 a string can repeat itself until the token limit. Every free string and every array therefore
 gets an upper bound. Bounds a pydantic field declares (`Field(max_length=...)`, or
 `json_schema_extra={"maxLength": ...}` to bound generation without rejecting longer human
-input) win; the rest get `Bounds`. The bounds shape what is generated only: replies are still
-validated against the caller's model.
+input) win; the rest get `Bounds`; a free-form map is generated empty. The bounds shape what
+is generated only: replies are still validated against the caller's model.
 """
 
 from __future__ import annotations
@@ -43,6 +43,11 @@ def _bound(node: JsonSchema, bounds: Bounds) -> None:
                                                       node.get("minLength", 0)))
     if kind == "array":
         node["maxItems"] = node.get("maxItems", max(bounds.max_items, node.get("minItems", 0)))
+    if kind == "object" and isinstance(node.get("additionalProperties"), dict) and \
+            not node.get("properties") and not node.get("minProperties"):
+        # a free map (its keys unknown) has no bounded grammar: it is generated empty, as
+        # such maps are code's bookkeeping (a case's criterion hashes), not the model's
+        node["additionalProperties"] = False
     for key in _CHILD_LISTS:
         for child in node.get(key, []):
             _bound(child, bounds)
