@@ -1,9 +1,10 @@
 """Engine only, base model and specialist side by side, on projects never trained on.
 
 The sets: features of the corpus's held-out projects (benchmarks/corpus/, split "eval":
-never trained on, never read for rules), the e-petitions dev set and the diaspora set
-(benchmarks/devsets/). Each feature is a story whose criteria are the humans' own scenario
-titles; the humans' scenarios stand beside them. Three writers run the same stories:
+never trained on; four never read, and DFE-Digital/schools-experience, whose drafts were read
+while fixing the writer, reported apart as a dev set), the e-petitions dev set and the
+diaspora set (benchmarks/devsets/). Each feature is a story whose criteria are the humans'
+own scenario titles; the humans' scenarios stand beside them. Three writers run the same stories:
 - engine: the test-design engine's wording (agent_draft off);
 - base: the bundled model drafts every case (agent_draft on), checked, one repair round;
 - specialist: the same with the LoRA adapter trained on the corpus (--adapter).
@@ -46,16 +47,23 @@ HERE = Path(__file__).parent
 CORPUS = HERE.parent / ".corpus" / "scenarios.jsonl"
 DEVSETS = {"e-petitions": HERE / "devsets" / "e-petitions",
            "diaspora": HERE / "devsets" / "diaspora"}
+READ = frozenset({"DFE-Digital/schools-experience"})
+"""Eval projects whose drafts were read to fix the writer: reported apart, as a dev set."""
 _NARRATIVE = re.compile(r"^\s*(as an? |i want|so that|in order to)", re.IGNORECASE)
 Reference = dict[str, dict[str, list[str]]]
 """Story key -> criterion text -> the human scenario's lines."""
 
 
-def corpus_set(folder: Path, stories: int, seed: int) -> tuple[list[str], Reference]:
-    """Write a workspace of held-out corpus features; return its keys and the humans' cases."""
+def corpus_set(folder: Path, stories: int, seed: int, *,
+               read: bool) -> tuple[list[str], Reference]:
+    """Write a workspace of eval-project features; return its keys and the humans' cases.
+
+    `read` picks the projects whose drafts were read while fixing the writer (a dev set now);
+    otherwise the ones never read.
+    """
     features: dict[tuple[str, str], list] = defaultdict(list)
     for record in read_corpus(CORPUS, "eval"):
-        if scenario_draft(record) is not None:
+        if (record.project in READ) == read and scenario_draft(record) is not None:
             features[(record.project, record.path)].append(record)
     by_project: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for key, records in sorted(features.items()):
@@ -184,16 +192,18 @@ def main() -> None:
     writers = [w for w in options.writers.split(",") if w != "specialist" or options.adapter]
     shown: list[Suite] = []
     with tempfile.TemporaryDirectory() as scratch:
-        held = Path(scratch) / "held-out"
-        sets = [("corpus held-out projects", held, *corpus_set(held, options.stories,
-                                                                options.seed))]
+        held, read = Path(scratch) / "held-out", Path(scratch) / "read"
+        sets = [("corpus held-out projects (never read)", held,
+                 *corpus_set(held, options.stories, options.seed, read=False)),
+                ("corpus project read while fixing (dev)", read,
+                 *corpus_set(read, options.stories * 2, options.seed, read=True))]
         sets += [(name, *devset(name, options.stories * 2, options.seed)) for name in DEVSETS]
         for name, folder, keys, reference in sets:
             columns = {}
             for writer in writers:
                 suites, seconds = run(folder, keys, writer, options.adapter)
                 columns[writer] = report(name, writer, suites, seconds, reference)
-                if name.startswith("corpus"):
+                if name.startswith("corpus held-out"):
                     shown = suites
             print(f"\n{name}: {len(keys)} stories")
             print(f"{'':34}" + "".join(f"{w:>22}" for w in writers))
