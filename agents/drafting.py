@@ -41,6 +41,8 @@ _STATES = frozenset({"be", "have", "exist"})
 _DANGLING = re.compile(r"(:|\b(the|a|an|of|to|with|and|or|be|is|are|should|following|for|on|"
                        r"in|at|by|from|that|than))\W*$", re.IGNORECASE)
 """A sentence cut short: it ends on a colon or on a word English never ends one with."""
+MIN_PARTS = 2
+"""Fewest preconditions and steps together: a lone step has no set-up to run it from."""
 OUTCOME_SAID = 0.4
 """Share of the configuration's outcome words (any inflection) the expected results must say."""
 """Most characters of the story's description the task carries: its narrative."""
@@ -142,8 +144,11 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
     elif not all(is_instruction(step.action) for step in case.steps):
         problems.append("an action is not an instruction (say what the tester does)")
     texts = [*case.preconditions, *(t for s in case.steps for t in (s.action, s.expected) if t)]
-    if any(_DANGLING.search(text) for text in texts):
+    if any(_DANGLING.search(text) or text.count('"') % 2 for text in texts):
         problems.append("a sentence stops before its end")
+    if len(case.preconditions) + len(case.steps) < MIN_PARTS:
+        problems.append("it is too thin to run: give its set-up, or the steps that lead to "
+                        "the result")
     problems += [f.message for f in check_case(case, story, evidence, [])
                  if f.check in _CHECKS]
     return problems
@@ -154,7 +159,7 @@ def is_instruction(action: str) -> bool:
     first_person = re.match(r"^(I|We)\s", action) is not None
     doc = parse(action) if first_person else parse_instruction(action)
     said = [token for token in doc if not token.is_punct]
-    return len(said) >= (2 if first_person else 3) and any(
+    return len(said) >= 3 and any(
         token.pos_ == "VERB" and token.lemma_.lower() not in _STATES for token in said[1:5])
 
 

@@ -151,6 +151,7 @@ def test_a_criterion_that_only_got_a_question_is_drafted_for_review(
 
 @pytest.mark.parametrize(("action", "instruction"), [
     ("User:1", False), ("I am a user with an account", False), ("The account exists", False),
+    ('I type "', False),
     ("Open the customer's account screen", True), ('I press "Save"', True),
     ("Log in as admin", True), ("Renew the loan for Dune", True)])
 def test_an_action_must_say_what_the_tester_does(action: str, instruction: bool) -> None:
@@ -176,3 +177,19 @@ def test_a_sentence_cut_short_is_refused(workspace: Workspace) -> None:
     case = drafted(engine, cut, objective, objective.kind)
     assert "a sentence stops before its end" in draft_problems(case, objective, story,
                                                                Evidence())
+    quoted = cut.model_copy(update={"steps": [DraftStep(
+        action='Enter the reason "', expected=cut.steps[0].expected)]})
+    problems = draft_problems(drafted(engine, quoted, objective, objective.kind), objective,
+                              story, Evidence())
+    assert "a sentence stops before its end" in problems
+
+
+def test_a_lone_step_with_no_set_up_is_too_thin(workspace: Workspace) -> None:
+    story = workspace.jira.get_story("CC-101")
+    objective = plan_story(story, 8, draft=True).objectives[0]
+    lone = Draft(steps=[DraftStep(
+        action="Grant the payment extension",
+        expected="The extension is saved straight away without team leader approval")])
+    problems = draft_problems(drafted(engine_case(story, objective, "T"), lone, objective,
+                                      objective.kind), objective, story, Evidence())
+    assert any(p.startswith("it is too thin to run") for p in problems)
