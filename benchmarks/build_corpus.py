@@ -37,6 +37,8 @@ from gherkin.errors import CompositeParserException, ParserException
 from gherkin.parser import Parser
 from pydantic import BaseModel, ValidationError
 
+from casewright.training.corpus import CorpusScenario, CorpusStep
+
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = Path(__file__).parent / "corpus" / "manifest.json"
 OUT = ROOT / ".corpus" / "scenarios.jsonl"
@@ -94,34 +96,6 @@ class Manifest(BaseModel):
 
     note: str = ""
     repositories: list[Repository]
-
-
-class Step(BaseModel):
-    """One Gherkin step."""
-
-    keyword: Literal["Given", "When", "Then", "And", "But"]
-    text: str
-    table: list[list[str]] | None = None
-    doc_string: str | None = None
-
-
-class Record(BaseModel):
-    """One human-written scenario with its feature's context."""
-
-    project: str
-    domain: str
-    split: str
-    path: str
-    commit: str
-    licence: str
-    feature: str
-    narrative: str
-    background: list[Step]
-    rule: str | None
-    scenario: str
-    tags: list[str]
-    steps: list[Step]
-    examples: list[list[str]] | None
 
 
 class CorpusError(Exception):
@@ -204,14 +178,14 @@ def _table(node: dict[str, Any] | None) -> list[list[str]] | None:
     return [[cell["value"] for cell in row["cells"]] for row in node["rows"]]
 
 
-def _steps(nodes: list[dict[str, Any]]) -> list[Step]:
-    steps: list[Step] = []
+def _steps(nodes: list[dict[str, Any]]) -> list[CorpusStep]:
+    steps: list[CorpusStep] = []
     for node in nodes:
         keyword = node["keyword"].strip()
         if keyword not in _KEYWORDS:  # "*" and the like: read by the step's type
             keyword = _BY_TYPE.get(node.get("keywordType", ""), "And" if steps else "Given")
         doc = node.get("docString")
-        steps.append(Step(keyword=keyword, text=node["text"].strip(),
+        steps.append(CorpusStep(keyword=keyword, text=node["text"].strip(),
                           table=_table(node.get("dataTable")),
                           doc_string=doc["content"] if doc else None))
     return steps
@@ -272,18 +246,18 @@ def parse_feature(text: str) -> tuple[dict[str, Any] | None, str]:
     return feature, ""
 
 
-def scenarios(feature: dict[str, Any], context: dict[str, str]) -> list[Record]:
+def scenarios(feature: dict[str, Any], context: dict[str, str]) -> list[CorpusScenario]:
     """Return a parsed feature's scenarios as records (before the drop of short ones)."""
-    background: list[Step] = []
-    records: list[Record] = []
+    background: list[CorpusStep] = []
+    records: list[CorpusScenario] = []
     head = {"feature": feature["name"].strip(), "narrative": _narrative(feature["description"])}
     feature_tags = [tag["name"] for tag in feature["tags"]]
 
-    def add(node: dict[str, Any], before: list[Step], rule: dict[str, Any] | None) -> None:
+    def add(node: dict[str, Any], before: list[CorpusStep], rule: dict[str, Any] | None) -> None:
         tags = feature_tags + [tag["name"] for tag in (rule or {}).get("tags", [])]
         tags += [tag["name"] for tag in node["tags"]]
         for table in _examples(node):
-            records.append(Record(**context, **head, background=before,
+            records.append(CorpusScenario(**context, **head, background=before,
                                   rule=rule["name"].strip() if rule else None,
                                   scenario=node["name"].strip(), tags=list(dict.fromkeys(tags)),
                                   steps=_steps(node["steps"]), examples=table))
@@ -303,7 +277,7 @@ def scenarios(feature: dict[str, Any], context: dict[str, str]) -> list[Record]:
     return records
 
 
-def _key(record: Record) -> str:
+def _key(record: CorpusScenario) -> str:
     content = record.model_dump(include={"background", "scenario", "steps", "examples"})
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
@@ -315,10 +289,10 @@ def wanted(path: str, repository: Repository) -> bool:
 
 
 def build(manifest: Manifest, given: dict[str, Path], root: Path,
-          refresh: bool) -> tuple[list[Record], list[str]]:
+          refresh: bool) -> tuple[list[CorpusScenario], list[str]]:
     """Return every kept record and the files whose count differs from the manifest's."""
     seen: set[str] = set()
-    kept: list[Record] = []
+    kept: list[CorpusScenario] = []
     differ: list[str] = []
     order = sorted(manifest.repositories, key=lambda repository: repository.split != "eval")
     for number, repository in enumerate(order, 1):
@@ -356,7 +330,7 @@ def build(manifest: Manifest, given: dict[str, Path], root: Path,
     return kept, differ
 
 
-def table(records: list[Record]) -> str:
+def table(records: list[CorpusScenario]) -> str:
     """Return the per-project, per-domain and per-split counts as Markdown."""
     by_project = Counter((r.project, r.domain, r.split) for r in records)
     lines = ["| project | domain | split | scenarios |", "| --- | --- | --- | ---: |"]

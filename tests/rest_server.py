@@ -30,6 +30,7 @@ import struct
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -421,3 +422,20 @@ class FakeAtlassian:
         self.links.append({"id": str(20000 + len(self.links)), "type": name, "inward": inward,
                            "outward": outward})
         return Response(status=201)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with only a casewright.toml: Jira and Confluence are the local server."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    toml = (bundled_sample() / "casewright.toml").read_text(encoding="utf-8")
+    kept = [line for line in toml.splitlines() if not line.startswith(("jira_url", "confl"))]
+    (folder / "casewright.toml").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return folder
+
+
+def connect(fake: FakeAtlassian, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point casewright (and the subprocesses it runs in) at the local server."""
+    for name, value in fake.environment().items():
+        monkeypatch.setenv(name, value)

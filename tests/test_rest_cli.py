@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
-from rest_server import EMAIL, PAT, TOKEN, FakeAtlassian, sample_issues, sample_pages
+from rest_server import EMAIL, PAT, TOKEN, FakeAtlassian, connect, sample_issues, sample_pages
 from test_cli import assert_one_line_error, casewright
 
 from casewright.tools.workspace import bundled_sample
@@ -26,23 +26,6 @@ from casewright.tools.workspace import bundled_sample
 SECRETS = [TOKEN, PAT, base64.b64encode(f"{EMAIL}:{TOKEN}".encode()).decode()]
 QUICK = {"CASEWRIGHT_AGENT_OBJECTIVES_PER_CRITERION": "1", "CASEWRIGHT_AGENT_REVIEW_ROUNDS": "0",
          "CASEWRIGHT_AGENT_CRITIQUE": "false"}
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A project folder with only a casewright.toml: Jira and Confluence are remote."""
-    folder = tmp_path / "project"
-    folder.mkdir()
-    toml = (bundled_sample() / "casewright.toml").read_text(encoding="utf-8")
-    kept = [line for line in toml.splitlines() if not line.startswith(("jira_url", "confl"))]
-    (folder / "casewright.toml").write_text("\n".join(kept) + "\n", encoding="utf-8")
-    return folder
-
-
-def connect(fake: FakeAtlassian, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point casewright (and the subprocesses it runs in) at the local server."""
-    for name, value in fake.environment().items():
-        monkeypatch.setenv(name, value)
 
 
 def normalised(folder: Path) -> dict[str, str]:

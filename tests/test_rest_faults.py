@@ -28,6 +28,7 @@ from rest_server import (
     FakeAtlassian,
     RawServer,
     Script,
+    connect,
     error_line,
     reset,
     sample_issues,
@@ -261,22 +262,6 @@ def test_backing_off_without_retry_after_is_announced_too(http: HTTPServer,
     assert unreachable is not None
     assert "cannot reach Jira" in error_line(ToolError, lambda: unreachable.get_story("CC-1"))
     assert lines[1:] == ["Jira could not be reached; waiting 0.2 s before retry 2 of 2"]
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A project folder with only a casewright.toml: Jira is the local server."""
-    folder = tmp_path / "project"
-    folder.mkdir()
-    toml = (bundled_sample() / "casewright.toml").read_text(encoding="utf-8")
-    kept = [line for line in toml.splitlines() if not line.startswith(("jira_url", "confl"))]
-    (folder / "casewright.toml").write_text("\n".join(kept) + "\n", encoding="utf-8")
-    return folder
-
-
-def connect(fake: FakeAtlassian, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in fake.environment().items():
-        monkeypatch.setenv(name, value)
 
 
 def test_the_cli_says_what_it_waits_for(http: HTTPServer, monkeypatch: pytest.MonkeyPatch,

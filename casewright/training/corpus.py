@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
@@ -45,7 +46,7 @@ _PLACEHOLDER = re.compile(r"<([^<>]{1,40})>")
 class CorpusStep(BaseModel):
     """One Gherkin step as the corpus records it."""
 
-    keyword: str
+    keyword: Literal["Given", "When", "Then", "And", "But"]
     text: str
     table: list[list[str]] | None = None
     doc_string: str | None = None
@@ -58,10 +59,14 @@ class CorpusScenario(BaseModel):
     domain: str
     split: str
     path: str
+    commit: str = ""
+    licence: str = ""
     feature: str
     narrative: str = ""
     background: list[CorpusStep] = []
+    rule: str | None = None
     scenario: str
+    tags: list[str] = []
     steps: list[CorpusStep]
     examples: list[list[str]] | None = None
 
