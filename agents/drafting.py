@@ -33,11 +33,17 @@ _NEGATION = re.compile(r"\b(not|no|never|cannot|none|refused|denied|unable)\b|n'
 that are as often the outcome itself ("rejected", "blocked") are left out."""
 _NARRATIVE = re.compile(r"^\s*(as an? |as the |i want\b|i would like\b|so that\b|in order to\b)",
                         re.IGNORECASE)
+_WANTS = re.compile(r"\b(as an? \w+[^.]*\bI (want|need|would like)|I want to be able|so that I)\b",
+                    re.IGNORECASE)
+"""The narrative quoted inside a step ("... for As a service I want to send payments")."""
 _USER_STORY = re.compile(r"\bAs an? [^.]*?\b(?:I want|I need|I would like)\b[^.]*\.?",
                          re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?]+[.!?]?")
 NARRATIVE_CHARS = 300
 _STATES = frozenset({"be", "have", "exist"})
+_ACTIVE = frozenset({"VB", "VBP", "VBZ"})
+"""Verb forms of doing: "Open", "I open", "the user opens"; not "is selected" (VBN)."""
+_CONDITION = re.compile(r"\b(when|if|unless|once|while|after|before|until)\b", re.IGNORECASE)
 _DANGLING = re.compile(r"(:|\b(the|a|an|of|to|with|and|or|be|is|are|should|following|for|on|"
                        r"in|at|by|from|that|than))\W*$", re.IGNORECASE)
 """A sentence cut short: it ends on a colon or on a word English never ends one with."""
@@ -79,9 +85,9 @@ def values_of(objective: Objective) -> list[str]:
 
 def drafting_task(story: Story, objective: Objective) -> str:
     """Return the task asking for this objective's case, as the specialist learnt it."""
-    outcome = "; ".join(objective.configuration.outcome) if objective.configuration else ""
-    return draft_task(_shows(story, objective), drafted_kind(story, objective), outcome,
-                      values_of(objective))
+    shows = _shows(story, objective)
+    outcome = "; ".join(objective.configuration.outcome) if objective.configuration else shows
+    return draft_task(shows, drafted_kind(story, objective), outcome, values_of(objective))
 
 
 def drafted_kind(story: Story, objective: Objective) -> CaseKind:
@@ -130,16 +136,16 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
     elif objective.configuration is not None:
         outcome = " ".join(objective.configuration.outcome)
         said = " ".join(s.expected for s in case.steps)
-        if bool(_NEGATION.search(outcome)) != bool(_NEGATION.search(said)):
+        if denies(objective.configuration.outcome) != denies([s.expected for s in case.steps]):
             problems.append("its expected result must say that "
-                            + ("it does not happen" if _NEGATION.search(outcome)
+                            + ("it does not happen" if denies(objective.configuration.outcome)
                                else "it happens"))
         wanted = {stem(word) for word in content_words(outcome)}
         if wanted and len(wanted & {stem(w) for w in content_words(said)}) / len(wanted) < \
                 OUTCOME_SAID:
             problems.append(f"its expected results must check: {outcome}")
-    if any(_NARRATIVE.match(step.action) for step in case.steps) or \
-            any(_NARRATIVE.match(p) for p in case.preconditions):
+    if any(_NARRATIVE.match(step.action) or _WANTS.search(step.action) for step in case.steps) \
+            or any(_NARRATIVE.match(p) or _WANTS.search(p) for p in case.preconditions):
         problems.append("it uses the story's narrative as a step")
     elif not all(is_instruction(step.action) for step in case.steps):
         problems.append("an action is not an instruction (say what the tester does)")
@@ -154,13 +160,19 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
     return problems
 
 
+def denies(results: list[str]) -> bool:
+    """Whether results deny an outcome in their main clause ("... when X is not set" does not)."""
+    return any(_NEGATION.search(_CONDITION.split(result, maxsplit=1)[0]) for result in results)
+
+
 def is_instruction(action: str) -> bool:
     """Whether an action says what the tester does: a verb of doing, as "Open ..." or "I ..."."""
     first_person = re.match(r"^(I|We)\s", action) is not None
     doc = parse(action) if first_person else parse_instruction(action)
     said = [token for token in doc if not token.is_punct]
     return len(said) >= 3 and any(
-        token.pos_ == "VERB" and token.lemma_.lower() not in _STATES for token in said[1:5])
+        token.pos_ == "VERB" and token.tag_ in _ACTIVE and token.lemma_.lower() not in _STATES
+        for token in said[1:5])
 
 
 def repair_task(task: str, problems: list[str]) -> str:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from casewright.llm.messages import neutral
 from casewright.prompts import load_template
@@ -26,8 +26,16 @@ MAX_VALUES = 6
 _VALUE = re.compile(r"\"([^\"]{1,60})\"|'([^']{1,60})'|(?<![\w.])(\d+(?:[.,]\d+)*%?)(?![\w.])")
 
 
+def _result_said(schema: dict[str, Any]) -> None:
+    """Make every generated step say its result (validation still allows a lead-in step)."""
+    schema["required"] = [*schema.get("required", []), "expected"]
+    schema["properties"]["expected"]["minLength"] = 3
+
+
 class DraftStep(BaseModel):
     """One step as the model drafts it."""
+
+    model_config = ConfigDict(json_schema_extra=_result_said)
 
     action: str = Field(description="What the tester does, as an instruction.", min_length=3,
                         max_length=200)
@@ -37,12 +45,22 @@ class DraftStep(BaseModel):
                           "the step only leads to the next one.", max_length=320)
 
 
+def _set_up_first(schema: dict[str, Any]) -> None:
+    """Make the generated draft open with its preconditions (validation still allows none)."""
+    schema["required"] = ["preconditions", *schema.get("required", [])]
+
+
 class Draft(BaseModel):
     """A whole test case as the model drafts it; ids, titles, kinds and traces are code's."""
 
+    model_config = ConfigDict(json_schema_extra=_set_up_first)
+
     preconditions: list[Annotated[str, Field(min_length=3, max_length=240)]] = Field(
         default_factory=list, max_length=MAX_PRECONDITIONS,
-        description="What must be true before the first step.")
+        description="What must be true before the first step.",
+        # generation only: a drafted case starts from its set-up, while a human case without
+        # one still validates (json_schema_extra shapes the grammar, not validation)
+        json_schema_extra={"minItems": 1})
     steps: list[DraftStep] = Field(min_length=1, max_length=MAX_STEPS)
 
 

@@ -107,7 +107,7 @@ def run(folder: Path, keys: list[str], writer: str, adapter: Path | None) -> tup
     """Run one writer on the stories; return the suites and the seconds they took."""
     with tempfile.TemporaryDirectory() as home:
         settings = load_settings(folder, home=Path(home), agent_draft=writer != "engine",
-                                 agent_critique=False,
+                                 agent_critique=False, model_specialist=False,
                                  model_adapter=adapter if writer == "specialist" else None)
         stories = load_stories(keys, workspace=folder, settings=settings)
         began = time.perf_counter()

@@ -20,6 +20,7 @@ from casewright.agents.context import AgentContext
 from casewright.agents.drafting import (
     REPAIRED_LABEL,
     REVIEW_LABEL,
+    denies,
     draft_problems,
     drafted,
     is_instruction,
@@ -151,7 +152,7 @@ def test_a_criterion_that_only_got_a_question_is_drafted_for_review(
 
 @pytest.mark.parametrize(("action", "instruction"), [
     ("User:1", False), ("I am a user with an account", False), ("The account exists", False),
-    ('I type "', False),
+    ('I type "', False), ("Event program is selected", False),
     ("Open the customer's account screen", True), ('I press "Save"', True),
     ("Log in as admin", True), ("Renew the loan for Dune", True)])
 def test_an_action_must_say_what_the_tester_does(action: str, instruction: bool) -> None:
@@ -193,3 +194,24 @@ def test_a_lone_step_with_no_set_up_is_too_thin(workspace: Workspace) -> None:
     problems = draft_problems(drafted(engine_case(story, objective, "T"), lone, objective,
                                       objective.kind), objective, story, Evidence())
     assert any(p.startswith("it is too thin to run") for p in problems)
+
+
+@pytest.mark.parametrize(("results", "denied"), [
+    (["A message will be shown when OrgUnit is not selected"], False),
+    (["The extension is not saved"], True),
+    (["The form opens", "No reminder is sent unless the loan is overdue"], True),
+    (["The loan is renewed if it is not overdue"], False)])
+def test_only_the_main_clause_says_whether_an_outcome_is_denied(results: list[str],
+                                                                denied: bool) -> None:
+    assert denies(results) is denied
+
+
+def test_the_narrative_inside_a_step_is_refused(workspace: Workspace) -> None:
+    story = workspace.jira.get_story("CC-101")
+    objective = plan_story(story, 8, draft=True).objectives[0]
+    quoted = Draft(preconditions=["Signed in as an agent"], steps=[DraftStep(
+        action="Grant the extension for As a contact centre agent I want to grant extensions",
+        expected="The extension is saved straight away without team leader approval")])
+    problems = draft_problems(drafted(engine_case(story, objective, "T"), quoted, objective,
+                                      objective.kind), objective, story, Evidence())
+    assert "it uses the story's narrative as a step" in problems

@@ -44,3 +44,22 @@ def test_an_adapter_stamped_with_the_bundled_file_loads_on_its_reencoding(
     other.write_bytes(b"GGUF another source")
     with pytest.raises(ConfigError, match="was trained on a model with sha256 ab12ab12ab12"):
         checked_adapter(stamped, other)
+
+
+def test_the_shipped_specialist_was_trained_on_the_bundled_model_and_not_on_eval_projects(
+        ) -> None:
+    import json
+
+    from casewright.llm.adapter import adapter_base_sha256
+    from casewright.llm.gguf import bundled_model_path, file_sha256
+    from casewright.llm.specialist import FOLDER, MANIFEST_FILE
+
+    shipped = bundled_adapter()
+    assert shipped is not None
+    assert adapter_base_sha256(shipped) == file_sha256(bundled_model_path())
+    manifest = json.loads((FOLDER / MANIFEST_FILE).read_text(encoding="utf-8"))
+    corpus = json.loads((Path(__file__).parent.parent / "benchmarks" / "corpus" /
+                         "manifest.json").read_text(encoding="utf-8"))
+    evaluated = {r["repo"] for r in corpus["repositories"] if r["split"] == "eval"}
+    assert set(manifest["held_out_projects"]) == evaluated
+    assert manifest["steps"] == 1000 and manifest["curve"][-1][0] == 1000
