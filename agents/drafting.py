@@ -50,6 +50,8 @@ _DANGLING = re.compile(r"(:|\b(the|a|an|of|to|with|and|or|be|is|are|should|follo
 MIN_PARTS = 2
 """Fewest preconditions and steps together: a lone step has no set-up to run it from."""
 OUTCOME_SAID = 0.4
+REPEATED = 0.8
+"""Share of an unread criterion's words an expected result holds when it only repeats it."""
 """Share of the configuration's outcome words (any inflection) the expected results must say."""
 """Most characters of the story's description the task carries: its narrative."""
 # the reviewer's checks that hold for a draft as for any case; the rest compare cases
@@ -144,20 +146,31 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
         if wanted and len(wanted & {stem(w) for w in content_words(said)}) / len(wanted) < \
                 OUTCOME_SAID:
             problems.append(f"its expected results must check: {outcome}")
-    if any(_NARRATIVE.match(step.action) or _WANTS.search(step.action) for step in case.steps) \
-            or any(_NARRATIVE.match(p) or _WANTS.search(p) for p in case.preconditions):
+    told = [*case.preconditions, *(t for s in case.steps for t in (s.action, s.expected))]
+    if any(_NARRATIVE.match(text) or _WANTS.search(text) for text in told):
         problems.append("it uses the story's narrative as a step")
     elif not all(is_instruction(step.action) for step in case.steps):
         problems.append("an action is not an instruction (say what the tester does)")
     texts = [*case.preconditions, *(t for s in case.steps for t in (s.action, s.expected) if t)]
     if any(_DANGLING.search(text) or text.count('"') % 2 for text in texts):
         problems.append("a sentence stops before its end")
+    if objective.configuration is None and _repeats(case, _shows(story, objective)):
+        problems.append("its expected result only repeats the criterion: say what the tester "
+                        "sees")
     if len(case.preconditions) + len(case.steps) < MIN_PARTS:
         problems.append("it is too thin to run: give its set-up, or the steps that lead to "
                         "the result")
     problems += [f.message for f in check_case(case, story, evidence, [])
                  if f.check in _CHECKS]
     return problems
+
+
+def _repeats(case: TestCase, criterion: str) -> bool:
+    """Whether an expected result is the criterion said again (most of its words, any form)."""
+    wanted = {stem(word) for word in content_words(criterion)}
+    return bool(wanted) and any(
+        len(wanted & {stem(w) for w in content_words(step.expected)}) / len(wanted) >= REPEATED
+        for step in case.steps if step.expected)
 
 
 def denies(results: list[str]) -> bool:

@@ -49,7 +49,11 @@ def specialist(*, drop_values: bool = False, flip: bool = False, off_outcome: bo
             return Critique()
         assert schema is Draft, schema.__name__
         kind, criterion, shows, listed = _TASK.search(prompt).groups()
-        shows = criterion if shows == UNSTATED else shows
+        if shows in (UNSTATED, criterion):  # an unread criterion: its own act and result
+            return Draft(preconditions=["Signed in as a librarian", "A loan is overdue"], steps=[
+                DraftStep(action="Open the overdue loan"),
+                DraftStep(action="Try to renew the loan",
+                          expected="A message says the loan cannot be renewed")])
         values = [] if listed == "none" else json.loads(f"[{listed}]")
         repaired = "Your first draft was refused" in prompt and fix_on_repair
         outcome = shows.split("; ")[0].removeprefix("When ").split(", ", 1)[-1]
@@ -115,8 +119,9 @@ def test_a_draft_still_failing_after_repair_gets_the_engines_case(workspace: Wor
 def test_a_criterion_the_engine_cannot_read_gets_the_models_case_for_review(
         workspace: Workspace) -> None:
     story = workspace.jira.get_story("CC-101")
-    unread = story.criteria[0].model_copy(update={"text": "Die Verlängerung wird gespeichert",
-                                                  "given": [], "when": [], "then": []})
+    unread = story.criteria[0].model_copy(update={
+        "text": "The librarian cannot renew a loan after it is overdue", "given": [],
+        "when": [], "then": []})
     odd = story.model_copy(update={"criteria": [unread]})
     model = ScriptedChatModel(script=specialist())
     context = AgentContext(chat_model=model, draft=True)
@@ -146,7 +151,7 @@ def test_a_criterion_that_only_got_a_question_is_drafted_for_review(
     [case] = suites[True].cases
     assert (case.kind, REVIEW_LABEL in case.labels, MODEL_LABEL in case.labels) == (
         "negative", True, True)
-    assert case.steps[-1].expected == "The librarian cannot renew a loan after it is overdue"
+    assert case.steps[-1].expected == "A message says the loan cannot be renewed"
     assert not any(f.check == "ambiguity" for f in suites[True].findings)
 
 
@@ -215,3 +220,26 @@ def test_the_narrative_inside_a_step_is_refused(workspace: Workspace) -> None:
     problems = draft_problems(drafted(engine_case(story, objective, "T"), quoted, objective,
                                       objective.kind), objective, story, Evidence())
     assert "it uses the story's narrative as a step" in problems
+
+
+def test_an_unread_criterion_said_again_as_the_result_is_refused(workspace: Workspace) -> None:
+    """Seen on a project never read: the criterion (or its narrative) copied as the result."""
+    story = workspace.jira.get_story("CC-101")
+    unread = story.criteria[0].model_copy(update={
+        "text": "A user applies for an account and enters an email already registered",
+        "given": [], "when": [], "then": []})
+    odd = story.model_copy(update={"criteria": [unread]})
+    objective = plan_story(odd, 8, draft=True).objectives[0]
+    assert objective.configuration is None
+    copied = Draft(preconditions=["A user is registered with ana@example.com"], steps=[
+        DraftStep(action="Apply for an account with ana@example.com",
+                  expected="The user applies for an account and enters an email registered")])
+    problems = draft_problems(drafted(engine_case(odd, objective, "T"), copied, objective,
+                                      objective.kind), objective, odd, Evidence())
+    assert "its expected result only repeats the criterion: say what the tester sees" in problems
+    wants = copied.model_copy(update={"steps": [DraftStep(
+        action="Apply for an account with ana@example.com",
+        expected="As a candidate I want to see the refusal")]})
+    assert "it uses the story's narrative as a step" in draft_problems(
+        drafted(engine_case(odd, objective, "T"), wants, objective, objective.kind), objective,
+        odd, Evidence())
