@@ -9,7 +9,10 @@ writes one JSON record per scenario to `.corpus/scenarios.jsonl` (git-ignored). 
 Outline is one record carrying its Examples table. Dropped: non-English files (`# language:`
 other than `en`, or prose with almost no English words), scenarios with fewer than 2 steps of
 their own, and exact duplicates (eval projects are read first, so a case shared with a
-training project stays held out and leaves the training side).
+training project stays held out and leaves the training side). An eval project marked
+`"read": false` (added later, read by no one) gives records of split "fresh" instead of "eval",
+so that what reads the eval split (fine-tuning's held-out score, benchmarks/specialist.py)
+keeps its figures, and `benchmarks/specialist.py --fresh` measures those projects apart.
 
     python benchmarks/build_corpus.py                  # mirrors under /work/.mirror
     python benchmarks/build_corpus.py /path/owner+name/repo ...   # or given one by one
@@ -49,6 +52,9 @@ EVAL_ONLY = {"alphagov/e-petitions", "diaspora/diaspora",
              "ministryofjustice/claim-for-crown-court-defence"}
 EVAL_ONLY_WORD = "corona-warn-app"
 
+FRESH = "fresh"
+"""The records' split of the eval projects no one has read (manifest "read": false)."""
+
 # A phrase every copy of the licence's text carries (lower case).
 LICENCE_TEXT = {
     "MIT": "permission is hereby granted, free of charge",
@@ -87,6 +93,9 @@ class Repository(BaseModel):
     licence_file: str
     domain: str
     split: Literal["train", "eval"]
+    read: bool | None = None
+    """False: an eval project no developer has read (its scenarios never printed or looked at);
+    its records get split "fresh", so that the readers of split "eval" leave it out."""
     paths: list[str] = []
     files: list[FileEntry] = []
 
@@ -163,6 +172,8 @@ def mirror_name(path: Path) -> str:
 def check_repository(repository: Repository, mirror: Mirror) -> None:
     """Refuse an evaluation-only project and a licence file that is not the named licence."""
     name = repository.repo.lower()
+    if repository.read is False and repository.split != "eval":
+        raise CorpusError(f'{repository.repo}: "read": false is for eval projects')
     if name in EVAL_ONLY or EVAL_ONLY_WORD in name:
         raise CorpusError(f"{repository.repo} is evaluation-only: remove it from the manifest")
     text = mirror.read([repository.licence_file])[repository.licence_file].lower()
@@ -303,7 +314,8 @@ def build(manifest: Manifest, given: dict[str, Path], root: Path,
         counts: dict[str, int] = {}
         dropped: Counter[str] = Counter()
         context = {"project": repository.repo, "domain": repository.domain,
-                   "split": repository.split, "commit": repository.commit,
+                   "split": FRESH if repository.read is False else repository.split,
+                   "commit": repository.commit,
                    "licence": repository.licence}
         for path in paths:
             feature, skipped = parse_feature(texts[path])
@@ -337,23 +349,26 @@ def table(records: list[CorpusScenario]) -> str:
     for (project, domain, split), count in sorted(by_project.items(),
                                                   key=lambda item: (item[0][2], item[0][1])):
         lines.append(f"| {project} | {domain} | {split} | {count} |")
-    lines += ["", "| domain | projects | train | eval |", "| --- | ---: | ---: | ---: |"]
+    splits = Counter(r.split for r in records)
+    fresh = [FRESH] if splits[FRESH] else []
+    lines += ["", "| domain | projects | train | eval |" + "".join(f" {s} |" for s in fresh),
+              "| --- | ---: | ---: | ---: |" + " ---: |" * len(fresh)]
     for domain in sorted({r.domain for r in records}):
         projects = {p for (p, d, _s) in by_project if d == domain}
-        train = sum(c for (_p, d, s), c in by_project.items() if d == domain and s == "train")
-        held = sum(c for (_p, d, s), c in by_project.items() if d == domain and s == "eval")
-        lines.append(f"| {domain} | {len(projects)} | {train} | {held} |")
-    splits = Counter(r.split for r in records)
-    share = 100 * splits["eval"] / max(len(records), 1)
+        counts = [sum(c for (_p, d, s), c in by_project.items() if d == domain and s == split)
+                  for split in ["train", "eval", *fresh]]
+        lines.append(f"| {domain} | {len(projects)} | " + " | ".join(map(str, counts)) + " |")
+    share = 100 * splits["eval"] / max(splits["train"] + splits["eval"], 1)
+    never = f"; fresh {splits[FRESH]} (eval projects no one has read)" if fresh else ""
     lines += ["", f"Total: {len(records)} scenarios from {len(by_project)} projects in "
               f"{len({r.domain for r in records})} domains; train {splits['train']}, "
-              f"eval {splits['eval']} ({share:.1f}%)."]
+              f"eval {splits['eval']} ({share:.1f}% of train and eval){never}."]
     return "\n".join(lines)
 
 
 def manifest_json(manifest: Manifest) -> str:
     """Return the manifest as JSON with one line per feature file."""
-    text = manifest.model_dump_json(indent=1)
+    text = manifest.model_dump_json(indent=1, exclude_none=True)
     return _FILE_ENTRY.sub(r'{"path": \1, "scenarios": \2}', text) + "\n"
 
 

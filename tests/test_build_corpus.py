@@ -188,3 +188,39 @@ def test_a_missing_mirror_says_what_to_fetch(tmp_path: Path):
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "error: no mirror of lib/absent: fetch github:lib/absent or pass its git directory")
+
+
+def test_an_eval_project_no_one_has_read_gives_records_of_split_fresh(tmp_path: Path):
+    _repo, old = _mirror(tmp_path / "mirrors", "lib/loans", {
+        "LICENSE": MIT, "features/renewals.feature": RENEWALS})
+    _repo, new = _mirror(tmp_path / "mirrors", "lib/holds", {
+        "LICENSE": MIT, "features/holds.feature": RENEWALS.replace("renew", "hold")})
+    manifest = _manifest(tmp_path / "manifest.json", [
+        _entry("lib/loans", old, split="eval"),
+        _entry("lib/holds", new, split="eval", read=False)])
+    out = tmp_path / "scenarios.jsonl"
+
+    result = _run("--root", tmp_path / "mirrors", "--manifest", manifest, "--out", out,
+                  "--refresh")
+
+    assert result.returncode == 0, result.stderr
+    splits = {(r["project"], r["split"]) for r in map(json.loads, out.read_text().splitlines())}
+    assert splits == {("lib/loans", "eval"), ("lib/holds", "fresh")}
+    # the mark survives the rewrite; an entry without one gets none
+    written = json.loads(manifest.read_text())["repositories"]
+    assert "read" not in written[0] and written[1]["read"] is False
+    assert "| library | 2 | 0 | 2 | 2 |" in result.stdout
+    assert "eval 2 (100.0% of train and eval); fresh 2 (eval projects no one has read)." \
+        in result.stdout
+
+
+def test_read_false_on_a_training_project_is_refused(tmp_path: Path):
+    _repo, commit = _mirror(tmp_path, "lib/loans",
+                            {"LICENSE": MIT, "features/a.feature": RENEWALS})
+    manifest = _manifest(tmp_path / "manifest.json",
+                         [_entry("lib/loans", commit, read=False)])
+
+    result = _run("--root", tmp_path, "--manifest", manifest, "--out", tmp_path / "out.jsonl")
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == 'error: lib/loans: "read": false is for eval projects'
