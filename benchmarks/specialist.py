@@ -16,9 +16,12 @@ drafts kept on the first try and after repair (and engine fallbacks), steps and
 preconditions per case against the humans', chrF against the human scenario of the same
 criterion, and seconds per case. `--show 10` prints that many cases drawn at random (seeded)
 from the last writer, as they came out. Run alone: llama.cpp beside other work is 5-15x slower.
+`--fresh` measures instead, as a set of their own, the eval projects added later that no one
+has read (manifest `"read": false`, records of split "fresh"); `--show` prints none of them.
 
     python benchmarks/specialist.py --adapter casewright/llm/specialist/specialist.lora.gguf
     python benchmarks/specialist.py --stories 4 --writers engine,specialist --show 10
+    python benchmarks/specialist.py --fresh --adapter casewright/llm/specialist/specialist.lora.gguf
 """
 
 from __future__ import annotations
@@ -55,14 +58,15 @@ Reference = dict[str, dict[str, list[str]]]
 
 
 def corpus_set(folder: Path, stories: int, seed: int, *,
-               read: bool) -> tuple[list[str], Reference]:
+               read: bool, fresh: bool = False) -> tuple[list[str], Reference]:
     """Write a workspace of eval-project features; return its keys and the humans' cases.
 
+    `fresh` picks the projects no one has read (records of split "fresh"), else
     `read` picks the projects whose drafts were read while fixing the writer (a dev set now);
     otherwise the ones never read.
     """
     features: dict[tuple[str, str], list] = defaultdict(list)
-    for record in read_corpus(CORPUS, "eval"):
+    for record in read_corpus(CORPUS, "fresh" if fresh else "eval"):
         if (record.project in READ) == read and scenario_draft(record) is not None:
             features[(record.project, record.path)].append(record)
     by_project: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -188,6 +192,9 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=2, help="stories per project (seeded)")
     parser.add_argument("--seed", type=int, default=25)
     parser.add_argument("--show", type=int, default=0, help="cases to print from the last writer")
+    parser.add_argument("--fresh", action="store_true",
+                        help="measure only the eval projects no one has read (split "
+                        '"fresh"), as a set of their own; --show prints none of their cases')
     options = parser.parse_args()
     writers = [w for w in options.writers.split(",") if w != "specialist" or options.adapter]
     shown: list[Suite] = []
@@ -198,6 +205,10 @@ def main() -> None:
                 ("corpus project read while fixing (dev)", read,
                  *corpus_set(read, options.stories * 2, options.seed, read=True))]
         sets += [(name, *devset(name, options.stories * 2, options.seed)) for name in DEVSETS]
+        if options.fresh:
+            fresh = Path(scratch) / "fresh"
+            sets = [("corpus fresh projects (never read)", fresh,
+                     *corpus_set(fresh, options.stories, options.seed, read=False, fresh=True))]
         for name, folder, keys, reference in sets:
             columns = {}
             for writer in writers:
