@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Literal
 
 from casewright.agents.behaviour import Ambiguity, Behaviour, Condition, Connective, Effect
 from casewright.agents.language import (
-    UI_NOUNS,
     attempted,
     imperative,
     inflect,
@@ -29,6 +28,7 @@ from casewright.agents.language import (
     pipeline,
     plural,
 )
+from casewright.agents.lexicon import words
 from casewright.agents.quantities import find_limits
 from casewright.models import AcceptanceCriterion
 from casewright.tools.criteria import RULE_ID_FORM
@@ -77,16 +77,6 @@ _BEFORE = re.compile(r"^(?P<who>.+?)\s+(?:must|has to|have to|needs to)\s+(?P<fi
 _NOT_ALLOWED = re.compile(r"^(?P<what>.+?)\s+(?:are|is)\s+not\s+(?:allowed|accepted|permitted)"
                           r"$", re.IGNORECASE)
 _SHOWN = re.compile(r"\b(shows?|lists?|displays?)\b", re.IGNORECASE)
-_VIEW_VERBS = frozenset({"view", "browse", "see", "search", "find", "list", "look", "read",
-                         "open", "visit", "filter", "sort", "access", "fetch"})
-ACT_ON_VERBS = frozenset({"delete", "remove", "edit", "change", "update", "amend", "cancel",
-                           "close", "reopen", "archive", "publish", "reject", "approve",
-                           "restore", "hide", "invalidate", "validate", "moderate", "download",
-                           "export", "print", "anonymize", "anonymise", "flag", "tag", "merge",
-                           "unsubscribe", "sign", "share", "withdraw", "sponsor", "support",
-                           "report", "block", "unblock", "like", "reshare", "mute", "follow",
-                           "unfollow", "accept", "decline"})
-"""Verbs that act on something that must exist first: its existence is the test's set-up."""
 _EXISTENCE = re.compile(r"\b(?:there (?:is|are)|none|no \w+|exists?)\b")
 EXAMPLE_COUNT = 3
 """How many things a total counts in test data: more than one, so plurals and sums show."""
@@ -104,16 +94,11 @@ _STOP_START = re.compile(r"^(?P<how>stop|start|begin)\s+(?P<doing>[a-z]+ing)\s+(
 _NAVIGATE = re.compile(r"^(?:Navigate|Go) to (?:the )?(?P<where>.+)$")
 _SEES = re.compile(r"^(?P<who>.+?)\s+(?:can |should |must |will )?(?:see|know|tell|be told)s?\s+"
                    r"(?:when|whether|if|that)\s+(?P<what>.+)$", re.IGNORECASE)
-_UI_ACTS = frozenset({"click", "press", "tap", "select", "choose", "follow", "enter", "type",
-                      "fill", "be"})
-_RECEIVES = frozenset({"get", "receive", "see", "hear", "need", "want"})
 _EACH = re.compile(r"\b(?:each|every|all)\s+(?P<noun>(?:[a-z-]+\s){0,3}?[a-z-]+?)(?=\s+(?:with|"
                    r"that|which|on|in|for|and)\b|\s*,|\s*$)", re.IGNORECASE)
 _ONLY_ROLE = re.compile(r"\bonly\s+(?:an?\s+|the\s+)?(?P<role>[A-Za-z][A-Za-z &-]{2,60}?)\s+"
                         r"(?:can|may|is allowed|are allowed|is able|are able|has access)\b",
                         re.IGNORECASE)
-_FORMATS = re.compile(r"\b(e-?mail address(?:es)?|phone number|mobile number|postcode|post code|"
-                      r"date of birth|sort code)\b", re.IGNORECASE)
 _VALIDATES = re.compile(r"\b(valid|invalid|format\w*|must be|checked)\b", re.IGNORECASE)
 _NOT_COMPLEMENTS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "neg", "cc", "conj",
                               "punct", "advmod", "mark"})
@@ -130,15 +115,6 @@ reason code'): its kind, and the value when the criterion gives one."""
 _ONCE_ONLY = re.compile(r"\b(?:cannot|can[’']t|can not)\b.*\b(?:twice|again|more than once)\b",
                         re.IGNORECASE)
 _PRONOUN = re.compile(r"^(he|she|they|i|we)\b", re.IGNORECASE)
-VAGUE_WORDS = ("quick", "quickly", "fast", "easy", "easily", "simple", "simply",
-               "user-friendly", "user friendly", "intuitive", "appropriate", "appropriately",
-               "as expected", "adequate", "reasonable", "timely", "efficient", "efficiently",
-               "properly", "correctly", "suitable", "sufficient", "seamless", "seamlessly", "nice",
-               "clear", "clearly", "flexible", "robust", "in a timely manner", "as needed",
-               "where possible", "if possible", "happy", "too much", "too many",
-               "acceptable", "good", "better", "improved", "minimal", "modern", "clean")
-_VAGUE = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(VAGUE_WORDS, key=len,
-                    reverse=True)) + r")\b", re.IGNORECASE)
 
 
 _ASIDE = re.compile(r"\s*\((?:needed|required|because|so that|for|see|e\.g\.|i\.e\.|note)\b"
@@ -153,9 +129,9 @@ def clean(text: str) -> str:
     """
     text = _RULE_REFS.sub("", text)
     text = _ASIDE.sub("", text)
-    for sign, words in ((">=", "at least "), ("<=", "at most "), (">", "more than "),
+    for sign, said in ((">=", "at least "), ("<=", "at most "), (">", "more than "),
                         ("<", "fewer than ")):  # "when >5 notifications"
-        text = re.sub(rf"(?<![\w>]){re.escape(sign)}\s*(?=\d)", words, text)
+        text = re.sub(rf"(?<![\w>]){re.escape(sign)}\s*(?=\d)", said, text)
     text = re.sub(r"\(\s*\)", "", text)
     text = re.sub(r"\s+", " ", text).strip(" .;")
     return text.replace(" ,", ",")
@@ -288,7 +264,7 @@ def _split_without_comma(body: str) -> tuple[str, str]:
 
 
 def _vague(text: str, subject: str) -> list[Ambiguity]:
-    found = dict.fromkeys(match.lower() for match in _VAGUE.findall(text))
+    found = dict.fromkeys(match.lower() for match in words().vague().findall(text))
     return [Ambiguity(word=word, question=f"What does '{word}' mean for {subject}: what "
                       "measurable result (a time, a count, a message) should the test check?")
             for word in found]
@@ -339,9 +315,10 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
     subject = next((b.effects[0].text for b in behaviours if b.effects), criterion.criterion_id)
     behaviours[0].ambiguities[:0] = _vague(text, f"{criterion.criterion_id} "
                                            f"('{_short(subject)}')")
+    vague = words().vague()
     for behaviour in behaviours:
-        vague_only = behaviour.effects and all(_VAGUE.search(e.text) for e in behaviour.effects) \
-            or any(_VAGUE.fullmatch(c.text.strip()) for c in behaviour.conditions)  # "if apt"
+        vague_only = behaviour.effects and all(vague.search(e.text) for e in behaviour.effects) \
+            or any(vague.fullmatch(c.text.strip()) for c in behaviour.conditions)  # "if apt"
         if behaviour.unparsed and behaviour.effects:  # "Laura wants to sign ...": no outcome
             behaviour.ambiguities.append(Ambiguity(word=text, question=(
                 f"{criterion.criterion_id} ('{_short(text)}') {behaviour.unparsed[3:]}: what "
@@ -354,7 +331,7 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
                 behaviour.actions and len(behaviour.effects) == 1 and not behaviour.prohibited \
                 and (_names_an_act(behaviour.effects[0].text) or (
                     not behaviour.conditions and _bare_result(behaviour) and
-                    parse(behaviour.actions[0])[0].lemma_.lower() in _UI_ACTS)):
+                    parse(behaviour.actions[0])[0].lemma_.lower() in words().ui_acts)):
             behaviour.unparsed = "it says what to do but not what should happen"
             behaviour.ambiguities.append(Ambiguity(word=text, question=(
                 f"{criterion.criterion_id} ('{_short(text)}') says what to do but not what "
@@ -431,7 +408,7 @@ def _own_act(text: str) -> bool:
     verb = subject.head
     made = verb.lemma_ == "get" and any(t.pos_ in {"ADJ", "ADV"} and t.i > verb.i + 1
                                         for t in verb.children)  # "gets her email wrong"
-    return (made or verb.lemma_ not in _RECEIVES | {"be", "have"}) and \
+    return (made or verb.lemma_ not in words().receive_verbs | {"be", "have"}) and \
         imperative(text) is not None
 
 
@@ -488,7 +465,7 @@ def _read_sentence(sentence: str, behaviour: Behaviour) -> None:
             # "before passing the threshold": a state to vary, not an act
             behaviour.conditions.append(Condition(text=negate(result), connective="before"))
         elif timed in {"after", "upon", "on"} and (done_first := imperative(main)) and \
-                parse(done_first)[0].lemma_.lower() not in _RECEIVES:
+                parse(done_first)[0].lemma_.lower() not in words().receive_verbs:
             # "Suzie signs a petition after validating her email": done first, then the act
             behaviour.preconditions.append(passive_result(act) or f"{act} is done")
         else:
@@ -667,8 +644,8 @@ def _from_gherkin(criterion: AcceptanceCriterion) -> Behaviour:
 
 def _what_it_does(verb: str, what: str) -> str:
     """Return 'it returns all Y' as what the tester sees: 'All Y are returned'."""
-    words = parse(what)
-    first = next((t for t in words if t.pos_ in {"NOUN", "PROPN"}), None)
+    said = parse(what)
+    first = next((t for t in said if t.pos_ in {"NOUN", "PROPN"}), None)
     several = first is not None and first.tag_ in {"NNS", "NNPS"}
     outcome = f"{what} {'are' if several else 'is'} " \
         f"{inflect(parse(f'it {verb}')[1].lemma_, 'VBN')}"
@@ -758,7 +735,7 @@ def outcome_of(action: str) -> str | None:
             if done and match["how"].lower() == "stop" else done
     result = passive_result(action)
     verb = parse(action)[0].lemma_.lower() if action else ""
-    if result and verb in _VIEW_VERBS:
+    if result and verb in words().view_verbs:
         result = re.sub(r" (is|are) \w+( as .*)?$", r" \1 shown\2", result)
     return result
 
@@ -781,16 +758,16 @@ def data_state(behaviour: Behaviour) -> None:
     target = next((t for t in doc if t.dep_ == "dobj" and t.head.i == 0), None)
     modifiers = [t for t in target.children if t.dep_ in {"relcl", "acl", "prep"}
                  and t.i > target.i] if target is not None else []
-    if target is None or not modifiers or doc[0].lemma_.lower() not in _VIEW_VERBS:
+    if target is None or not modifiers or doc[0].lemma_.lower() not in words().view_verbs:
         return
     core = doc[target.left_edge.i:target.i + 1]
-    words = [t.text for t in core if t.dep_ != "det"]
+    named = [t.text for t in core if t.dep_ != "det"]
     several = target.tag_ in {"NNS", "NNPS"}
-    article = "are" if several else "is an" if words[0][:1].lower() in "aeio" else "is a"
-    behaviour.preconditions.append(f"There {article} {' '.join(words)} "
+    article = "are" if several else "is an" if named[0][:1].lower() in "aeio" else "is a"
+    behaviour.preconditions.append(f"There {article} {' '.join(named)} "
                                    f"{doc[modifiers[0].left_edge.i:target.right_edge.i + 1]}")
-    behaviour.actions = [f"{doc[:target.left_edge.i].text} the {' '.join(words)}"]
-    behaviour.effects[0] = Effect(text=f"The {' '.join(words)} {'are' if several else 'is'} "
+    behaviour.actions = [f"{doc[:target.left_edge.i].text} the {' '.join(named)}"]
+    behaviour.effects[0] = Effect(text=f"The {' '.join(named)} {'are' if several else 'is'} "
                                        "shown")
 
 
@@ -808,11 +785,11 @@ def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
     verb = doc[1].lemma_.lower() if len(doc) > 1 else ""
     target = next((t for t in doc if t.dep_ == "dobj" and t.head.i == 1), None)
     phrasal = any(t.dep_ == "prt" for t in doc[1].children) if len(doc) > 1 else False
-    if target is None or verb not in _VIEW_VERBS | ACT_ON_VERBS and not phrasal:
+    if target is None or verb not in words().view_verbs | words().act_on_verbs and not phrasal:
         target = next((t for t in doc if t.dep_ == "pobj" and t.head.head.i == 1 and  # "add
                        t.head.lower_ in _ONTO and doc[t.left_edge.i].lower_ in {"a", "an"}),
                       None)  # tags to an open petition": the petition is there first
-    if target is None or target.lemma_.lower() in UI_NOUNS or \
+    if target is None or target.lemma_.lower() in words().ui_nouns or \
             target.pos_ not in {"NOUN", "PROPN"}:
         return
     said = " ".join([*behaviour.preconditions, *(c.text for c in behaviour.conditions)]).lower()
@@ -934,7 +911,7 @@ def _person_effect(behaviour: Behaviour) -> None:
     if actor is not None and (hidden := _not_seen(first)):  # "Moderators should not see X"
         behaviour.actor, behaviour.effects[0] = actor, Effect(text=hidden)
         return
-    if actor is None or parse(first)[0:].root.lemma_ in _RECEIVES:
+    if actor is None or parse(first)[0:].root.lemma_ in words().receive_verbs:
         if passive := re.match(r"^(?P<subj>.+?)\s+(?P<can>can|may|cannot|can[’']t|can not)\s+"
                                r"(?:still\s+)?be\s+(?P<verb>\w+)(?P<rest>.*)$", first):
             doc = parse(passive["verb"])
@@ -1073,7 +1050,7 @@ def _act_as_trigger(behaviour: Behaviour) -> None:
     told = any(t.dep_ == "nsubjpass" and is_person(t) for t in effect)  # "Charlie is notified"
     who = _person_subject(condition.text)
     if condition.connective not in {"when", "if", "once", "after"} or who is None or not (
-            told or seer is not None and effect[:].root.lemma_ in _RECEIVES):
+            told or seer is not None and effect[:].root.lemma_ in words().receive_verbs):
         return
     text = condition.text
     times = condition.quantity is not None and condition.quantity.unit == "times"
@@ -1130,7 +1107,8 @@ def _finished(behaviour: Behaviour, text: str) -> Behaviour:
     if match := _REPEAT.search(text):
         behaviour.repeat = match[0]
     if _VALIDATES.search(text) and not any(INVALID_DATA.search(a) for a in behaviour.actions):
-        behaviour.formats = list(dict.fromkeys(m.lower() for m in _FORMATS.findall(text)))
+        found = words().formats().findall(text)
+        behaviour.formats = list(dict.fromkeys(m.lower() for m in found))
     return behaviour
 
 

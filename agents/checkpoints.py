@@ -17,6 +17,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from casewright.agents.context import AgentContext
 from casewright.agents.graph import build_graph
+from casewright.agents.lexicon import narrative_roles, using
 from casewright.agents.state import AgentInput, AgentState
 from casewright.errors import InputError
 from casewright.models import Story, Suite
@@ -83,7 +84,8 @@ def run_story(graph: AgentGraph, story: Story, context: AgentContext, run_id: st
               previous: Suite | None = None, *, redesign: bool = False) -> tuple[Suite, bool]:
     """Write one story's suite, or finish an interrupted one; True when it was already done.
 
-    The suite updates `previous`, the story's earlier suite, when one is given.
+    The suite updates `previous`, the story's earlier suite, when one is given. The engine
+    reads the context's lexicon, with the role of the story's narrative ('As a ...').
     """
     config = thread(run_id, story.key)
     snapshot = graph.get_state(config)
@@ -91,5 +93,7 @@ def run_story(graph: AgentGraph, story: Story, context: AgentContext, run_id: st
         return snapshot.values["suite"], True
     start: AgentInput | None = None if snapshot.next else \
         {"story": story, "previous": previous, "redesign": redesign}
-    graph.invoke(start, config, context=context)  # may stop at the approval gate
+    lexicon = context.lexicon.with_roles(narrative_roles(story.description))
+    with using(lexicon):
+        graph.invoke(start, config, context=context)  # may stop at the approval gate
     return graph.get_state(config).values["suite"], False

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from casewright.agents.lexicon import Lexicon, load
 from casewright.models import Source, Story, TestCase
 from casewright.progress import quiet
 from casewright.prompts import system_prompt
@@ -37,6 +38,8 @@ class AgentContext:
     """Business rules by id, as passages with their links, from the Confluence source."""
     glossary: dict[str, str] = field(default_factory=dict)
     """The terms the workspace's pages define, with their definitions."""
+    lexicon: Lexicon = field(default_factory=load)
+    """The engine's words: the English defaults, the workspace's and its glossary roles."""
     existing_tests: Sequence[TestCase] = ()
     """The workspace's existing cases: exemplars and duplicate candidates."""
     max_review_rounds: int = 2

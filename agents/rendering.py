@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import re
 
-from casewright.agents.analysis import ACT_ON_VERBS, outcome_of, split_clauses
+from casewright.agents.analysis import outcome_of, split_clauses
 from casewright.agents.behaviour import Configuration
 from casewright.agents.language import (
-    PERSON_WORDS,
-    UI_NOUNS,
     as_state,
     attempted,
     imperative,
@@ -22,13 +20,12 @@ from casewright.agents.language import (
     parse,
     parse_instruction,
 )
+from casewright.agents.lexicon import words
 from casewright.agents.repeats import traced_ids
-from casewright.agents.techniques import REFUSAL
 from casewright.models import Priority, Step, Story, TestCase
 from casewright.wording import headline, sentence
 
 _LEADING_DETERMINER = re.compile(r"^(no|any|each|every|a|an|one)\s+", re.IGNORECASE)
-PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they"})
 _KEPT_IN = re.compile(r"\b(?:is|are) (?:logged|recorded|noted|stored|listed) (?:in|on) "
                       r"(?:the |their |its )?(?P<where>[\w -]+?)$", re.IGNORECASE)
 _SHOWN = re.compile(r"\b(shows?|shown|displays?|displayed|appears?|visible|available|offered|"
@@ -53,7 +50,7 @@ def observe_action(outcome: str) -> str:
         chunk = next((c for c in doc.noun_chunks if c.start <= subject.i < c.end),
                      doc[subject.left_edge.i:subject.i + 1])
     name = _LEADING_DETERMINER.sub("the ", chunk.text.split(" (")[0])
-    if name.lower() in PRONOUNS:
+    if name.lower() in words().pronouns:
         name = "the user"
     if name[:4] == "The " or (chunk.start == 0 and doc[0].pos_ != "PROPN" and
                               name[1:2].islower() and " " in name):  # "Fraudulent domains"
@@ -70,23 +67,23 @@ def observe_action(outcome: str) -> str:
         return f"Open {name}"
     if _SHOWN.search(outcome):
         return f"Look for {name}"
-    return f"{'Open' if subject.lemma_.lower() in UI_NOUNS else 'Check'} {name}"
+    return f"{'Open' if subject.lemma_.lower() in words().ui_nouns else 'Check'} {name}"
 
 
 def _actor_precondition(actor: str | None) -> list[str]:
     if not actor:
         return []
     role = re.sub(r"^(an?|the)\s+", "", actor.strip(), flags=re.IGNORECASE)
-    if role.lower() in PRONOUNS or (role.istitle() and " " not in role
-                                    and role.lower().rstrip("s") not in PERSON_WORDS):
+    if role.lower() in words().pronouns or (role.istitle() and " " not in role
+                                            and role.lower().rstrip("s") not in words().roles):
         return []  # a persona's name ("Charlie") or a pronoun: the story says who that is
     if role.lower().startswith("someone"):
         return [f"Signed in as {role}"]
     if role.lower().endswith("team"):
         return [f"Signed in as a member of the {role}"]
-    words = role.split()
-    if len(words) > 1 and words[0].endswith("s") and words[1] in {"with", "who", "in", "on"}:
-        role = " ".join([words[0][:-1], *words[1:]])  # "users with the X role"
+    parts = role.split()
+    if len(parts) > 1 and parts[0].endswith("s") and parts[1] in {"with", "who", "in", "on"}:
+        role = " ".join([parts[0][:-1], *parts[1:]])  # "users with the X role"
     article = "an" if re.match(r"[aeio]|u(?![a-z][aeiou])", role.lower()) else "a"
     role = role[:-1] if role.endswith("s") and not role.endswith("ss") else role
     return [f"Signed in as {article} {role.lower() if role[1:].islower() else role}"]
@@ -100,7 +97,7 @@ def story_action(story: Story) -> str | None:
     """
     summary = story.summary.split(":")[0].strip().rstrip(".")  # "View a petition: In order..."
     doc = parse(summary)
-    if doc and doc[-1].lemma_.lower() in UI_NOUNS and all(  # "Admin hub page"
+    if doc and doc[-1].lemma_.lower() in words().ui_nouns and all(  # "Admin hub page"
             t.pos_ in {"NOUN", "PROPN", "ADJ"} for t in doc):
         return f"Open the {summary[:1].lower() if summary[1:2].islower() else summary[:1]}" \
             f"{summary[1:]}"
@@ -139,14 +136,14 @@ def _opened_first(actions: list[str], preconditions: list[str]) -> list[str]:
     if not actions:
         return []
     doc = parse_instruction(actions[0])
-    acts = len(doc) > 1 and (doc[1].lemma_.lower() in ACT_ON_VERBS or
+    acts = len(doc) > 1 and (doc[1].lemma_.lower() in words().act_on_verbs or
                              any(t.dep_ == "prt" for t in doc[1].children))  # "take down"
     target = next((t for t in doc if doc[t.left_edge.i].lower_ == "the" and not any(
         c.dep_ == "poss" for c in t.children) and (
         t.dep_ == "dobj" and t.head.i == 1 and acts or  # "take down the petition"
         t.dep_ == "pobj" and t.head.head.i == 1 and t.head.lower_ in {"to", "on", "from"})),
         None)  # "add tags to the open petition"
-    if target is None or is_person(target) or target.lemma_.lower() in PERSON_WORDS:
+    if target is None or is_person(target) or target.lemma_.lower() in words().roles:
         return []  # "block the user": where a person is opened differs by product
     thing = doc[target.left_edge.i + 1:target.i + 1].text
     made = any(re.match(rf"^(?:there (?:is|are) (?:an?|some) |an? )?{re.escape(thing)}\b", p,
@@ -168,7 +165,7 @@ def steps_for(configuration: Configuration, story: Story | None = None) -> list[
     if not actions and story is not None and outcomes and (
             not observe_action(outcomes[0]).startswith("Look for") or
             re.search(r"\b(never|not)\b", outcomes[0])) and (feature := story_action(story)):
-        if REFUSAL.search(outcomes[0]) and not re.search(r"\bnot\b", outcomes[0]):
+        if words().refusal().search(outcomes[0]) and not re.search(r"\bnot\b", outcomes[0]):
             actions = [f"Try to {feature[:1].lower()}{feature[1:]}"]  # "User is blocked ..."
         elif re.search(r"\b(never|not)\b", outcomes[0]) and not observe_action(
                 outcomes[0]).endswith(" receives"):  # begin it; it may not complete

@@ -34,6 +34,7 @@ from casewright.agents.language import (
     parse,
     passive_result,
 )
+from casewright.agents.lexicon import words
 from casewright.agents.quantities import (
     REPEAT_UNIT,
     amount,
@@ -48,16 +49,11 @@ from casewright.agents.quantities import (
 from casewright.agents.timing import Moment, Timing, find_timings, moments
 from casewright.models import CaseKind
 
-REFUSAL = re.compile(r"\b(cannot|can[’']t|unable|reject\w*|declin\w*|block\w*|denied|prevent\w*|"
-                      r"refus\w*|locked|disabled|doesn'?t allow|does not allow|not (?:allowed|"
-                      r"accepted|saved|made|shown|offered|available))\b", re.IGNORECASE)
-"""Words of an outcome that is a refusal: a case that checks it as stated is a negative case."""
 _DEMAND = re.compile(r"\b(needs?|must|requires?|has to|have to)\b", re.IGNORECASE)
 _DATE = re.compile(r"\b[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}(?: at \d\d:\d\d)?")
 _BY_KEY = re.compile(r"\bby (?:their |its |an? |the )?(e-?mail|postcode|post code|phone|mobile|"
                      r"date of birth|sort code|ip address|domain|name)\b", re.IGNORECASE)
 _AGAIN = re.compile(r"\s*\b(again|(?:for )?a second time|more than once)\b", re.IGNORECASE)
-_PERSONA_FREE = re.compile(r"^(i|we|you|they|he|she)$", re.IGNORECASE)
 _NOT = re.compile(r"\b(not|never|no(?! matter)|doesn't|don't|won't|isn't|aren't)\b",
                   re.IGNORECASE)
 FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
@@ -126,7 +122,7 @@ def _kind(behaviour: Behaviour, holds: bool) -> CaseKind:
     """
     first = behaviour.effects[0].text if behaviour.effects else ""
     derived = bool(behaviour.effects) and behaviour.effects[0].derived  # "no longer followed"
-    refused = behaviour.prohibited or not derived and bool(REFUSAL.search(first) or
+    refused = behaviour.prohibited or not derived and bool(words().refusal().search(first) or
                                                            _NOT.search(first))
     return "positive" if holds != refused else "negative"
 
@@ -427,8 +423,8 @@ def state_cases(behaviour: Behaviour) -> list[Configuration]:
     if result is None:  # "Validate": the person has, or has not, done it
         verb, _, rest = plain.partition(" ")
         done = f"{inflect(parse(f'they {verb.lower()}')[1].lemma_, 'VBN')} {rest}".strip()
-        who = behaviour.actor if behaviour.actor and not _PERSONA_FREE.match(behaviour.actor) \
-            else "The user"
+        who = behaviour.actor if behaviour.actor and \
+            behaviour.actor.lower() not in words().pronouns else "The user"
         first, repeat = f"{who} has not {done} before{scope}", \
             f"{who} has already {done} once{scope}"
     else:

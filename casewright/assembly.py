@@ -30,6 +30,7 @@ from langchain_core.language_models import BaseChatModel
 
 from casewright.agents.checkpoints import compile_agent, open_checkpointer, run_story
 from casewright.agents.context import AgentContext, Retrieval
+from casewright.agents.lexicon import workspace_lexicon
 from casewright.agents.passages import rule_passages
 from casewright.approval import keep_approved
 from casewright.config import Settings, load_settings
@@ -134,9 +135,10 @@ def workspace_context(workspace: Workspace, settings: Settings, chat_model: Base
                       memory: Retrieval | None, provenance: ProvenanceValues,
                       progress: Callable[[str], None]) -> AgentContext:
     """Return the agent's context: the workspace's rules and tests, the settings' limits."""
+    glossary = workspace_glossary(workspace.confluence)
     return AgentContext(
         chat_model=chat_model, memory=memory, rules=rule_passages(workspace.confluence),
-        glossary=workspace_glossary(workspace.confluence),
+        glossary=glossary, lexicon=workspace_lexicon(settings.lexicon, glossary),
         existing_tests=workspace.existing_tests(),
         max_review_rounds=settings.agent_review_rounds,
         max_objectives_per_criterion=settings.agent_objectives_per_criterion,

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from casewright.agents.lexicon import Lexicon
 from casewright.errors import ConfigError
 from casewright.files import UnreadableFile, read_text
 
@@ -146,6 +147,10 @@ class Settings(BaseSettings):
         default=2, ge=0, le=5, description="Most times the reviewer sends cases back.")
     agent_critique: bool = Field(
         default=True, description="Whether the reviewer asks the model for a critique.")
+    lexicon: Lexicon = Field(
+        default_factory=Lexicon, description="Words added to the engine's English lexicon, "
+        "by list ([lexicon] roles = [\"underwriter\"]; the lists are in "
+        "agents/lexicon/en.toml).")
 
     @field_validator("confluence_spaces", mode="before")
     @classmethod
