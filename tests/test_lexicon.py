@@ -1,4 +1,6 @@
-"""The engine's lexicon: English words as data, extended by a workspace."""
+"""The engine's lexicon: English words as data, extended by a workspace, and actors read
+from the grammar before any list.
+"""
 
 from __future__ import annotations
 
@@ -74,3 +76,32 @@ def test_the_narrative_names_the_role() -> None:
     assert narrative_roles("As a librarian, I want to renew loans so that ...") == ["librarian"]
     assert narrative_roles("As an on-call nurse I need ...") == ["on-call nurse"]
     assert narrative_roles("The loan is renewed.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The librarian cannot renew a loan after it is overdue",
+    "A pharmacist can dispense a repeat prescription",
+    "The dispatcher can assign a driver to an open job",
+    "A tenant can report a repair from the portal",
+    "The courier cannot leave a parcel without a photo",
+    "A nurse can record a dose on the chart",
+    "The auditor may export the ledger for the quarter",
+    "A cashier cannot void a sale after the shift ends",
+    "The landlord can end a tenancy with two months notice",
+    "A recruiter can shortlist a candidate for interview",
+    "Volunteers may book a shift up to 4 weeks ahead",
+    "The chef cannot change a menu after service starts",
+])
+def test_everyday_roles_outside_the_list_get_an_actor_and_an_action(text: str) -> None:
+    actor, actions = actor_and_actions(text)
+    assert actor is not None and text.startswith(actor)
+    assert actions and actor.split()[-1].lower() not in load().roles
+
+
+@pytest.mark.parametrize("text", [
+    "The system can send a reminder after 3 days",
+    "The account can hold up to 3 cards",
+    "The page can show 20 results",
+])
+def test_machines_states_and_screens_are_no_actors(text: str) -> None:
+    assert actor_and_actions(text)[0] is None
