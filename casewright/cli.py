@@ -384,6 +384,9 @@ def finetune(
         "--corpus", help="Train on a corpus of human scenarios (its train split; held out: its "
         "eval projects) instead of the team's cases, as the specialist was.",
         show_default=False)] = None,
+    start_from: Annotated[Path | None, typer.Option(
+        "--start-from", help="Train this adapter further (the shipped specialist: "
+        "casewright model names it) instead of a new one.", show_default=False)] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Fine-tune the local model on the team's cases: a LoRA adapter llama.cpp loads."""
@@ -394,7 +397,7 @@ def finetune(
         source, settings = open_workspace(workspace)
         request = FinetuneRequest(runs=runs or [], jsonl=jsonl or [], epochs=epochs, rank=rank,
                                   max_steps=max_steps, output=output, evaluate=not no_eval,
-                                  corpus=corpus)
+                                  corpus=corpus, start=start_from)
         result = train_adapter(request, source, settings, say)
         print(f"adapter: {result.adapter}")
         print(f"trained: {result.steps} steps on {result.examples - result.held_out} examples, "

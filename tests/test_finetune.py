@@ -30,7 +30,7 @@ from casewright.training.examples import (
     read_jsonl,
 )
 from casewright.training.finetune import FinetuneRequest, finetune
-from casewright.training.gguf_adapter import LoraWeights, write_adapter
+from casewright.training.gguf_adapter import LoraWeights, read_adapter, write_adapter
 
 
 def sample_examples() -> list[Example]:
@@ -105,6 +105,28 @@ def test_an_adapter_trained_on_another_model_is_refused_by_hash(tmp_path: Path) 
         checked_adapter(tmp_path / "missing.gguf", bundled_model_path())
 
 
+def test_an_adapter_reads_back_as_the_weights_it_was_written_from(tmp_path: Path) -> None:
+    """`read_adapter` undoes `write_adapter`, the rotary permutation of q and k included, so
+    an adapter (the shipped specialist) can be trained further."""
+    rng = np.random.default_rng(1)
+    pairs = {f"model.layers.{layer}.self_attn.{part}": (rng.normal(size=(2, 576)),
+                                                       rng.normal(size=(out, 2)))
+             for layer in (0, 3) for part, out in (("q_proj", 576), ("k_proj", 192),
+                                                   ("v_proj", 192))}
+    weights = LoraWeights(pairs=pairs, alpha=4.0, n_layers=30, n_head=9, n_head_kv=3,
+                          base_sha256="ab" * 32)
+    back = read_adapter(write_adapter(weights, tmp_path / "a.lora.gguf"), 9, 3)
+    assert (back.alpha, back.base_sha256, sorted(back.pairs)) == (4.0, "ab" * 32, sorted(pairs))
+    for module, (lora_a, lora_b) in pairs.items():
+        np.testing.assert_allclose(back.pairs[module][0], lora_a, rtol=1e-6)
+        np.testing.assert_allclose(back.pairs[module][1], lora_b, rtol=1e-6)
+    with pytest.raises(InputError, match="is not a LoRA adapter"):
+        read_adapter(bundled_model_path(), 9, 3)
+    (tmp_path / "cut.gguf").write_bytes(bundled_model_path().read_bytes()[:1 << 20])
+    with pytest.raises(InputError, match="cannot read the adapter"):
+        read_adapter(tmp_path / "cut.gguf", 9, 3)
+
+
 def test_a_model_transformers_cannot_read_is_one_line(tmp_path: Path) -> None:
     """A GGUF of an architecture transformers does not support: a ConfigError naming why."""
     import gguf
@@ -165,6 +187,30 @@ def test_a_tiny_finetune_is_an_adapter_llama_cpp_applies_and_provenance_names(
     provenance = model_provenance(tuned, sample.settings)
     assert provenance["model_adapter"] == "team.lora.gguf"
     assert isinstance(provenance["model_adapter_sha256"], str)
+
+
+@pytest.mark.slow
+def test_the_shipped_specialist_is_trained_further_from_its_own_weights(tmp_path: Path) -> None:
+    """`--start-from` the shipped adapter: one step moves its weights a little (a fresh
+    adapter's B starts at zero), and the manifest names the adapter it started from."""
+    from casewright.llm.specialist import bundled_adapter
+
+    sample = Workspace(bundled_sample(), load_settings(bundled_sample()))
+    runs = {}
+    shipped_path = bundled_adapter()
+    assert shipped_path is not None
+    for name, start in (("fresh", None), ("further", shipped_path)):
+        result = finetune(FinetuneRequest(max_steps=1, evaluate=False, start=start,
+                                          output=tmp_path / f"{name}.lora.gguf"),
+                          sample, sample.settings, lambda _: None)
+        runs[name] = result
+    assert runs["further"].started_from.startswith("specialist.lora.gguf (")
+    assert runs["fresh"].started_from == ""
+    further = read_adapter(runs["further"].adapter, 9, 3)
+    shipped = read_adapter(shipped_path, 9, 3)
+    moved = max(float(np.abs(further.pairs[m][1] - shipped.pairs[m][1]).max())
+                for m in shipped.pairs)
+    assert 0 < moved < 0.05, "one step moves the shipped weights a little, not from zero"
 
 
 @pytest.mark.slow

@@ -34,7 +34,7 @@ from casewright.training import lora
 from casewright.training.corpus import corpus_examples
 from casewright.training.evaluation import TABLE_HEAD, Scores, evaluate
 from casewright.training.examples import Example, case_examples, held_out, read_jsonl
-from casewright.training.gguf_adapter import write_adapter
+from casewright.training.gguf_adapter import LoraWeights, read_adapter, write_adapter
 
 REPORT_EVERY = 30.0
 """Seconds between progress lines once steps come faster than that."""
@@ -55,6 +55,9 @@ class FinetuneRequest(BaseModel):
     """A corpus of human scenarios (benchmarks/build_corpus.py): train on its `train` split,
     hold out examples of its `eval` projects; the workspace's cases are not used."""
     eval_examples: int = 20
+    start: Path | None = None
+    """A GGUF adapter of the same base model to train further (the shipped specialist, a
+    team's earlier adapter); None starts a new one."""
 
 
 class FinetuneResult(BaseModel):
@@ -75,6 +78,8 @@ class FinetuneResult(BaseModel):
     learning_rate: float = lora.TrainSettings.learning_rate
     curve: list[tuple[int, float]] = []
     """(step, mean loss of the last lora.LOSS_WINDOW steps), over the whole run."""
+    started_from: str = ""
+    """The adapter this one was trained further from: its file name and SHA-256."""
 
     def manifest_path(self) -> Path:
         """Return where the adapter's manifest is written: beside it, as `<name>.json`."""
@@ -133,11 +138,15 @@ def finetune(request: FinetuneRequest, workspace: Workspace, settings: Settings,
         if request.evaluate else None
     say(f"loading {base_path.name} into transformers ...")
     base = stamped_with_source(lora.load_base(base_path, settings.model_threads), base_path)
-    chosen = lora.TrainSettings(rank=request.rank, alpha=2.0 * request.rank)
+    # the seed orders the examples: a run trained further from an adapter takes another
+    # (CASEWRIGHT_MODEL_SEED) so that it does not see the examples its start saw first
+    chosen = lora.TrainSettings(rank=request.rank, alpha=2.0 * request.rank,
+                                seed=settings.model_seed)
+    start = _start(request.start, base) if request.start is not None else None
     try:
         result = lora.train(base, [e.chat() for e in training], folder, chosen,
                             epochs=request.epochs, max_steps=request.max_steps,
-                            checkpoint_every=10, on_progress=_reporter(say))
+                            checkpoint_every=10, on_progress=_reporter(say), start=start)
         write_adapter(lora.checkpoint_weights(folder), adapter)
     except OSError as error:
         if error.errno == errno.ENOSPC:
@@ -152,10 +161,22 @@ def finetune(request: FinetuneRequest, workspace: Workspace, settings: Settings,
         adapter=adapter, examples=len(examples), held_out=len(kept_out), steps=result.step,
         loss=result.loss, seconds=result.seconds, before=before, after=after, request=request,
         base_model=base_path.name, base_sha256=base.sha256, rank=chosen.rank,
-        learning_rate=chosen.learning_rate, curve=list(result.curve))
+        learning_rate=chosen.learning_rate, curve=list(result.curve),
+        started_from=f"{request.start.name} ({file_sha256(request.start)})"
+        if request.start is not None else "")
     write_atomic(finished.manifest_path(), finished.model_dump_json(indent=1) + "\n")
     say(f"manifest: {finished.manifest_path()} (what made the adapter, its loss curve, scores)")
     return finished
+
+
+def _start(path: Path, base: lora.Base) -> LoraWeights:
+    """Return the adapter to train further, checked against the base model it was made for."""
+    config = base.model.config
+    weights = read_adapter(path, config.num_attention_heads, config.num_key_value_heads)
+    if weights.base_sha256 and weights.base_sha256 != base.sha256:
+        raise ConfigError(f"'{path.name}' was trained for another base model",
+                          hint="start from an adapter of the model being fine-tuned")
+    return weights
 
 
 def stamped_with_source(base: lora.Base, path: Path) -> lora.Base:

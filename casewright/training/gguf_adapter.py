@@ -1,4 +1,4 @@
-"""LoRA weights written as a llama.cpp GGUF adapter, stamped with the base model's hash.
+"""LoRA weights as a llama.cpp GGUF adapter, stamped with the base model's hash; and read back.
 
 The layout follows llama.cpp's `convert_lora_to_gguf.py`: `general.type` "adapter",
 `adapter.type` "lora", `adapter.lora.alpha`, and per weight `<gguf name>.lora_a` (rank x in)
@@ -16,6 +16,7 @@ from pathlib import Path
 import gguf
 import numpy as np
 
+from casewright.errors import InputError
 from casewright.llm.adapter import BASE_SHA256_KEY
 
 ARCHITECTURE = "llama"
@@ -69,7 +70,57 @@ def write_adapter(weights: LoraWeights, path: Path) -> Path:
     return path
 
 
+def read_adapter(path: Path, n_head: int, n_head_kv: int) -> LoraWeights:
+    """Return the LoRA of a GGUF adapter in transformers' naming (`write_adapter` undone).
+
+    Raises:
+        InputError: the file is no LoRA adapter of a llama-architecture model.
+    """
+    try:
+        reader = gguf.GGUFReader(path)
+    except (OSError, ValueError, IndexError) as error:  # IndexError: a file cut short
+        raise InputError(f"cannot read the adapter '{path}' ({error})",
+                         hint="name a .gguf LoRA adapter that casewright finetune wrote") from None
+    fields = {name: field.contents() for name, field in reader.fields.items()}
+    if fields.get(gguf.Keys.Adapter.TYPE) != "lora":
+        raise InputError(f"'{path}' is not a LoRA adapter",
+                         hint="name a .gguf LoRA adapter that casewright finetune wrote")
+    n_layers = 1 + max(int(t.name.split(".")[1]) for t in reader.tensors
+                       if t.name.startswith("blk."))
+    modules = {gguf_name: module for module in _modules(n_layers)
+               if (gguf_name := gguf.get_tensor_name_map(gguf.MODEL_ARCH.LLAMA, n_layers)
+                   .get_name(module)) is not None}
+    halves: dict[str, dict[str, np.ndarray]] = {}
+    for tensor in reader.tensors:
+        name, _, half = tensor.name.rpartition(".weight.lora_")
+        module = modules.get(name)
+        if module is None:
+            raise InputError(f"'{path}' holds a tensor casewright does not train: {tensor.name}",
+                             hint="name a .gguf LoRA adapter that casewright finetune wrote")
+        rows = np.array(tensor.data, dtype=np.float32)
+        if half == "b" and name.endswith((".attn_q", ".attn_k")):
+            rows = _rope_unpermute(rows, n_head if name.endswith(".attn_q") else n_head_kv)
+        halves.setdefault(module, {})[half] = rows
+    return LoraWeights(pairs={m: (ab["a"], ab["b"]) for m, ab in halves.items()},
+                       alpha=float(fields[gguf.Keys.Adapter.LORA_ALPHA]), n_layers=n_layers,
+                       n_head=n_head, n_head_kv=n_head_kv,
+                       base_sha256=str(fields.get(BASE_SHA256_KEY, "")))
+
+
+def _modules(n_layers: int) -> list[str]:
+    """Return the transformers names of the modules a LoRA of the attention may target."""
+    return [f"model.layers.{layer}.{part}" for layer in range(n_layers)
+            for part in ("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
+                         "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj")]
+
+
 def _rope_permute(rows: np.ndarray, n_head: int) -> np.ndarray:
     """Reorder rows as llama.cpp's converter does q/k: per head, interleave the two halves."""
     return (rows.reshape(n_head, 2, rows.shape[0] // n_head // 2, *rows.shape[1:])
+            .swapaxes(1, 2).reshape(rows.shape))
+
+
+def _rope_unpermute(rows: np.ndarray, n_head: int) -> np.ndarray:
+    """Undo `_rope_permute`."""
+    return (rows.reshape(n_head, rows.shape[0] // n_head // 2, 2, *rows.shape[1:])
             .swapaxes(1, 2).reshape(rows.shape))

@@ -135,11 +135,14 @@ def encode_chat(tokenizer: PreTrainedTokenizerBase, chat: Chat,
 def train(base: Base, chats: Sequence[Chat], out_dir: Path,
           settings: TrainSettings = TrainSettings(), *, epochs: int = 1,
           max_steps: int | None = None, checkpoint_every: int = 50,
-          on_progress: Callable[[Progress], None] | None = None) -> TrainResult:
+          on_progress: Callable[[Progress], None] | None = None,
+          start: LoraWeights | None = None) -> TrainResult:
     """Train a LoRA on chats, one per step, resuming from out_dir's checkpoint if it has one.
 
     Runs max_steps steps if given, else epochs passes over the chats, each pass in its own
-    seeded order. The LoRA layers are added to base.model in place and stay active.
+    seeded order. The LoRA layers are added to base.model in place and stay active. A new
+    run starts from `start`'s weights if given (an adapter trained further), else from
+    PEFT's initialisation.
 
     Raises:
         InputError: no chats, or one without assistant tokens.
@@ -164,8 +167,11 @@ def train(base: Base, chats: Sequence[Chat], out_dir: Path,
     identity = json.dumps({"settings": asdict(settings), "base_sha256": base.sha256,
                            "chats": _digest(chats), "n_layers": config.num_hidden_layers,
                            "n_head": config.num_attention_heads,
-                           "n_head_kv": config.num_key_value_heads})
+                           "n_head_kv": config.num_key_value_heads,
+                           **({"start": _weights_digest(start)} if start else {})})
     checkpoint = out_dir / CHECKPOINT
+    if start is not None:
+        _load_start(start, params, settings)
     step, curve = _resume(checkpoint, identity, params, optimizer)
     first = step
     model.train()
@@ -236,6 +242,42 @@ def _tokens(tokenizer: PreTrainedTokenizerBase, chat: Chat, *,
 def _digest(chats: Sequence[Chat]) -> str:
     text = json.dumps([[dict(m) for m in chat] for chat in chats], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _load_start(start: LoraWeights, params: Mapping[str, torch.Tensor],
+                settings: TrainSettings) -> None:
+    """Copy a trained adapter's A and B into the fresh LoRA parameters."""
+    import torch
+
+    if start.alpha != settings.alpha or any(a.shape[0] != settings.rank
+                                            for a, _ in start.pairs.values()):
+        raise ConfigError(f"the adapter to start from has rank {_rank(start)} and alpha "
+                          f"{start.alpha:g}; this run's are {settings.rank} and "
+                          f"{settings.alpha:g}", hint=f"train with --rank {_rank(start)}")
+    filled = set()
+    with torch.no_grad():
+        for name, param in params.items():
+            module, rest = name.split(".lora_", 1)
+            if module in start.pairs:
+                param.copy_(torch.from_numpy(start.pairs[module][0 if rest[0] == "A" else 1]))
+                filled.add(module)
+    if filled != set(start.pairs):
+        raise ConfigError("the adapter to start from targets other modules than this run "
+                          f"({len(start.pairs)} against {len(filled)})",
+                          hint="start from an adapter casewright finetune wrote for this model")
+
+
+def _rank(weights: LoraWeights) -> int:
+    return int(next(iter(weights.pairs.values()))[0].shape[0])
+
+
+def _weights_digest(weights: LoraWeights) -> str:
+    digest = hashlib.sha256()
+    for module, (lora_a, lora_b) in sorted(weights.pairs.items()):
+        digest.update(module.encode())
+        digest.update(lora_a.tobytes())
+        digest.update(lora_b.tobytes())
+    return digest.hexdigest()
 
 
 def _detached(params: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
