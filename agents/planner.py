@@ -153,9 +153,9 @@ def plan_story(story: Story, limit: int, *, draft: bool = False) -> Plan:
             findings.append(Finding(check="analysis", criterion_id=cid, severity="warning",
                                     message=f"{cid}: {reason}; " + (
                                         "the model drafted its case unchecked (or, failing "
-                                        "that, it keeps the criterion's own wording): review "
-                                        "it" if draft else "kept the criterion's own wording, "
-                                        "rewrite it by hand")))
+                                        "that, asks what to test): review it" if draft
+                                        else "kept the criterion's own wording, rewrite it "
+                                        "by hand")))
             objectives.append(scaffold_objective(criterion))
             taken.add(objectives[-1].objective_id)
             continue

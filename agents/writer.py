@@ -33,11 +33,11 @@ from casewright.agents.drafting import (
 )
 from casewright.agents.drafts import Draft
 from casewright.agents.model_calls import EXEMPLARS_IN_PROMPT, ask_structured_many, story_context
-from casewright.agents.state import AgentState, Evidence, Objective
+from casewright.agents.state import AgentState, Evidence, Objective, Plan
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.errors import ModelOutputError
 from casewright.llm.messages import neutral
-from casewright.models import Step, Story, TestCase
+from casewright.models import Finding, Step, Story, TestCase
 from casewright.prompts import load_template
 from casewright.quality import (
     UAT_VOCABULARY,
@@ -129,14 +129,21 @@ def reword_task(case: TestCase) -> str:
     return task.format(kind=case.kind, criterion_id=case.criterion_ids[0], case=shown)
 
 
-def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[str, TestCase]]:
+def write(state: AgentState,
+          runtime: Runtime[AgentContext]) -> dict[str, dict[str, TestCase] | Plan]:
     """Write the plan's cases, or give the engine's wording to the ones the review sent back."""
     context, plan, review = runtime.context, state["plan"], state.get("review")
     todo = [o for o in plan.objectives if review is None or o.objective_id in review.revise]
     if context.draft:
         askable = [o for o in todo if review is None or o.origin == "person"]
-        return {"cases": draft_cases(context, state["story"], state["evidence"],
-                                     plan.objectives, todo, askable)}
+        written, failed = draft_cases(context, state["story"], state["evidence"],
+                                      plan.objectives, todo, askable)
+        unread = [o for o in todo if o.origin == "scaffold" and o.objective_id in failed]
+        if not unread:
+            return {"cases": written}
+        return {"cases": {key: case for key, case in written.items()
+                          if key not in {o.objective_id for o in unread}},
+                "plan": asked_instead(state["story"], plan, unread, failed)}
     askable = [o for o in todo if o.configuration is not None
                and (review is None or o.origin == "person")] if context.reword else []
     return {"cases": write_cases(context, state["story"], state["evidence"], plan.objectives,
@@ -145,8 +152,8 @@ def write(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, dict[s
 
 def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
                 objectives: list[Objective], todo: list[Objective],
-                askable: list[Objective]) -> dict[str, TestCase]:
-    """Return the cases of `todo`: the model's drafts that pass the checks, else the engine's.
+                askable: list[Objective]) -> tuple[dict[str, TestCase], dict[str, list[str]]]:
+    """Return the cases of `todo` and why the drafts that failed twice failed, by objective.
 
     Each objective in `askable` is drafted whole (`drafting.py`); a draft that fails the
     checks is asked again once with the reasons, then the engine's case (or, for a criterion
@@ -164,7 +171,7 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
             break
         drafts = ask_structured_many(
             context.chat_model, Draft, system=context.system_for(story),
-            shared=story_section(story),
+            shared=story_section(story, evidence),
             tasks=[tasks[o.objective_id] if attempt == "first" else
                    repair_task(tasks[o.objective_id], failed[o.objective_id]) for o in asked])
         for objective, draft in zip(asked, drafts, strict=True):
@@ -181,7 +188,25 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
                 written[objective.objective_id] = candidate
                 failed.pop(objective.objective_id, None)
     _report(context, todo, written, started)
-    return written
+    return written, failed
+
+
+def asked_instead(story: Story, plan: Plan, unread: list[Objective],
+                  failed: dict[str, list[str]]) -> Plan:
+    """Return the plan with a question instead of a case for unread criteria not drafted.
+
+    The engine could not read them and the model's drafts failed: the template would only
+    restate the criterion.
+    """
+    dropped = {o.objective_id for o in unread}
+    questions = [Finding(check="ambiguity", criterion_id=o.criterion_id, severity="warning",
+                         message=f"{o.criterion_id} ('{o.intent}'): the model's case did not "
+                         f"hold ({'; '.join(failed[o.objective_id])}) and the engine cannot "
+                         "read it: what does the user do, and what should they see?")
+                 for o in unread]
+    return plan.model_copy(update={
+        "objectives": [o for o in plan.objectives if o.objective_id not in dropped],
+        "findings": [*plan.findings, *questions]})
 
 
 def write_cases(context: AgentContext, story: Story, evidence: Evidence,

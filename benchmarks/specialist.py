@@ -57,13 +57,14 @@ Reference = dict[str, dict[str, list[str]]]
 """Story key -> criterion text -> the human scenario's lines."""
 
 
-def corpus_set(folder: Path, stories: int, seed: int, *,
-               read: bool, fresh: bool = False) -> tuple[list[str], Reference]:
+def corpus_set(folder: Path, stories: int, seed: int, *, read: bool,
+               team: bool = False, fresh: bool = False) -> tuple[list[str], Reference]:
     """Write a workspace of eval-project features; return its keys and the humans' cases.
 
     `fresh` picks the projects no one has read (records of split "fresh"), else
     `read` picks the projects whose drafts were read while fixing the writer (a dev set now);
-    otherwise the ones never read.
+    otherwise the ones never read. `team` also writes the scenarios of the same projects'
+    other features into tests/, as a team's existing cases the writer's exemplars come from.
     """
     features: dict[tuple[str, str], list] = defaultdict(list)
     for record in read_corpus(CORPUS, "fresh" if fresh else "eval"):
@@ -87,7 +88,23 @@ def corpus_set(folder: Path, stories: int, seed: int, *,
                          ("HO", key[0].split("/")[-1]))
         (folder / "jira" / f"{story_key}.json").write_text(json.dumps(document))
         reference[story_key] = {r.scenario: _lines(r) for r in records}
+    if team:
+        projects = {key[0] for key in chosen}
+        others = [r for key, records in sorted(features.items())
+                  if key[0] in projects and key not in chosen for r in records]
+        (folder / "tests").mkdir()
+        (folder / "tests" / "team.json").write_text(json.dumps(
+            [_as_case(record, f"TEAM-{n}") for n, record in enumerate(others, start=1)]))
     return [f"HO-{n}" for n in range(1, len(chosen) + 1)], reference
+
+
+def _as_case(record, key: str) -> dict:
+    """Return a human scenario as a team's test case."""
+    draft = scenario_draft(record)
+    assert draft is not None
+    return TestCase(case_id=f"{key}-TC01", title=record.scenario, objective=record.scenario,
+                    preconditions=draft.preconditions, story_key=key,
+                    steps=[step.model_dump() for step in draft.steps]).model_dump(mode="json")
 
 
 def _lines(record) -> list[str]:
@@ -195,20 +212,26 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true",
                         help="measure only the eval projects no one has read (split "
                         '"fresh"), as a set of their own; --show prints none of their cases')
+    parser.add_argument("--team-cases", action="store_true",
+                        help="give the corpus sets the same projects' other features as the "
+                        "team's existing cases (the writer's exemplars)")
     options = parser.parse_args()
     writers = [w for w in options.writers.split(",") if w != "specialist" or options.adapter]
     shown: list[Suite] = []
     with tempfile.TemporaryDirectory() as scratch:
         held, read = Path(scratch) / "held-out", Path(scratch) / "read"
         sets = [("corpus held-out projects (never read)", held,
-                 *corpus_set(held, options.stories, options.seed, read=False)),
+                 *corpus_set(held, options.stories, options.seed, read=False,
+                             team=options.team_cases)),
                 ("corpus project read while fixing (dev)", read,
-                 *corpus_set(read, options.stories * 2, options.seed, read=True))]
+                 *corpus_set(read, options.stories * 2, options.seed, read=True,
+                             team=options.team_cases))]
         sets += [(name, *devset(name, options.stories * 2, options.seed)) for name in DEVSETS]
         if options.fresh:
             fresh = Path(scratch) / "fresh"
             sets = [("corpus fresh projects (never read)", fresh,
-                     *corpus_set(fresh, options.stories, options.seed, read=False, fresh=True))]
+                     *corpus_set(fresh, options.stories, options.seed, read=False, fresh=True,
+                                 team=options.team_cases))]
         for name, folder, keys, reference in sets:
             columns = {}
             for writer in writers:

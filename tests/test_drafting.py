@@ -243,3 +243,50 @@ def test_an_unread_criterion_said_again_as_the_result_is_refused(workspace: Work
     assert "it uses the story's narrative as a step" in draft_problems(
         drafted(engine_case(odd, objective, "T"), wants, objective, objective.kind), objective,
         odd, Evidence())
+
+
+def test_the_teams_case_most_like_the_story_is_the_drafting_exemplar(
+        workspace: Workspace) -> None:
+    """The retriever's first exemplar (from the sample's tests/) sits in every drafting chat
+    in the answer's own shape; with no team cases there is no exemplar section."""
+    model = ScriptedChatModel(script=specialist())
+    draft_story(workspace, "CC-101", model)
+    prompts = model.asked("Draft")
+    exemplars = {p.split("<exemplar>\n", 1)[1].split("</exemplar>", 1)[0] for p in prompts}
+    [exemplar] = exemplars
+    title, shaped = exemplar.strip().split("\n", 1)
+    assert title in {case.title for case in workspace.existing_tests()}
+    assert Draft.model_validate_json(shaped).steps
+    bare = ScriptedChatModel(script=specialist())
+    graph = build_graph().compile(checkpointer=InMemorySaver())
+    graph.invoke({"story": workspace.jira.get_story("CC-101")},
+                 {"configurable": {"thread_id": "bare"}},
+                 context=AgentContext(chat_model=bare, draft=True))
+    assert not any("<exemplar>" in p for p in bare.asked("Draft"))
+
+
+def test_an_unread_criterion_whose_draft_fails_twice_keeps_a_question(
+        workspace: Workspace) -> None:
+    """The template would only restate the criterion, so the criterion gets a question."""
+    story = workspace.jira.get_story("CC-101")
+    unread = story.criteria[0].model_copy(update={
+        "text": "The librarian cannot renew a loan after it is overdue", "given": [],
+        "when": [], "then": []})
+    odd = story.model_copy(update={"criteria": [unread, *story.criteria[1:]]})
+
+    def restating(schema, prompt):
+        if schema is Draft and "librarian" in prompt.split("Task:", 1)[1]:
+            return Draft(preconditions=["A loan"], steps=[DraftStep(
+                action="Renew the loan", expected="The librarian cannot renew a loan after "
+                "it is overdue")])
+        return specialist()(schema, prompt)
+    graph = build_graph().compile(checkpointer=InMemorySaver())
+    suite = graph.invoke({"story": odd}, {"configurable": {"thread_id": "restating"}},
+                         context=AgentContext(chat_model=ScriptedChatModel(script=restating),
+                                              draft=True))["suite"]
+    cid = unread.criterion_id
+    assert not suite.cases_for(cid)
+    [question] = [f for f in suite.findings if f.check == "ambiguity" and f.criterion_id == cid]
+    assert "the model's case did not hold" in question.message
+    assert "what does the user do" in question.message
+    assert suite.cases and all(cid not in case.criterion_ids for case in suite.cases)
