@@ -22,24 +22,30 @@ the their them then there these they this those through to too under until up ve
 were what when where which while who whom why will with would you your given and but then
 """.split())
 UAT_VOCABULARY = frozenset("""
-monday tuesday wednesday thursday friday saturday sunday january february march april may
-june july august september october november december now later
-email emails confirmation confirm sent send pass passed phone details
-reason amount date balance menu hover greyed prompt dropdown modal banner popup tooltip
-disabled enabled queue approve approved approval
-open opens opened select selects selected click clicks enter enters entered check checks
-verify verifies confirm confirms confirmed screen page field fields button tab message shown
-show shows displayed display displays visible record records saved save saves system user
-user users customer account log logs logged note notes sign signed search searches result
-results value values error errors warning option options submit submits new existing
-attempt attempts try tries navigate navigates view views appears appear list lists status
-test data step steps expected outcome valid invalid accepted rejected refused allowed
-look limit limits lower upper inside outside below above just first time already once before
-again member someone least exists exist completes complete next start signed shown
-receive receives received see sees seen matching without stated observed observe saying wrong
-twice
+open opens opened click clicks clicked select selects selected choose
+enter enters entered type types typed fill submit submits submitted save saves saved press
+tick sign signs signed log logs logged navigate navigates go goes return returns refresh
+scroll view views viewed try tries attempt attempts
+check checks checked verify verifies verified look looks see sees seen observe observes read
+show shows shown display displays displayed appear appears visible
+screen screens page pages field fields button buttons tab tabs menu link links form forms
+message messages error errors warning list lists option options dropdown popup modal tooltip
+checkbox box window dialog icon
+test step steps data value values expected result results outcome user users valid invalid
+today tomorrow yesterday monday tuesday wednesday thursday friday saturday sunday january
+february march april may june july august september october november december
 """.split())
-"""Words of test language (and the engine's own phrasing) that need no source."""
+"""Words any UAT case may use with no source: how a tester acts and looks, and what on.
+
+They are the verbs of working a screen (open, click, enter, sign in, try), of observing
+(check, look, shown, visible), the parts of a user interface (page, field, button, message,
+error), the words of a test itself (step, data, expected result, user, valid) and calendar
+words, which are test data as numbers are. Nothing else is exempt: no domain word ("account",
+"email", "approval"), and no word only the engine's templates say ("completes", "refused",
+"saying", "wrong", "stated", "limit", "someone", "member"), so a case that claims what its
+story never said ("The step completes without an error", "is refused with a message saying
+what is wrong") counts as ungrounded whoever wrote it.
+"""
 _PLACEHOLDER = re.compile(
     r"\b(tbd|tbc|todo|fixme|lorem|ipsum|xxx+|placeholder|n/a|etc)\b|<[^>]*>|\{[^}]*\}|\[[^\]]*\]",
     re.IGNORECASE)

@@ -14,6 +14,7 @@ from casewright.quality import (
     is_ungrounded,
     negatives_asserting_positive,
     restates,
+    ungrounded_words,
 )
 
 STORY = Story(key="CC-7", summary="Payment extensions", project="CC", criteria=[
@@ -145,6 +146,18 @@ def test_invented_words_make_a_case_ungrounded() -> None:
                                        "The printer toner light blinks twice")])
     assert not is_ungrounded(grounded, sources)
     assert is_ungrounded(invented, sources)
+
+
+def test_the_engines_own_phrasing_is_no_source() -> None:
+    """A result only a template says ('is refused with a message saying what is wrong') is
+    invented unless a source says it; the tester's own words (open, page, try) are not."""
+    case = _case(3, "AC2", steps=[("Open the extension page and try to grant a third extension",
+                                   "The extension is refused with a message saying what is "
+                                   "wrong")])
+    story = "Agents cannot grant a third extension in 12 months"
+    assert ungrounded_words(case, story) == {"refused", "saying", "wrong"}
+    said = f"{story}; a refused extension gets a message saying what is wrong"
+    assert ungrounded_words(case, said) == set()
 
 
 def test_compare_rows_put_both_pipelines_side_by_side() -> None:
