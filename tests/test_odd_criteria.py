@@ -24,9 +24,9 @@ from casewright.tools.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGLISH_SETS = [ROOT / "casewright" / "sample_workspace",
-                ROOT / "benchmarks" / "devsets" / "brightwater-unnumbered",
-                ROOT / "benchmarks" / "devsets" / "e-petitions"]
-"""Workspaces of English stories (the held-out diaspora set stays unread)."""
+                *(ROOT / "benchmarks" / "devsets" / name
+                  for name in ("brightwater-unnumbered", "e-petitions", "diaspora"))]
+"""Workspaces of English stories: the sample and the dev sets (all read while writing rules)."""
 EXTENSION = "After the agent saves a payment extension, the account banner shows the new due date"
 REPEATED = (f"h3. Acceptance criteria\n# {EXTENSION}.\n# {EXTENSION.lower()}\n"
             f"# AC3: {EXTENSION.replace(', the', '  the').upper()}!")
