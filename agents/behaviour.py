@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from casewright.agents.cause_effect import Cause, Event, Junction, joined, leaves
 from casewright.models import CaseKind
 
 Comparison = Literal["at_least", "more_than", "at_most", "less_than", "exactly", "between"]
@@ -76,6 +77,9 @@ class Behaviour(_Model):
                                     "which brings the effects ('authorised or declined').")
     conditions: list[Condition] = Field(default_factory=list)
     combination: Literal["and", "or"] = "and"
+    cause: Cause | None = Field(default=None, description="How the conditions combine when "
+                                "the sentence groups them ('A and B, or C'); None: all "
+                                "joined by `combination`.")
     exclusive: bool = Field(default=False, description="Whether the effect holds only under "
                             "the conditions ('only if', 'only when', 'unless').")
     effects: list[Effect] = Field(default_factory=list)
@@ -98,6 +102,20 @@ class Behaviour(_Model):
     ambiguities: list[Ambiguity] = Field(default_factory=list)
     unparsed: str | None = Field(default=None, description="Why the analysis could not find "
                                  "a testable outcome, when it could not.")
+
+    def causes(self) -> Cause:
+        """Return the conditions' cause-effect tree: as the sentence groups them, or flat.
+
+        A condition a later reading added outside the tree must hold as well: it joins the
+        tree by and. A tree that names a condition no longer there gives way to the flat one.
+        """
+        named = set(leaves(self.cause)) if self.cause is not None else set()
+        if self.cause is None or not named <= set(range(len(self.conditions))):
+            return joined(len(self.conditions), self.combination)
+        added = [Cause(node=Event(condition=i)) for i in range(len(self.conditions))
+                 if i not in named]
+        return Cause(node=Junction(junctor="and", causes=[self.cause, *added])) if added \
+            else self.cause
 
 
 class Setting(_Model):
