@@ -1,10 +1,11 @@
 """Engine only, base model and specialist side by side, on projects never trained on.
 
 The sets: features of the corpus's held-out projects (benchmarks/corpus/, split "eval":
-never trained on; four never read, and DFE-Digital/schools-experience, whose drafts were read
-while fixing the writer, reported apart as a dev set), the e-petitions dev set and the
-diaspora set (benchmarks/devsets/). Each feature is a story whose criteria are the humans'
-own scenario titles; the humans' scenarios stand beside them. Three writers run the same stories:
+never trained on; four read only for a verdict on ten cases, and
+DFE-Digital/schools-experience, whose drafts were read while fixing the writer, reported
+apart as a dev set), the e-petitions dev set and the diaspora set (benchmarks/devsets/).
+Each feature is a story whose criteria are the humans' own scenario titles; the humans'
+scenarios stand beside them. Three writers run the same stories:
 - engine: the test-design engine's wording (agent_draft off);
 - base: the bundled model drafts every case (agent_draft on), checked, one repair round;
 - specialist: the same with the LoRA adapter trained on the corpus (--adapter).
@@ -17,11 +18,14 @@ preconditions per case against the humans', chrF against the human scenario of t
 criterion, and seconds per case. `--show 10` prints that many cases drawn at random (seeded)
 from the last writer, as they came out. Run alone: llama.cpp beside other work is 5-15x slower.
 `--fresh` measures instead, as a set of their own, the eval projects added later that no one
-has read (manifest `"read": false`, records of split "fresh"); `--show` prints none of them.
+has read (manifest `"read": false`, records of split "fresh"); `--show` then prints their
+cases, and once read they are no longer fresh. `--team-cases` gives the corpus sets the same
+projects' other features as the team's existing cases, which the writer's exemplar comes from.
 
-    python benchmarks/specialist.py --adapter casewright/llm/specialist/specialist.lora.gguf
+    python benchmarks/specialist.py --adapter casewright/llm/adapters/specialist.lora.gguf
     python benchmarks/specialist.py --stories 4 --writers engine,specialist --show 10
-    python benchmarks/specialist.py --fresh --adapter casewright/llm/specialist/specialist.lora.gguf
+    python benchmarks/specialist.py --fresh --team-cases \
+        --adapter casewright/llm/adapters/specialist.lora.gguf
 """
 
 from __future__ import annotations
@@ -63,7 +67,7 @@ def corpus_set(folder: Path, stories: int, seed: int, *, read: bool,
 
     `fresh` picks the projects no one has read (records of split "fresh"), else
     `read` picks the projects whose drafts were read while fixing the writer (a dev set now);
-    otherwise the ones never read. `team` also writes the scenarios of the same projects'
+    otherwise the others. `team` also writes the scenarios of the same projects'
     other features into tests/, as a team's existing cases the writer's exemplars come from.
     """
     features: dict[tuple[str, str], list] = defaultdict(list)
@@ -211,7 +215,8 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=0, help="cases to print from the last writer")
     parser.add_argument("--fresh", action="store_true",
                         help="measure only the eval projects no one has read (split "
-                        '"fresh"), as a set of their own; --show prints none of their cases')
+                        '"fresh"), as a set of their own; --show reads their cases, and '
+                        "then they count as read")
     parser.add_argument("--team-cases", action="store_true",
                         help="give the corpus sets the same projects' other features as the "
                         "team's existing cases (the writer's exemplars)")
@@ -220,7 +225,7 @@ def main() -> None:
     shown: list[Suite] = []
     with tempfile.TemporaryDirectory() as scratch:
         held, read = Path(scratch) / "held-out", Path(scratch) / "read"
-        sets = [("corpus held-out projects (never read)", held,
+        sets = [("corpus held-out projects (read for a verdict)", held,
                  *corpus_set(held, options.stories, options.seed, read=False,
                              team=options.team_cases)),
                 ("corpus project read while fixing (dev)", read,
@@ -237,7 +242,7 @@ def main() -> None:
             for writer in writers:
                 suites, seconds = run(folder, keys, writer, options.adapter)
                 columns[writer] = report(name, writer, suites, seconds, reference)
-                if name.startswith("corpus held-out"):
+                if name.startswith(("corpus held-out", "corpus fresh")):
                     shown = suites
             print(f"\n{name}: {len(keys)} stories")
             print(f"{'':34}" + "".join(f"{w:>22}" for w in writers))
