@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING, Literal
 
 from casewright.agents.behaviour import Ambiguity, Behaviour, Condition, Connective, Effect
+from casewright.agents.cause_effect import continued, grouped
 from casewright.agents.language import (
     attempted,
     imperative,
@@ -440,6 +441,7 @@ def _read_sentence(sentence: str, behaviour: Behaviour) -> None:
         behaviour.exclusive = True
         return
     main, condition, connective = _split_sentence(sentence)
+    main, condition = continued(main, condition)
     main = re.sub(r"^(the system|system)\s+(shall|should|must|will)\s+", "", main, flags=re.I)
     if ", only " in main:
         main, other = main.split(", only ", 1)
@@ -475,6 +477,8 @@ def _read_sentence(sentence: str, behaviour: Behaviour) -> None:
         clauses, joiner = split_clauses(condition)
         clauses = _keep_otherwise(clauses, effects, behaviour)
         kind = _connective(connective or "if")
+        clauses, behaviour.cause = grouped(condition, clauses, len(behaviour.conditions),
+                                           negated=kind == "unless")
         behaviour.combination = joiner
         behaviour.exclusive = behaviour.exclusive or kind in {"only if", "unless"}
         for clause in clauses:
