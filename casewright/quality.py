@@ -31,20 +31,21 @@ show shows shown display displays displayed appear appears visible
 screen screens page pages field fields button buttons tab tabs menu link links form forms
 message messages error errors warning list lists option options dropdown popup modal tooltip
 checkbox box window dialog icon
-test step steps data value values expected result results outcome user users valid invalid
-today tomorrow yesterday monday tuesday wednesday thursday friday saturday sunday january
-february march april may june july august september october november december
+test step steps data value values expected result results outcome pass passed fail failed
+user users valid invalid
+today tomorrow yesterday monday tuesday wednesday thursday friday saturday sunday
+january february march april may june july august september october november december
 """.split())
 """Words any UAT case may use with no source: how a tester acts and looks, and what on.
 
 They are the verbs of working a screen (open, click, enter, sign in, try), of observing
 (check, look, shown, visible), the parts of a user interface (page, field, button, message,
-error), the words of a test itself (step, data, expected result, user, valid) and calendar
-words, which are test data as numbers are. Nothing else is exempt: no domain word ("account",
-"email", "approval"), and no word only the engine's templates say ("completes", "refused",
-"saying", "wrong", "stated", "limit", "someone", "member"), so a case that claims what its
-story never said ("The step completes without an error", "is refused with a message saying
-what is wrong") counts as ungrounded whoever wrote it.
+error), the words of a test itself (step, data, expected result, pass, user, valid) and
+calendar words, which are test data as numbers are. Nothing else is exempt: no domain word
+("account", "email", "approval"), and no word only the engine's templates say ("completes",
+"refused", "saying", "wrong", "stated", "limit", "someone", "member"), so a case that claims
+what its story never said ("The step completes without an error", "is refused with a message
+saying what is wrong") counts as ungrounded whoever wrote it.
 """
 _PLACEHOLDER = re.compile(
     r"\b(tbd|tbc|todo|fixme|lorem|ipsum|xxx+|placeholder|n/a|etc)\b|<[^>]*>|\{[^}]*\}|\[[^\]]*\]",
