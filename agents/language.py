@@ -23,7 +23,8 @@ _MODALS = frozenset({"can", "could", "may", "might", "must", "shall", "should", 
                      "ca", "wo"})
 _PERMISSION = frozenset({"can", "ca", "may"})
 _CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
-_FINITE = frozenset({"MD", "VBZ", "VBP", "VBD"})
+FINITE = frozenset({"MD", "VBZ", "VBP", "VBD"})
+"""Penn tags of a finite verb or modal: where a clause marks its tense and polarity."""
 _DETERMINERS = frozenset({"one", "a", "an", "any", "each", "every", "some", "all", "their", "his",
                           "her", "its", "our", "your", "my"})
 _SPACE = re.compile(r"\s+")
@@ -101,6 +102,19 @@ def _permitted_agent(token: Token) -> bool:
         any(t.dep_ in {"dobj", "prt"} for t in verb.children)
 
 
+def is_machine(phrase: str) -> bool:
+    """Whether a noun phrase names a machine or a place on screen ('the system', 'the page')."""
+    head = parse(phrase)[-1:]
+    return bool(head) and head[0].lemma_.lower() in words().machines | words().ui_nouns
+
+
+def is_verb(word: str) -> bool:
+    """Whether a word can be a verb in lemminflect's dictionary ('submit'; not 'arrival')."""
+    from lemminflect import getAllLemmas
+
+    return "VERB" in getAllLemmas(word.lower())
+
+
 @cache
 def _known_word(word: str) -> bool:
     """Whether a word is in lemminflect's English dictionary (names such as Suzie are not)."""
@@ -111,7 +125,7 @@ def _known_word(word: str) -> bool:
 
 def _finite(doc: Doc) -> Token | None:
     """Return the clause's first finite verb or modal: where polarity is marked."""
-    return next((t for t in doc if t.tag_ in _FINITE and t.pos_ in {"AUX", "VERB"}), None)
+    return next((t for t in doc if t.tag_ in FINITE and t.pos_ in {"AUX", "VERB"}), None)
 
 
 def negate(clause: str) -> str:

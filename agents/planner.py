@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 
 from langgraph.runtime import Runtime
 
-from casewright.agents.analysis import analyse
 from casewright.agents.behaviour import Behaviour, Configuration
 from casewright.agents.cases import objective_for, scaffold_objective
 from casewright.agents.context import AgentContext
 from casewright.agents.foreign import unsupported_language
 from casewright.agents.language import negate
 from casewright.agents.quantities import boundaries, with_value
+from casewright.agents.reading import analyse
 from casewright.agents.rendering import render, story_action
 from casewright.agents.repeats import repeat_findings, repeat_ids
 from casewright.agents.state import AgentState, Objective, Plan

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from casewright.agents.analysis import outcome_of, split_clauses
 from casewright.agents.behaviour import Configuration
+from casewright.agents.clauses import split_clauses
 from casewright.agents.language import (
     as_state,
     attempted,
@@ -21,6 +21,7 @@ from casewright.agents.language import (
     parse_instruction,
 )
 from casewright.agents.lexicon import words
+from casewright.agents.outcomes import outcome_of
 from casewright.agents.repeats import traced_ids
 from casewright.models import Priority, Step, Story, TestCase
 from casewright.wording import headline, sentence

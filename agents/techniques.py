@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from casewright.agents.analysis import INVALID_DATA
 from casewright.agents.behaviour import (
     Behaviour,
     Condition,
@@ -26,7 +25,6 @@ from casewright.agents.behaviour import (
     Setting,
     Technique,
 )
-from casewright.agents.cause_effect import covering, evaluate, resting
 from casewright.agents.language import (
     attempted,
     inflect,
@@ -47,6 +45,7 @@ from casewright.agents.quantities import (
     with_count,
     with_value,
 )
+from casewright.agents.shapes import shape
 from casewright.agents.timing import Moment, Timing, find_timings, moments
 from casewright.models import CaseKind
 
@@ -148,7 +147,7 @@ def _key_data(actions: list[str]) -> str:
         if found := _BY_KEY.search(action):
             return next(valid for name, (valid, _) in FORMAT_CLASSES.items()
                         if name in found[1].lower().replace("-", ""))
-        if found := INVALID_DATA.search(action):  # "with invalid postcode SW14 9RQ"
+        if found := shape("invalid-data").search(action):  # "with invalid postcode SW14 9RQ"
             return found["value"] or next((invalid[0][0] for name, (_, invalid)
                                            in FORMAT_CLASSES.items()
                                            if name in found["what"].lower().replace("-", "")),
@@ -157,11 +156,9 @@ def _key_data(actions: list[str]) -> str:
 
 
 def decision_table(behaviour: Behaviour) -> list[Configuration]:
-    """Return the minimal covering set of the conditions' cause-effect tree.
+    """Return the minimal covering set: every condition shown once to flip the outcome.
 
-    Every condition is shown once to flip the outcome, and each row expects what the tree
-    gives for it (`cause_effect.covering`). Alternative actions ('authorised or declined')
-    are each a row of their own.
+    Alternative actions ('authorised or declined') are each a row of their own.
     """
     conditions = behaviour.conditions
     if not conditions:
@@ -176,16 +173,22 @@ def decision_table(behaviour: Behaviour) -> list[Configuration]:
                                [], _outcome(behaviour, True))]
     truth = [_true_value(c) for c in conditions]
     falsity = [_false_value(c) for c in conditions]
-    cause, stated = behaviour.causes(), [e for e in behaviour.effects if not e.always]
-    rows = [[row[i] for i in range(len(conditions))] for row, _ in covering(cause)]
+    rows: list[tuple[list[bool], bool]]
+    stated = [e for e in behaviour.effects if not e.always]
     if not behaviour.exclusive and not behaviour.otherwise and stated and stated[0].derived:
-        rows = [[True] * len(conditions)]  # no outcome is stated to be withheld
-    configurations, resting_values = [], resting(cause)
-    for values in rows:
-        holds = evaluate(cause, values)
+        rows = [([True] * len(conditions), True)]  # no outcome is stated to be withheld
+    elif behaviour.combination == "or":
+        rows = [([False] * len(conditions), False)]
+        rows += [([i == j for j in range(len(conditions))], True) for i in range(len(conditions))]
+    else:
+        rows = [([True] * len(conditions), True)]
+        rows += [([i != j for j in range(len(conditions))], False)
+                 for i in range(len(conditions))]
+    configurations = []
+    for values, holds in rows:
         chosen = [truth[i] if value else falsity[i] for i, value in enumerate(values)]
-        telling = [text for i, (text, _) in enumerate(chosen)
-                   if values[i] != resting_values[i]] or [t for t, _ in chosen]
+        telling = [text for (text, _), value in zip(chosen, values, strict=True)
+                   if value != (behaviour.combination == "and")] or [t for t, _ in chosen]
         configurations.append(_configuration(
             behaviour, "decision table", _kind(behaviour, holds), "; ".join(telling),
             [_setting(text, value) for text, value in chosen], _outcome(behaviour, holds),

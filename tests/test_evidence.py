@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from scripted_model import ScriptedChatModel
 
-from casewright.agents.analysis import analyse
+from casewright.agents.reading import analyse
 from casewright.agents.grounding import conflicts, ground, stated_configurations
 from casewright.agents.passages import bears_on, from_hits, passage_id
 from casewright.agents.planner import plan_story

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from casewright.agents.analysis import analyse
 from casewright.agents.lexicon import (
     Lexicon,
     glossary_roles,
@@ -18,6 +17,7 @@ from casewright.agents.lexicon import (
     words,
     workspace_lexicon,
 )
+from casewright.agents.reading import analyse
 from casewright.config import load_settings
 from casewright.errors import ConfigError
 from casewright.models import AcceptanceCriterion

