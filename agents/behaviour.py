@@ -1,10 +1,11 @@
 """The typed behaviour model of a criterion, and the test configurations planned over it.
 
-Criterion analysis (`analysis.py`) fills a `Behaviour`; each test-design technique
-(`techniques.py`) turns one into `Configuration`s: which value every condition takes, and the
-outcome the criterion promises for that combination. Rendering (`rendering.py`) makes each
-configuration a case a tester can run. Every text here is a span of the criterion, or that
-span with a value put in or its polarity flipped, so nothing is invented on the way.
+Criterion analysis (`reading.py`) fills a `Behaviour`; each test-design technique
+(`techniques.py`, `boundaries.py`) turns one into `Configuration`s: which value every
+condition takes, and the outcome the criterion promises for that combination. Rendering
+(`rendering.py`) makes each configuration a case a tester can run. Every text here is a span
+of the criterion, or that span with a value put in or its polarity flipped, so nothing is
+invented on the way.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from itertools import product
 
 import pytest
 
-from casewright.agents.analysis import analyse
+from casewright.agents.reading import analyse
 from casewright.agents.behaviour import Behaviour, Condition, Configuration, Effect
 from casewright.agents.cause_effect import Cause, Event, Junction, covering, evaluate, grouped
 from casewright.agents.language import negate

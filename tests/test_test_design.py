@@ -14,6 +14,7 @@ import pytest
 
 from casewright import load_stories
 from casewright.agents.behaviour import Behaviour, Condition, Effect
+from casewright.agents.boundaries import boundary_values
 from casewright.agents.clauses import clean, split_clauses
 from casewright.agents.language import as_state, imperative, negate, passive_result
 from casewright.agents.outcomes import outcome_of
@@ -22,7 +23,6 @@ from casewright.agents.quantities import boundaries, dated, example, find_limits
 from casewright.agents.reading import analyse
 from casewright.agents.rendering import observe_action, render
 from casewright.agents.techniques import (
-    boundary_values,
     decision_table,
     design,
     equivalence_classes,

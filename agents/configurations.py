@@ -1,0 +1,123 @@
+"""What every test-design technique builds a configuration from.
+
+A condition made true or false (a limit put on or outside its boundary), a setting in plain
+words, the outcome a configuration expects (stated, or the effects negated: never the
+positive outcome where the conditions fail), whether it is a positive or a negative case, and
+the test data its action uses.
+"""
+
+from __future__ import annotations
+
+import re
+
+from casewright.agents.behaviour import Behaviour, Condition, Configuration, Setting, Technique
+from casewright.agents.language import negate
+from casewright.agents.lexicon import words
+from casewright.agents.quantities import boundaries, example, with_value
+from casewright.agents.shapes import shape
+from casewright.models import CaseKind
+
+_BY_KEY = re.compile(r"\bby (?:their |its |an? |the )?(e-?mail|postcode|post code|phone|mobile|"
+                     r"date of birth|sort code|ip address|domain|name)\b", re.IGNORECASE)
+_NOT = re.compile(r"\b(not|never|no(?! matter)|doesn't|don't|won't|isn't|aren't)\b",
+                  re.IGNORECASE)
+FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "email": ("jo.bloggs@example.com", [("jo.bloggs@", "no domain"),
+                                        ("jo bloggs@example.com", "a space"),
+                                        ("jo.bloggs.example.com", "no @")]),
+    "phone": ("07700 900123", [("0770090", "too few digits"), ("07700 9001A3", "a letter")]),
+    "mobile": ("07700 900123", [("0770090", "too few digits"), ("07700 9001A3", "a letter")]),
+    "postcode": ("SW1A 1AA", [("SW1A 1AAA", "too long"), ("12345", "digits only")]),
+    "post code": ("SW1A 1AA", [("SW1A 1AAA", "too long"), ("12345", "digits only")]),
+    "date of birth": ("14/03/1985", [("31/02/1985", "no such date"),
+                                     ("14/03/2999", "in the future")]),
+    "sort code": ("20-00-00", [("20-00-0", "five digits"), ("20-AB-00", "letters")]),
+    "name": ("Jo Bloggs", [("", "empty"), ("J" * 101, "101 characters")]),
+    "domain": ("example.com", [("example", "no dot"), ("exa mple.com", "a space")]),
+    "ip address": ("192.0.2.10", [("192.0.2.300", "a part over 255"), ("192.0.2", "three parts")]),
+}
+
+
+def true_value(condition: Condition) -> tuple[str, str]:
+    """Return the condition's clause made true, and the value used (for a limit: on it)."""
+    if condition.quantity is None:
+        return condition.text, ""
+    point = next(b for b in boundaries(condition.quantity) if b.meets)
+    return with_value(condition.text, condition.quantity, point.value), \
+        example(condition.quantity, point.value)
+
+
+def false_value(condition: Condition) -> tuple[str, str]:
+    """Return the condition's clause made false, and the value used (for a limit: outside)."""
+    if condition.quantity is None:
+        return negate(condition.text), ""
+    point = next(b for b in boundaries(condition.quantity) if not b.meets)
+    return with_value(condition.text, condition.quantity, point.value), \
+        example(condition.quantity, point.value)
+
+
+def setting_of(text: str, value: str) -> Setting:
+    """Return a setting, its text capitalised as a precondition."""
+    return Setting(text=text[:1].upper() + text[1:], value=value)
+
+
+def negative_outcome(behaviour: Behaviour) -> list[str]:
+    """Return what the criterion expects when its conditions fail: stated, or negated.
+
+    Only the first effect is negated: the ones after it usually follow from it ("the
+    extension is saved and a note is added"), and the criterion says nothing of them when
+    it fails. An effect that holds whatever the conditions ('can still be sent') is kept.
+    """
+    if behaviour.otherwise:
+        return [effect.text for effect in behaviour.otherwise]
+    kept = [re.sub(r"\s*\b(still|also|even)\b", "", e.text) for e in behaviour.effects
+            if e.always]
+    first = next((e for e in behaviour.effects if not e.always), None)
+    return [*kept, *([negate(first.text)] if first else [])]
+
+
+def expected(behaviour: Behaviour, holds: bool) -> list[str]:
+    """Return the effects when the conditions hold, else the negative outcome."""
+    return [e.text for e in behaviour.effects] if holds else negative_outcome(behaviour)
+
+
+def kind_of(behaviour: Behaviour, holds: bool) -> CaseKind:
+    """Return positive for the outcome the actor wants, negative for a refusal.
+
+    A criterion whose outcome as stated is a refusal or a "not" ("Laura does not get an
+    email when ...") is negative where its conditions hold.
+    """
+    first = behaviour.effects[0].text if behaviour.effects else ""
+    derived = bool(behaviour.effects) and behaviour.effects[0].derived  # "no longer followed"
+    refused = behaviour.prohibited or not derived and bool(words().refusal().search(first) or
+                                                           _NOT.search(first))
+    return "positive" if holds != refused else "negative"
+
+
+def configured(behaviour: Behaviour, technique: Technique, kind: CaseKind, label: str,
+               settings: list[Setting], outcome: list[str], *, actor: str | None = None,
+               data: str = "", actions: list[str] | None = None) -> Configuration:
+    """Return a configuration of a behaviour, its test data taken from its actions."""
+    actions = behaviour.actions if actions is None else actions
+    return Configuration(criterion_id=behaviour.criterion_id, technique=technique, kind=kind,
+                         label=label, settings=settings, outcome=outcome,
+                         actor=actor or behaviour.actor, data=data or _key_data(actions),
+                         preconditions=behaviour.preconditions, actions=actions)
+
+
+def _key_data(actions: list[str]) -> str:
+    """Return the data an action names: the key it looks up by, or the invalid value it uses.
+
+    'by email' gives an email; 'with an invalid email' an invalid one; 'with invalid
+    postcode SW14 9RQ' that postcode.
+    """
+    for action in actions:
+        if found := _BY_KEY.search(action):
+            return next(valid for name, (valid, _) in FORMAT_CLASSES.items()
+                        if name in found[1].lower().replace("-", ""))
+        if found := shape("invalid-data").search(action):  # "with invalid postcode SW14 9RQ"
+            return found["value"] or next((invalid[0][0] for name, (_, invalid)
+                                           in FORMAT_CLASSES.items()
+                                           if name in found["what"].lower().replace("-", "")),
+                                          "")
+    return ""
