@@ -1,7 +1,8 @@
 """Test-design techniques: pure functions from a `Behaviour` to the configurations to test.
 
-- decision table: the minimal covering set, where each condition is shown once to flip the
-  outcome (n+1 configurations for n conditions joined by and, or by or; as CiRA does);
+- decision table: CiRA's minimal covering set over the conditions' cause-effect tree
+  (`cause_effect.py`), each condition shown once to flip the outcome: n+1 configurations for
+  n conditions under one junctor, five for "(A and B) or C";
 - boundary values: on each limit, just inside and just outside, one unit step apart
   (`boundaries.py`);
 - equivalence classes: a valid value of each data format, then each invalid class;
