@@ -12,10 +12,10 @@ from itertools import product
 
 import pytest
 
-from casewright.agents.reading import analyse
 from casewright.agents.behaviour import Behaviour, Condition, Configuration, Effect
 from casewright.agents.cause_effect import Cause, Event, Junction, covering, evaluate, grouped
 from casewright.agents.language import negate
+from casewright.agents.reading import analyse
 from casewright.agents.techniques import decision_table
 from casewright.models import AcceptanceCriterion
 
