@@ -1,10 +1,9 @@
 """The model drafts each case whole; code checks the draft against the engine's configuration.
 
 The chat is the one the specialist was trained on (`casewright.training.corpus`): the story's
-summary and narrative, the team's case most like the story where memory has one, then a
-task naming the case's kind, its criterion, the outcome to check and the values to use
-(those of the engine's configuration; for a criterion the engine could not read, the
-criterion alone). Code then checks the draft: every value is set up or
+summary and narrative, then a task naming the case's kind, its criterion, the outcome to
+check and the values to use (those of the engine's configuration; for a criterion the engine
+could not read, the criterion alone). Code then checks the draft: every value is set up or
 used, the expected results say the configuration's outcome with its polarity, the last step
 has one, every action is an instruction and none the story's narrative, no sentence stops
 short, and the reviewer's own checks hold (no restating, nothing degenerate, words found in
@@ -16,18 +15,7 @@ from __future__ import annotations
 import re
 
 from casewright.agents.checks import check_case
-from casewright.agents.drafts import (
-    MAX_PRECONDITIONS,
-    MAX_STEPS,
-    MAX_VALUES,
-    Draft,
-    DraftStep,
-    draft_task,
-    drafting_sections,
-    exemplar_text,
-    quoted_values,
-    story_text,
-)
+from casewright.agents.drafts import MAX_VALUES, Draft, draft_task, quoted_values, story_text
 from casewright.agents.language import parse, parse_instruction
 from casewright.agents.state import Evidence, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
@@ -78,26 +66,9 @@ def narrative(story: Story) -> str:
     return found.group(0).strip()[:NARRATIVE_CHARS] if found else ""
 
 
-def story_section(story: Story, evidence: Evidence) -> dict[str, str]:
-    """Return the shared sections of every drafting chat about a story, as trained on.
-
-    They are the story and the team's case most like it (the retriever's first exemplar).
-    """
-    exemplar = next((case for case in evidence.exemplars if case.steps), None)
-    return drafting_sections(story_text(story.summary, narrative(story)),
-                             exemplar_text(exemplar.title, as_draft(exemplar))
-                             if exemplar is not None else "")
-
-
-def as_draft(case: TestCase) -> Draft:
-    """Return a case in the draft's shape, as far as the draft's bounds go.
-
-    Not validated: a team's case may run longer than a draft may.
-    """
-    return Draft.model_construct(
-        preconditions=case.preconditions[:MAX_PRECONDITIONS],
-        steps=[DraftStep.model_construct(action=s.action, data=s.data, expected=s.expected)
-               for s in case.steps[:MAX_STEPS]])
+def story_section(story: Story) -> dict[str, str]:
+    """Return the shared section of every drafting chat about a story."""
+    return {"story": story_text(story.summary, narrative(story))}
 
 
 def values_of(objective: Objective) -> list[str]:

@@ -77,19 +77,6 @@ def story_text(title: str, narrative: str) -> str:
     return f"{title}\n{narrative}".strip()
 
 
-def exemplar_text(title: str, draft: Draft) -> str:
-    """Return the exemplar section of a drafting chat: a team's case in the answer's shape.
-
-    The model is to take its length and detail, not its subject.
-    """
-    return f"{title}\n{draft.model_dump_json()}"
-
-
-def drafting_sections(story: str, exemplar: str) -> dict[str, str]:
-    """Return the shared sections of a drafting chat; the exemplar only where there is one."""
-    return {"story": story, **({"exemplar": exemplar} if exemplar else {})}
-
-
 def quoted_values(text: str) -> list[str]:
     """Return the quoted strings and numbers in text, in order."""
     return [next(group for group in match.groups() if group is not None)

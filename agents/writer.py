@@ -171,7 +171,7 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
             break
         drafts = ask_structured_many(
             context.chat_model, Draft, system=context.system_for(story),
-            shared=story_section(story, evidence),
+            shared=story_section(story),
             tasks=[tasks[o.objective_id] if attempt == "first" else
                    repair_task(tasks[o.objective_id], failed[o.objective_id]) for o in asked])
         for objective, draft in zip(asked, drafts, strict=True):

@@ -19,12 +19,11 @@ criterion, and seconds per case. `--show 10` prints that many cases drawn at ran
 from the last writer, as they came out. Run alone: llama.cpp beside other work is 5-15x slower.
 `--fresh` measures instead, as a set of their own, the eval projects added later that no one
 has read (manifest `"read": false`, records of split "fresh"); `--show` then prints their
-cases, and once read they are no longer fresh. `--team-cases` gives the corpus sets the same
-projects' other features as the team's existing cases, which the writer's exemplar comes from.
+cases, and once read they are no longer fresh.
 
     python benchmarks/specialist.py --adapter casewright/llm/adapters/specialist.lora.gguf
     python benchmarks/specialist.py --stories 4 --writers engine,specialist --show 10
-    python benchmarks/specialist.py --fresh --team-cases \
+    python benchmarks/specialist.py --fresh \
         --adapter casewright/llm/adapters/specialist.lora.gguf
 """
 
@@ -62,13 +61,12 @@ Reference = dict[str, dict[str, list[str]]]
 
 
 def corpus_set(folder: Path, stories: int, seed: int, *, read: bool,
-               team: bool = False, fresh: bool = False) -> tuple[list[str], Reference]:
+               fresh: bool = False) -> tuple[list[str], Reference]:
     """Write a workspace of eval-project features; return its keys and the humans' cases.
 
     `fresh` picks the projects no one has read (records of split "fresh"), else
     `read` picks the projects whose drafts were read while fixing the writer (a dev set now);
-    otherwise the others. `team` also writes the scenarios of the same projects'
-    other features into tests/, as a team's existing cases the writer's exemplars come from.
+    otherwise the others.
     """
     features: dict[tuple[str, str], list] = defaultdict(list)
     for record in read_corpus(CORPUS, "fresh" if fresh else "eval"):
@@ -92,23 +90,7 @@ def corpus_set(folder: Path, stories: int, seed: int, *, read: bool,
                          ("HO", key[0].split("/")[-1]))
         (folder / "jira" / f"{story_key}.json").write_text(json.dumps(document))
         reference[story_key] = {r.scenario: _lines(r) for r in records}
-    if team:
-        projects = {key[0] for key in chosen}
-        others = [r for key, records in sorted(features.items())
-                  if key[0] in projects and key not in chosen for r in records]
-        (folder / "tests").mkdir()
-        (folder / "tests" / "team.json").write_text(json.dumps(
-            [_as_case(record, f"TEAM-{n}") for n, record in enumerate(others, start=1)]))
     return [f"HO-{n}" for n in range(1, len(chosen) + 1)], reference
-
-
-def _as_case(record, key: str) -> dict:
-    """Return a human scenario as a team's test case."""
-    draft = scenario_draft(record)
-    assert draft is not None
-    return TestCase(case_id=f"{key}-TC01", title=record.scenario, objective=record.scenario,
-                    preconditions=draft.preconditions, story_key=key,
-                    steps=[step.model_dump() for step in draft.steps]).model_dump(mode="json")
 
 
 def _lines(record) -> list[str]:
@@ -217,26 +199,20 @@ def main() -> None:
                         help="measure only the eval projects no one has read (split "
                         '"fresh"), as a set of their own; --show reads their cases, and '
                         "then they count as read")
-    parser.add_argument("--team-cases", action="store_true",
-                        help="give the corpus sets the same projects' other features as the "
-                        "team's existing cases (the writer's exemplars)")
     options = parser.parse_args()
     writers = [w for w in options.writers.split(",") if w != "specialist" or options.adapter]
     shown: list[Suite] = []
     with tempfile.TemporaryDirectory() as scratch:
         held, read = Path(scratch) / "held-out", Path(scratch) / "read"
         sets = [("corpus held-out projects (read for a verdict)", held,
-                 *corpus_set(held, options.stories, options.seed, read=False,
-                             team=options.team_cases)),
+                 *corpus_set(held, options.stories, options.seed, read=False)),
                 ("corpus project read while fixing (dev)", read,
-                 *corpus_set(read, options.stories * 2, options.seed, read=True,
-                             team=options.team_cases))]
+                 *corpus_set(read, options.stories * 2, options.seed, read=True))]
         sets += [(name, *devset(name, options.stories * 2, options.seed)) for name in DEVSETS]
         if options.fresh:
             fresh = Path(scratch) / "fresh"
             sets = [("corpus fresh projects (never read)", fresh,
-                     *corpus_set(fresh, options.stories, options.seed, read=False, fresh=True,
-                                 team=options.team_cases))]
+                     *corpus_set(fresh, options.stories, options.seed, read=False, fresh=True))]
         for name, folder, keys, reference in sets:
             columns = {}
             for writer in writers:

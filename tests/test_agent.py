@@ -80,7 +80,7 @@ def test_whole_story_covers_every_criterion_with_runnable_configurations(
     assert [case.case_id for case in suite.cases] == [
         f"CC-101-TC{n:02d}" for n in range(1, len(suite.cases) + 1)]
     assert suite.provenance.pipeline == "agent"
-    assert suite.provenance.settings["prompt_writer"] == "writer-7"
+    assert suite.provenance.settings["prompt_writer"] == "writer-6"
     cited = {rule for case in suite.cases for rule in case.rule_ids}
     assert cited <= {source.source_id for source in suite.sources}
     assert not [f for f in suite.findings if f.severity == "error"]

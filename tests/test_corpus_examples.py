@@ -14,12 +14,7 @@ from typer.testing import CliRunner
 
 from casewright.cli import app
 from casewright.errors import InputError
-from casewright.training.corpus import (
-    corpus_example,
-    corpus_examples,
-    read_corpus,
-    scenario_draft,
-)
+from casewright.training.corpus import corpus_example, read_corpus, scenario_draft
 from casewright.training.finetune import corpus_split
 
 
@@ -122,33 +117,3 @@ def test_finetune_trains_on_a_corpus_and_writes_an_adapter(tmp_path: Path) -> No
     manifest = json.loads((tmp_path / "specialist.json").read_text())
     assert manifest["steps"] == 2 and manifest["request"]["corpus"] == str(corpus)
     assert len(manifest["base_sha256"]) == 64
-
-
-def test_half_the_features_carry_the_most_alike_scenario_of_another_feature(
-        tmp_path: Path) -> None:
-    """As the writer gives the team's case most like a story: never one of the same feature or
-    of another project; the other half of the features train drafting without one."""
-    records = []
-    for number in range(40):
-        topic = ("loan", "fine", "hold", "card")[number % 4]
-        records.append(record([("When", f"I pay the {topic} {number}"),
-                               ("Then", f"the {topic} {number} is paid")],
-                              path=f"features/{topic}{number}.feature",
-                              feature=f"Paying a {topic}", scenario=f"Pay {topic} {number}"))
-    records.append(record([("When", "I pay the loan"), ("Then", "the loan is paid")],
-                          project="other/shop", path="features/loan.feature",
-                          feature="Paying a loan", scenario="Pay a loan elsewhere"))
-    corpus = write_corpus(tmp_path / "c.jsonl", records)
-    examples = corpus_examples(corpus, "train")
-    systems = [example.messages[0].content for example in examples]
-    carrying = [s for s in systems if "<exemplar>" in s]
-    assert 0.25 * len(systems) < len(carrying) < 0.75 * len(systems)
-    for system in carrying:
-        feature = system.split("<story>\n", 1)[1].split("\n", 1)[0]
-        exemplar = system.split("<exemplar>\n", 1)[1].split("\n", 1)[0]
-        topic = feature.split()[-1]
-        assert exemplar.startswith(f"Pay {topic} "), (feature, exemplar)
-        assert exemplar != "Pay a loan elsewhere"
-        assert '"steps":[{"action":"I pay the' in system
-    assert corpus_examples(corpus, "train", exemplars=False)[0].messages[0].content.count(
-        "<exemplar>") == 0

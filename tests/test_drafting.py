@@ -37,6 +37,8 @@ from casewright.models import Suite
 from casewright.quality import negatives_asserting_positive
 from casewright.tools.workspace import Workspace, bundled_sample
 
+INTRO = "An introduction to how the app works is displayed the first time the app is launched"
+"""A criterion the engine cannot configure (nothing to set up or do beyond its words)."""
 _TASK = re.compile(r"Task: write a (\w+) UAT test case for: (.*)\nExpected outcome: (.*)\n"
                    r"Values to use: (.*)\n")
 
@@ -50,10 +52,11 @@ def specialist(*, drop_values: bool = False, flip: bool = False, off_outcome: bo
         assert schema is Draft, schema.__name__
         kind, criterion, shows, listed = _TASK.search(prompt).groups()
         if shows in (UNSTATED, criterion):  # an unread criterion: its own act and result
-            return Draft(preconditions=["Signed in as a librarian", "A loan is overdue"], steps=[
-                DraftStep(action="Open the overdue loan"),
-                DraftStep(action="Try to renew the loan",
-                          expected="A message says the loan cannot be renewed")])
+            return Draft(preconditions=["The app has never been launched on this phone"],
+                         steps=[DraftStep(action="Launch the app for the first time"),
+                                DraftStep(action="Look at the first screen",
+                                          expected="An introduction to how the app works is "
+                                          "displayed")])
         values = [] if listed == "none" else json.loads(f"[{listed}]")
         repaired = "Your first draft was refused" in prompt and fix_on_repair
         outcome = shows.split("; ")[0].removeprefix("When ").split(", ", 1)[-1]
@@ -119,9 +122,8 @@ def test_a_draft_still_failing_after_repair_gets_the_engines_case(workspace: Wor
 def test_a_criterion_the_engine_cannot_read_gets_the_models_case_for_review(
         workspace: Workspace) -> None:
     story = workspace.jira.get_story("CC-101")
-    unread = story.criteria[0].model_copy(update={
-        "text": "The librarian cannot renew a loan after it is overdue", "given": [],
-        "when": [], "then": []})
+    unread = story.criteria[0].model_copy(update={"text": INTRO, "given": [], "when": [],
+                                                  "then": []})
     odd = story.model_copy(update={"criteria": [unread]})
     model = ScriptedChatModel(script=specialist())
     context = AgentContext(chat_model=model, draft=True)
@@ -133,13 +135,11 @@ def test_a_criterion_the_engine_cannot_read_gets_the_models_case_for_review(
 
 def test_a_criterion_that_only_got_a_question_is_drafted_for_review(
         workspace: Workspace) -> None:
-    """'The librarian cannot renew ...' gives the engine nothing to configure: a question
-    before; drafting, the model writes its case (negative, labelled for review)."""
+    """'An introduction ... is displayed the first time ...' gives the engine nothing to
+    configure: a question before; drafting, the model writes its case, labelled for review."""
     story = workspace.jira.get_story("CC-101")
-    unread = story.criteria[0].model_copy(update={
-        "text": "The librarian cannot renew a loan after it is overdue",
-        "title": "The librarian cannot renew a loan after it is overdue", "given": [],
-        "when": [], "then": []})
+    unread = story.criteria[0].model_copy(update={"text": INTRO, "title": INTRO, "given": [],
+                                                  "when": [], "then": []})
     odd = story.model_copy(update={"criteria": [unread]})
     graph = build_graph().compile(checkpointer=InMemorySaver())
     suites = {draft: graph.invoke(
@@ -150,8 +150,8 @@ def test_a_criterion_that_only_got_a_question_is_drafted_for_review(
     assert any(f.check == "ambiguity" for f in suites[False].findings)
     [case] = suites[True].cases
     assert (case.kind, REVIEW_LABEL in case.labels, MODEL_LABEL in case.labels) == (
-        "negative", True, True)
-    assert case.steps[-1].expected == "A message says the loan cannot be renewed"
+        "positive", True, True)
+    assert case.steps[-1].expected == "An introduction to how the app works is displayed"
     assert not any(f.check == "ambiguity" for f in suites[True].findings)
 
 
@@ -245,40 +245,18 @@ def test_an_unread_criterion_said_again_as_the_result_is_refused(workspace: Work
         odd, Evidence())
 
 
-def test_the_teams_case_most_like_the_story_is_the_drafting_exemplar(
-        workspace: Workspace) -> None:
-    """The retriever's first exemplar (from the sample's tests/) sits in every drafting chat
-    in the answer's own shape; with no team cases there is no exemplar section."""
-    model = ScriptedChatModel(script=specialist())
-    draft_story(workspace, "CC-101", model)
-    prompts = model.asked("Draft")
-    exemplars = {p.split("<exemplar>\n", 1)[1].split("</exemplar>", 1)[0] for p in prompts}
-    [exemplar] = exemplars
-    title, shaped = exemplar.strip().split("\n", 1)
-    assert title in {case.title for case in workspace.existing_tests()}
-    assert Draft.model_validate_json(shaped).steps
-    bare = ScriptedChatModel(script=specialist())
-    graph = build_graph().compile(checkpointer=InMemorySaver())
-    graph.invoke({"story": workspace.jira.get_story("CC-101")},
-                 {"configurable": {"thread_id": "bare"}},
-                 context=AgentContext(chat_model=bare, draft=True))
-    assert not any("<exemplar>" in p for p in bare.asked("Draft"))
-
-
 def test_an_unread_criterion_whose_draft_fails_twice_keeps_a_question(
         workspace: Workspace) -> None:
     """The template would only restate the criterion, so the criterion gets a question."""
     story = workspace.jira.get_story("CC-101")
-    unread = story.criteria[0].model_copy(update={
-        "text": "The librarian cannot renew a loan after it is overdue", "given": [],
-        "when": [], "then": []})
+    unread = story.criteria[0].model_copy(update={"text": INTRO, "given": [], "when": [],
+                                                  "then": []})
     odd = story.model_copy(update={"criteria": [unread, *story.criteria[1:]]})
 
     def restating(schema, prompt):
-        if schema is Draft and "librarian" in prompt.split("Task:", 1)[1]:
-            return Draft(preconditions=["A loan"], steps=[DraftStep(
-                action="Renew the loan", expected="The librarian cannot renew a loan after "
-                "it is overdue")])
+        if schema is Draft and "introduction" in prompt.split("Task:", 1)[1]:
+            return Draft(preconditions=["The app"], steps=[DraftStep(
+                action="Launch the app", expected=INTRO)])
         return specialist()(schema, prompt)
     graph = build_graph().compile(checkpointer=InMemorySaver())
     suite = graph.invoke({"story": odd}, {"configurable": {"thread_id": "restating"}},

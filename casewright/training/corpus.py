@@ -6,10 +6,6 @@ its narrative as the story, the scenario's title as the criterion, its kind (a s
 outcome says "not", "cannot", "error", ... is negative), the outcome to check (its last
 result) and the values the case must use (quoted strings and numbers of its steps); at run
 time the engine's configuration gives the outcome and the values.
-Half the features (chosen by a stable hash) also carry an exemplar: the scenario of another
-feature of the same project most like the feature (title and scenario titles), as the
-writer finds the team's case most like a story in memory; so the model learns to take an
-exemplar's length and detail, and to draft without one.
 The answer is the scenario as a case: Background and Given steps are preconditions, each When
 is an action with its data table as data, and the Then steps after it are its expected
 result (an action with no Then of its own leads to the next); a Given's or Then's table
@@ -19,10 +15,7 @@ first Examples row. Records are read one line at a time, so a corpus of any size
 
 from __future__ import annotations
 
-import hashlib
-import heapq
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
@@ -34,15 +27,12 @@ from casewright.agents.drafts import (
     Draft,
     DraftStep,
     draft_task,
-    drafting_sections,
-    exemplar_text,
     quoted_values,
     story_text,
 )
 from casewright.errors import InputError
 from casewright.llm.messages import prefix_stable_messages
 from casewright.prompts import system_prompt
-from casewright.quality import content_words
 from casewright.training.examples import Example, Message
 
 _NEGATIVE = re.compile(r"\b(not|no|never|cannot|can't|unable|invalid|error|errors|fails?|"
@@ -138,7 +128,7 @@ def scenario_draft(record: CorpusScenario) -> Draft | None:
         return None
 
 
-def corpus_example(record: CorpusScenario, exemplar: str = "") -> Example | None:
+def corpus_example(record: CorpusScenario) -> Example | None:
     """Return the drafting chat for a record, answered by its scenario; None if it has none."""
     draft = scenario_draft(record)
     if draft is None:
@@ -147,7 +137,7 @@ def corpus_example(record: CorpusScenario, exemplar: str = "") -> Example | None
     kind = "negative" if _NEGATIVE.search(outcome) else "positive"
     messages = prefix_stable_messages(
         system_prompt(record.project.split("/")[-1]),
-        drafting_sections(story_text(record.feature, record.narrative), exemplar),
+        {"story": story_text(record.feature, record.narrative)},
         draft_task(record.scenario, kind, draft.steps[-1].expected, scenario_values(draft)))
     system, task = (str(m.content) for m in messages)
     return Example(task="draft", messages=[
@@ -188,39 +178,7 @@ def _data(step: CorpusStep, row: dict[str, str]) -> str:
     return (step.doc_string or "").strip()
 
 
-def corpus_examples(path: Path, split: str, *, exemplars: bool = True) -> list[Example]:
+def corpus_examples(path: Path, split: str) -> list[Example]:
     """Return the drafting examples of a corpus split (scenarios that are no case left out)."""
-    records = list(read_corpus(path, split))
-    chosen = feature_exemplars(records) if exemplars else {}
-    return [example for record in records
-            if (example := corpus_example(record, chosen.get((record.project, record.path),
-                                                              ""))) is not None]
-
-
-def feature_exemplars(records: list[CorpusScenario]) -> dict[tuple[str, str], str]:
-    """Return, for half the features, the exemplar section their chats carry.
-
-    The exemplar is the scenario of another feature of the same project whose words are most
-    like the feature's own title and scenario titles (Jaccard over content words).
-    """
-    features: dict[tuple[str, str], list[CorpusScenario]] = defaultdict(list)
-    for record in records:
-        features[(record.project, record.path)].append(record)
-    candidates: dict[str, list[tuple[str, frozenset[str], CorpusScenario]]] = defaultdict(list)
-    for record in records:
-        candidates[record.project].append(
-            (record.path, frozenset(content_words(f"{record.feature} {record.scenario}")),
-             record))
-    chosen: dict[tuple[str, str], str] = {}
-    for (project, path), own in features.items():
-        if hashlib.sha256(f"{project}/{path}".encode()).digest()[0] % 2:
-            continue
-        words = frozenset(content_words(" ".join([own[0].feature, *(r.scenario for r in own)])))
-        ranked = heapq.nlargest(5, ((len(words & seen) / len(words | seen or {""}), r)
-                                    for other, seen, r in candidates[project] if other != path),
-                                key=lambda pair: pair[0])
-        for _, record in ranked:
-            if (draft := scenario_draft(record)) is not None:
-                chosen[(project, path)] = exemplar_text(record.scenario, draft)
-                break
-    return chosen
+    return [example for record in read_corpus(path, split)
+            if (example := corpus_example(record)) is not None]
