@@ -90,8 +90,9 @@ def _permitted_agent(token: Token) -> bool:
     """Whether a noun is the subject of an act it can, cannot or may do to something.
 
     Permission is given to people: "a dispatcher can assign a driver", "tenants may not
-    sublet the flat". A machine ("the system can send ..."), a place on screen, a state
-    ("the account can hold ...") or what is received ("... can get ...") is no one.
+    sublet the flat", "dispatchers cannot close or cancel a case" (either verb's object). A
+    machine ("the system can send ..."), a place on screen, a state ("the account can hold
+    ...") or what is received ("... can get ...") is no one.
     """
     verb = token.head
     lexicon = words()
@@ -99,7 +100,7 @@ def _permitted_agent(token: Token) -> bool:
         token.lemma_.lower() not in lexicon.machines | lexicon.ui_nouns and \
         verb.lemma_ not in lexicon.stative_verbs | lexicon.receive_verbs and \
         any(t.dep_ == "aux" and t.lower_ in _PERMISSION for t in verb.children) and \
-        any(t.dep_ in {"dobj", "prt"} for t in verb.children)
+        any(t.dep_ in {"dobj", "prt"} for v in (verb, *verb.conjuncts) for t in v.children)
 
 
 def is_machine(phrase: str) -> bool:

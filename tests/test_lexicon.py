@@ -91,6 +91,7 @@ def test_the_narrative_names_the_role() -> None:
     "A recruiter can shortlist a candidate for interview",
     "Volunteers may book a shift up to 4 weeks ahead",
     "The chef cannot change a menu after service starts",
+    "Dispatchers cannot close or cancel a delivery job",
 ])
 def test_everyday_roles_outside_the_list_get_an_actor_and_an_action(text: str) -> None:
     actor, actions = actor_and_actions(text)
