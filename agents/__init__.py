@@ -1,1 +1,1 @@
-"""Agents: the fixed automation pipeline (and, later, the LangGraph agent nodes)."""
+"""The agents: the LangGraph graph and its nodes, and the fixed pipeline beside it."""

@@ -8,12 +8,12 @@ by code.
 
 from __future__ import annotations
 
-from casewright.agents.behaviour import Configuration
 from casewright.agents.fixed_pipeline import priority, template_case
-from casewright.agents.rendering import objective as describe
-from casewright.agents.rendering import render
 from casewright.agents.state import Objective
 from casewright.approval import ENGINE_LABEL, SCAFFOLD_LABEL
+from casewright.design.behaviour import Configuration
+from casewright.design.rendering import objective as describe
+from casewright.design.rendering import render
 from casewright.models import AcceptanceCriterion, Story, TestCase
 from casewright.wording import headline
 

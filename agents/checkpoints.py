@@ -17,8 +17,8 @@ from langgraph.graph.state import CompiledStateGraph
 
 from casewright.agents.context import AgentContext
 from casewright.agents.graph import build_graph
-from casewright.agents.lexicon import narrative_roles, using
 from casewright.agents.state import AgentInput, AgentState
+from casewright.design.lexicon import narrative_roles, using
 from casewright.errors import InputError
 from casewright.models import Story, Suite
 

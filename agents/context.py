@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from casewright.agents.lexicon import Lexicon, load
+from casewright.design.lexicon import Lexicon, load
 from casewright.models import Source, Story, TestCase
 from casewright.progress import quiet
 from casewright.prompts import system_prompt

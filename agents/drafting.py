@@ -16,9 +16,9 @@ import re
 
 from casewright.agents.checks import check_case
 from casewright.agents.drafts import MAX_VALUES, Draft, draft_task, quoted_values, story_text
-from casewright.agents.language import parse, parse_instruction
 from casewright.agents.state import Evidence, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
+from casewright.design.language import parse, parse_instruction
 from casewright.models import CaseKind, Step, Story, TestCase
 from casewright.quality import content_words, stem
 from casewright.wording import sentence

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from casewright.agents.repeats import repeat_findings, repeat_ids, traced_ids
 from casewright.config import Settings
+from casewright.design.repeats import repeat_findings, repeat_ids, traced_ids
 from casewright.models import (
     AcceptanceCriterion,
     CaseKind,

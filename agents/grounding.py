@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
-from casewright.agents.behaviour import Behaviour, Configuration, Quantity
-from casewright.agents.boundaries import stated_boundaries
 from casewright.agents.cases import objective_for
 from casewright.agents.passages import stems
-from casewright.agents.quantities import find_amounts, find_limits, same_unit, satisfies
 from casewright.agents.state import Evidence, Objective, Plan
+from casewright.design.behaviour import Behaviour, Configuration, Quantity
+from casewright.design.boundaries import stated_boundaries
+from casewright.design.quantities import find_amounts, find_limits, same_unit, satisfies
 from casewright.models import AcceptanceCriterion, Finding, Source, Story
 
 CITED_PER_CASE = 3

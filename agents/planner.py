@@ -16,17 +16,17 @@ from datetime import UTC, datetime
 
 from langgraph.runtime import Runtime
 
-from casewright.agents.behaviour import Behaviour, Configuration
 from casewright.agents.cases import objective_for, scaffold_objective
 from casewright.agents.context import AgentContext
-from casewright.agents.foreign import unsupported_language
-from casewright.agents.language import negate
-from casewright.agents.quantities import boundaries, with_value
-from casewright.agents.reading import analyse
-from casewright.agents.rendering import render, story_action
-from casewright.agents.repeats import repeat_findings, repeat_ids
 from casewright.agents.state import AgentState, Objective, Plan
-from casewright.agents.techniques import design
+from casewright.design.behaviour import Behaviour, Configuration
+from casewright.design.foreign import unsupported_language
+from casewright.design.language import negate
+from casewright.design.quantities import boundaries, with_value
+from casewright.design.reading import analyse
+from casewright.design.rendering import render, story_action
+from casewright.design.repeats import repeat_findings, repeat_ids
+from casewright.design.techniques import design
 from casewright.models import AcceptanceCriterion, Finding, Story
 from casewright.quality import restates
 from casewright.wording import headline

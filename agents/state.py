@@ -7,7 +7,7 @@ from typing import Annotated, Literal, NotRequired, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from casewright.agents.behaviour import Behaviour, Configuration
+from casewright.design.behaviour import Behaviour, Configuration
 from casewright.models import CaseKind, Finding, Source, Story, Suite, TestCase
 
 

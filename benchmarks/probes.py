@@ -31,8 +31,8 @@ from typing import Literal, get_args
 
 from lemminflect import getAllLemmas
 
-from casewright.agents.behaviour import Behaviour
-from casewright.agents.reading import analyse
+from casewright.design.behaviour import Behaviour
+from casewright.design.reading import analyse
 from casewright.models import AcceptanceCriterion
 from casewright.quality import words
 

@@ -30,10 +30,10 @@ from langchain_core.language_models import BaseChatModel
 
 from casewright.agents.checkpoints import compile_agent, open_checkpointer, run_story
 from casewright.agents.context import AgentContext, Retrieval
-from casewright.agents.lexicon import workspace_lexicon
 from casewright.agents.passages import rule_passages
 from casewright.approval import keep_approved
 from casewright.config import Settings, load_settings
+from casewright.design.lexicon import workspace_lexicon
 from casewright.errors import ConfigError
 from casewright.models import Story, Suite
 from casewright.progress import quiet

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from casewright.agents.lexicon import Lexicon
+from casewright.design.lexicon import Lexicon
 from casewright.errors import ConfigError
 from casewright.files import UnreadableFile, read_text
 
@@ -150,7 +150,7 @@ class Settings(BaseSettings):
     lexicon: Lexicon = Field(
         default_factory=Lexicon, description="Words added to the engine's English lexicon, "
         "by list ([lexicon] roles = [\"underwriter\"]; the lists are in "
-        "agents/lexicon/en.toml).")
+        "design/lexicon/en.toml).")
 
     @field_validator("confluence_spaces", mode="before")
     @classmethod

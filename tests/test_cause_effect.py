@@ -12,11 +12,11 @@ from itertools import product
 
 import pytest
 
-from casewright.agents.behaviour import Behaviour, Condition, Configuration, Effect
-from casewright.agents.cause_effect import Cause, Event, Junction, covering, evaluate, grouped
-from casewright.agents.language import negate
-from casewright.agents.reading import analyse
-from casewright.agents.techniques import decision_table
+from casewright.design.behaviour import Behaviour, Condition, Configuration, Effect
+from casewright.design.cause_effect import Cause, Event, Junction, covering, evaluate, grouped
+from casewright.design.language import negate
+from casewright.design.reading import analyse
+from casewright.design.techniques import decision_table
 from casewright.models import AcceptanceCriterion
 
 Formula = Callable[..., bool]

@@ -11,11 +11,11 @@ from scripted_model import ScriptedChatModel
 from casewright.agents.grounding import conflicts, ground, stated_configurations
 from casewright.agents.passages import bears_on, from_hits, passage_id
 from casewright.agents.planner import plan_story
-from casewright.agents.quantities import find_limits
-from casewright.agents.reading import analyse
 from casewright.agents.state import Evidence
 from casewright.api import generate
 from casewright.config import load_settings
+from casewright.design.quantities import find_limits
+from casewright.design.reading import analyse
 from casewright.memory import ingest, open_memory
 from casewright.memory.chunking import anchor, make_chunk, passage_url
 from casewright.memory.models import Chunk, Hit

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from casewright.agents.lexicon import (
+from casewright.config import load_settings
+from casewright.design.lexicon import (
     Lexicon,
     glossary_roles,
     load,
@@ -17,8 +18,7 @@ from casewright.agents.lexicon import (
     words,
     workspace_lexicon,
 )
-from casewright.agents.reading import analyse
-from casewright.config import load_settings
+from casewright.design.reading import analyse
 from casewright.errors import ConfigError
 from casewright.models import AcceptanceCriterion
 

@@ -17,8 +17,8 @@ from scripted_model import ScriptedChatModel
 from test_generate import NoHits
 
 from casewright import Suite, generate, load_settings
-from casewright.agents.foreign import unsupported_language, written_in
 from casewright.approval import SCAFFOLD_LABEL
+from casewright.design.foreign import unsupported_language, written_in
 from casewright.models import Story
 from casewright.tools.workspace import Workspace
 

@@ -46,7 +46,7 @@ def test_wheel_installs_a_working_casewright_with_sample_and_templates(tmp_path:
     deps = next(p for p in sys.path if p.endswith("site-packages"))
     beside = subprocess.run(
         [sys.executable, "-S", "-c", "import casewright.tools.workspace as w, "
-         "casewright.agents.reading, casewright.memory.models; print(w.__file__)"],
+         "casewright.design.reading, casewright.memory.models; print(w.__file__)"],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": f"{site}{os.pathsep}{deps}"},
         capture_output=True, text=True, timeout=120, check=False)
     assert beside.returncode == 0, beside.stderr

@@ -1,4 +1,4 @@
-"""Every sentence shape of agents/shapes/en.toml, run on each of its example sentences.
+"""Every sentence shape of design/shapes/en.toml, run on each of its example sentences.
 
 Each example is a paraphrase from a domain of its own (libraries, pharmacies, deliveries,
 housing, payroll, ...): the row's pattern must match it, and one of the behaviours the engine
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from casewright.agents.behaviour import Behaviour
-from casewright.agents.clauses import clean
-from casewright.agents.reading import analyse
-from casewright.agents.shapes import Example, Reading, load, shape
+from casewright.design.behaviour import Behaviour
+from casewright.design.clauses import clean
+from casewright.design.reading import analyse
+from casewright.design.shapes import Example, Reading, load, shape
 from casewright.models import AcceptanceCriterion
 
 ROWS = [pytest.param(row.id, example, id=f"{row.id}:{n}") for row in load("en").shapes

@@ -13,23 +13,23 @@ from pathlib import Path
 import pytest
 
 from casewright import load_stories
-from casewright.agents.behaviour import Behaviour, Condition, Effect
-from casewright.agents.boundaries import boundary_values
-from casewright.agents.clauses import clean, split_clauses
-from casewright.agents.language import as_state, imperative, negate, passive_result
-from casewright.agents.outcomes import outcome_of
 from casewright.agents.planner import plan_story
-from casewright.agents.quantities import boundaries, dated, example, find_limits, with_value
-from casewright.agents.reading import analyse
-from casewright.agents.rendering import observe_action, render
-from casewright.agents.techniques import (
+from casewright.design.behaviour import Behaviour, Condition, Effect
+from casewright.design.boundaries import boundary_values
+from casewright.design.clauses import clean, split_clauses
+from casewright.design.language import as_state, imperative, negate, passive_result
+from casewright.design.outcomes import outcome_of
+from casewright.design.quantities import boundaries, dated, example, find_limits, with_value
+from casewright.design.reading import analyse
+from casewright.design.rendering import observe_action, render
+from casewright.design.techniques import (
     decision_table,
     design,
     equivalence_classes,
     role_cases,
     state_cases,
 )
-from casewright.agents.timing import find_timings
+from casewright.design.timing import find_timings
 from casewright.models import AcceptanceCriterion, Story
 from casewright.quality import negatives_asserting_positive, restates
 

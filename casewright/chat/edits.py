@@ -16,8 +16,8 @@ from casewright.agents.checks import check_case
 from casewright.agents.context import AgentContext
 from casewright.agents.planner import analysed
 from casewright.agents.state import Evidence, Objective, Plan
-from casewright.agents.techniques import requested
 from casewright.agents.writer import write_cases
+from casewright.design.techniques import requested
 from casewright.errors import InputError
 from casewright.models import CaseKind, Finding, Story, TestCase
 

@@ -9,9 +9,9 @@ operations, so a case built on it says nothing the criterion does not. What cann
 
 from __future__ import annotations
 
-from casewright.agents.behaviour import Ambiguity, Behaviour, Effect
-from casewright.agents.clauses import clean
-from casewright.agents.language import (
+from casewright.design.behaviour import Ambiguity, Behaviour, Effect
+from casewright.design.clauses import clean
+from casewright.design.language import (
     FINITE,
     imperative,
     is_person,
@@ -19,10 +19,10 @@ from casewright.agents.language import (
     passive_result,
     pipeline,
 )
-from casewright.agents.lexicon import words
-from casewright.agents.passes import finished
-from casewright.agents.sentences import demands, from_gherkin, implied_subject, read_sentence
-from casewright.agents.shapes import shape
+from casewright.design.lexicon import words
+from casewright.design.passes import finished
+from casewright.design.sentences import demands, from_gherkin, implied_subject, read_sentence
+from casewright.design.shapes import shape
 from casewright.models import AcceptanceCriterion
 
 __all__ = ["analyse"]

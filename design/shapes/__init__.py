@@ -17,7 +17,7 @@ from string import Template
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from casewright.agents.lexicon import Language
+from casewright.design.lexicon import Language
 
 Reading = dict[str, str | bool | list[str] | None]
 """A behaviour's fields by name; conditions, effects and otherwise as their texts."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
-from casewright.agents.behaviour import Connective
-from casewright.agents.language import FINITE, parse
-from casewright.agents.shapes import shape
+from casewright.design.behaviour import Connective
+from casewright.design.language import FINITE, parse
+from casewright.design.shapes import shape
 from casewright.tools.criteria import RULE_ID_FORM
 
 if TYPE_CHECKING:

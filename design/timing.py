@@ -12,8 +12,8 @@ import re
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from casewright.agents.language import inflect, parse
-from casewright.agents.quantities import EXAMPLE_DATE, shifted
+from casewright.design.language import inflect, parse
+from casewright.design.quantities import EXAMPLE_DATE, shifted
 
 _COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                 "six": 6, "seven": 7, "ten": 10, "twelve": 12, "24": 24}

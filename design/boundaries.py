@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 
-from casewright.agents.behaviour import Behaviour, Configuration, Quantity, Setting
-from casewright.agents.configurations import (
+from casewright.design.behaviour import Behaviour, Configuration, Quantity, Setting
+from casewright.design.configurations import (
     configured,
     expected,
     setting_of,
     true_value,
 )
-from casewright.agents.language import inflect, negate, parse
-from casewright.agents.quantities import (
+from casewright.design.language import inflect, negate, parse
+from casewright.design.quantities import (
     REPEAT_UNIT,
     amount,
     boundaries,
@@ -27,7 +27,7 @@ from casewright.agents.quantities import (
     with_count,
     with_value,
 )
-from casewright.agents.timing import Moment, Timing, find_timings, moments
+from casewright.design.timing import Moment, Timing, find_timings, moments
 
 _DEMAND = re.compile(r"\b(needs?|must|requires?|has to|have to)\b", re.IGNORECASE)
 _DATE = re.compile(r"\b[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}(?: at \d\d:\d\d)?")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from casewright.agents.behaviour import Ambiguity, Behaviour, Effect
-from casewright.agents.language import (
+from casewright.design.behaviour import Ambiguity, Behaviour, Effect
+from casewright.design.language import (
     FINITE,
     attempted,
     imperative,
@@ -21,9 +21,9 @@ from casewright.agents.language import (
     parse,
     persona_parse,
 )
-from casewright.agents.lexicon import words
-from casewright.agents.outcomes import outcome_of, what_it_does
-from casewright.agents.shapes import shape
+from casewright.design.lexicon import words
+from casewright.design.outcomes import outcome_of, what_it_does
+from casewright.design.shapes import shape
 
 
 def person_subject(clause: str) -> str | None:

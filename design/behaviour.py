@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from casewright.agents.cause_effect import Cause, Event, Junction, joined, leaves
+from casewright.design.cause_effect import Cause, Event, Junction, joined, leaves
 from casewright.models import CaseKind
 
 Comparison = Literal["at_least", "more_than", "at_most", "less_than", "exactly", "between"]

@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from casewright.agents.acts import person_effect, person_subject
-from casewright.agents.behaviour import Behaviour, Condition, Effect
-from casewright.agents.language import (
+from casewright.design.acts import person_effect, person_subject
+from casewright.design.behaviour import Behaviour, Condition, Effect
+from casewright.design.language import (
     attempted,
     imperative,
     inflect,
@@ -26,10 +26,10 @@ from casewright.agents.language import (
     persona_parse,
     plural,
 )
-from casewright.agents.lexicon import words
-from casewright.agents.outcomes import data_state, outcome_of, target_exists
-from casewright.agents.quantities import find_limits
-from casewright.agents.shapes import shape
+from casewright.design.lexicon import words
+from casewright.design.outcomes import data_state, outcome_of, target_exists
+from casewright.design.quantities import find_limits
+from casewright.design.shapes import shape
 
 EXAMPLE_COUNT = 3
 """How many things a total counts in test data: more than one, so plurals and sums show."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from casewright.agents.behaviour import Configuration
-from casewright.agents.clauses import split_clauses
-from casewright.agents.language import (
+from casewright.design.behaviour import Configuration
+from casewright.design.clauses import split_clauses
+from casewright.design.language import (
     as_state,
     attempted,
     imperative,
@@ -20,9 +20,9 @@ from casewright.agents.language import (
     parse,
     parse_instruction,
 )
-from casewright.agents.lexicon import words
-from casewright.agents.outcomes import outcome_of
-from casewright.agents.repeats import traced_ids
+from casewright.design.lexicon import words
+from casewright.design.outcomes import outcome_of
+from casewright.design.repeats import traced_ids
 from casewright.models import Priority, Step, Story, TestCase
 from casewright.wording import headline, sentence
 

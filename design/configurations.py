@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from casewright.agents.behaviour import Behaviour, Condition, Configuration, Setting, Technique
-from casewright.agents.language import negate
-from casewright.agents.lexicon import words
-from casewright.agents.quantities import boundaries, example, with_value
-from casewright.agents.shapes import shape
+from casewright.design.behaviour import Behaviour, Condition, Configuration, Setting, Technique
+from casewright.design.language import negate
+from casewright.design.lexicon import words
+from casewright.design.quantities import boundaries, example, with_value
+from casewright.design.shapes import shape
 from casewright.models import CaseKind
 
 _BY_KEY = re.compile(r"\bby (?:their |its |an? |the )?(e-?mail|postcode|post code|phone|mobile|"

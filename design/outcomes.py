@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from casewright.agents.behaviour import Behaviour, Effect
-from casewright.agents.language import (
+from casewright.design.behaviour import Behaviour, Effect
+from casewright.design.language import (
     attempted,
     imperative,
     inflect,
@@ -19,8 +19,8 @@ from casewright.agents.language import (
     passive_result,
     plural,
 )
-from casewright.agents.lexicon import words
-from casewright.agents.shapes import shape
+from casewright.design.lexicon import words
+from casewright.design.shapes import shape
 
 _EXISTENCE = re.compile(r"\b(?:there (?:is|are)|none|no \w+|exists?)\b")
 _ONTO = frozenset({"to", "on", "onto", "into", "from"})

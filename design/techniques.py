@@ -20,14 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from casewright.agents.behaviour import (
+from casewright.design.behaviour import (
     Behaviour,
     Configuration,
     Technique,
 )
-from casewright.agents.boundaries import boundary_values, timings, timings_of
-from casewright.agents.cause_effect import covering, evaluate, resting
-from casewright.agents.configurations import (
+from casewright.design.boundaries import boundary_values, timings, timings_of
+from casewright.design.cause_effect import covering, evaluate, resting
+from casewright.design.configurations import (
     FORMAT_CLASSES,
     configured,
     expected,
@@ -37,7 +37,7 @@ from casewright.agents.configurations import (
     setting_of,
     true_value,
 )
-from casewright.agents.language import (
+from casewright.design.language import (
     attempted,
     inflect,
     is_person,
@@ -45,8 +45,8 @@ from casewright.agents.language import (
     parse,
     passive_result,
 )
-from casewright.agents.lexicon import words
-from casewright.agents.quantities import (
+from casewright.design.lexicon import words
+from casewright.design.quantities import (
     dated,
 )
 from casewright.models import CaseKind

@@ -23,7 +23,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from casewright.agents.language import parse
+from casewright.design.language import parse
 
 Junctor = Literal["and", "or"]
 _GAP = re.compile(r"\s*(?P<comma>,)?\s*(?P<joiner>and|or|but)\s*", re.IGNORECASE)

@@ -12,7 +12,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from casewright.agents.lexicon import words
+from casewright.design.lexicon import words
 
 if TYPE_CHECKING:
     from spacy.language import Language

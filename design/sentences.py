@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import re
 
-from casewright.agents.acts import person_subject
-from casewright.agents.behaviour import Behaviour, Condition, Effect
-from casewright.agents.cause_effect import continued, grouped
-from casewright.agents.clauses import (
+from casewright.design.acts import person_subject
+from casewright.design.behaviour import Behaviour, Condition, Effect
+from casewright.design.cause_effect import continued, grouped
+from casewright.design.clauses import (
     clean,
     connective_of,
     split_clauses,
     split_sentence,
     subject_phrase,
 )
-from casewright.agents.language import (
+from casewright.design.language import (
     imperative,
     inflect,
     is_machine,
@@ -30,11 +30,11 @@ from casewright.agents.language import (
     parse_instruction,
     passive_result,
 )
-from casewright.agents.lexicon import words
-from casewright.agents.outcomes import instruction, what_it_does
-from casewright.agents.passes import finished
-from casewright.agents.quantities import find_limits
-from casewright.agents.shapes import shape
+from casewright.design.lexicon import words
+from casewright.design.outcomes import instruction, what_it_does
+from casewright.design.passes import finished
+from casewright.design.quantities import find_limits
+from casewright.design.shapes import shape
 from casewright.models import AcceptanceCriterion
 
 _OTHERWISE_PHRASE = re.compile(r"\s*\b(below|above|under|over|outside|beyond) (that|this|it|"

@@ -12,8 +12,8 @@ import re
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from casewright.agents.behaviour import Comparison, Quantity
-from casewright.agents.language import inflect, parse
+from casewright.design.behaviour import Comparison, Quantity
+from casewright.design.language import inflect, parse
 
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "once": 1, "twice": 2}
