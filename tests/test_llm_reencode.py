@@ -39,8 +39,10 @@ def test_the_q8_0_file_predicts_what_the_bundled_q4_1_file_predicts(tmp_path):
 
     assert (q4_1, q8_0) == ("3", "7")  # LLAMA_FTYPE_MOSTLY_Q4_1, LLAMA_FTYPE_MOSTLY_Q8_0
     # measured: mean difference 0.11 against a spread of 3.1; the top two differ by 0.13 in
-    # the original, a near tie that either encoding may break either way
-    assert set(np.argsort(copy)[-5:]) == set(np.argsort(original)[-5:])
+    # the original, a near tie that either encoding may break either way, and so may the
+    # fifth and sixth (seen on a clean CI install): each file's top 5 is in the other's top 8
+    assert set(np.argsort(copy)[-5:]) <= set(np.argsort(original)[-8:])
+    assert set(np.argsort(original)[-5:]) <= set(np.argsort(copy)[-8:])
     assert np.abs(original - copy).mean() < 0.05 * original.std()
     assert np.corrcoef(original, copy)[0, 1] > 0.998
 
