@@ -11,8 +11,10 @@ other than `en`, or prose with almost no English words), scenarios with fewer th
 their own, and exact duplicates (eval projects are read first, so a case shared with a
 training project stays held out and leaves the training side). An eval project marked
 `"read": false` (added later, read by no one) gives records of split "fresh" instead of "eval",
-so that what reads the eval split (fine-tuning's held-out score, benchmarks/specialist.py)
-keeps its figures, and `benchmarks/specialist.py --fresh` measures those projects apart.
+and one marked `"read": true` (added as fresh, read since) records of split "dev", so that what
+reads the eval split (fine-tuning's held-out score, benchmarks/specialist.py) keeps its figures
+and "fresh" is only ever projects no one has read: `benchmarks/specialist.py --fresh` measures
+those, `--dev` the read ones.
 
     python benchmarks/build_corpus.py                  # mirrors under /work/.mirror
     python benchmarks/build_corpus.py /path/owner+name/repo ...   # or given one by one
@@ -54,6 +56,8 @@ EVAL_ONLY_WORD = "corona-warn-app"
 
 FRESH = "fresh"
 """The records' split of the eval projects no one has read (manifest "read": false)."""
+DEV = "dev"
+"""The records' split of the eval projects added as fresh and read since ("read": true)."""
 
 # A phrase every copy of the licence's text carries (lower case).
 LICENCE_TEXT = {
@@ -95,7 +99,8 @@ class Repository(BaseModel):
     split: Literal["train", "eval"]
     read: bool | None = None
     """False: an eval project no developer has read (its scenarios never printed or looked at);
-    its records get split "fresh", so that the readers of split "eval" leave it out."""
+    its records get split "fresh", so that the readers of split "eval" leave it out. True: one
+    added as fresh and read since; its records get split "dev". None: the split as it is."""
     paths: list[str] = []
     files: list[FileEntry] = []
 
@@ -172,8 +177,9 @@ def mirror_name(path: Path) -> str:
 def check_repository(repository: Repository, mirror: Mirror) -> None:
     """Refuse an evaluation-only project and a licence file that is not the named licence."""
     name = repository.repo.lower()
-    if repository.read is False and repository.split != "eval":
-        raise CorpusError(f'{repository.repo}: "read": false is for eval projects')
+    if repository.read is not None and repository.split != "eval":
+        mark = "true" if repository.read else "false"
+        raise CorpusError(f'{repository.repo}: "read": {mark} is for eval projects')
     if name in EVAL_ONLY or EVAL_ONLY_WORD in name:
         raise CorpusError(f"{repository.repo} is evaluation-only: remove it from the manifest")
     text = mirror.read([repository.licence_file])[repository.licence_file].lower()
@@ -293,6 +299,13 @@ def _key(record: CorpusScenario) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
+def record_split(repository: Repository) -> str:
+    """Return the split of a repository's records: its own, or fresh or dev by its read mark."""
+    if repository.read is None:
+        return repository.split
+    return DEV if repository.read else FRESH
+
+
 def wanted(path: str, repository: Repository) -> bool:
     """Return whether a file of the repository is one of its features to read."""
     return path.endswith(".feature") and (
@@ -314,7 +327,7 @@ def build(manifest: Manifest, given: dict[str, Path], root: Path,
         counts: dict[str, int] = {}
         dropped: Counter[str] = Counter()
         context = {"project": repository.repo, "domain": repository.domain,
-                   "split": FRESH if repository.read is False else repository.split,
+                   "split": record_split(repository),
                    "commit": repository.commit,
                    "licence": repository.licence}
         for path in paths:
@@ -350,16 +363,18 @@ def table(records: list[CorpusScenario]) -> str:
                                                   key=lambda item: (item[0][2], item[0][1])):
         lines.append(f"| {project} | {domain} | {split} | {count} |")
     splits = Counter(r.split for r in records)
-    fresh = [FRESH] if splits[FRESH] else []
-    lines += ["", "| domain | projects | train | eval |" + "".join(f" {s} |" for s in fresh),
-              "| --- | ---: | ---: | ---: |" + " ---: |" * len(fresh)]
+    extra = [split for split in (DEV, FRESH) if splits[split]]
+    lines += ["", "| domain | projects | train | eval |" + "".join(f" {s} |" for s in extra),
+              "| --- | ---: | ---: | ---: |" + " ---: |" * len(extra)]
     for domain in sorted({r.domain for r in records}):
         projects = {p for (p, d, _s) in by_project if d == domain}
         counts = [sum(c for (_p, d, s), c in by_project.items() if d == domain and s == split)
-                  for split in ["train", "eval", *fresh]]
+                  for split in ["train", "eval", *extra]]
         lines.append(f"| {domain} | {len(projects)} | " + " | ".join(map(str, counts)) + " |")
     share = 100 * splits["eval"] / max(splits["train"] + splits["eval"], 1)
-    never = f"; fresh {splits[FRESH]} (eval projects no one has read)" if fresh else ""
+    never = f"; dev {splits[DEV]} (eval projects read since they were fresh)" \
+        if splits[DEV] else ""
+    never += f"; fresh {splits[FRESH]} (eval projects no one has read)" if splits[FRESH] else ""
     lines += ["", f"Total: {len(records)} scenarios from {len(by_project)} projects in "
               f"{len({r.domain for r in records})} domains; train {splits['train']}, "
               f"eval {splits['eval']} ({share:.1f}% of train and eval){never}."]

@@ -17,13 +17,17 @@ drafts kept on the first try and after repair (and engine fallbacks), steps and
 preconditions per case against the humans', chrF against the human scenario of the same
 criterion, and seconds per case. `--show 10` prints that many cases drawn at random (seeded)
 from the last writer, as they came out. Run alone: llama.cpp beside other work is 5-15x slower.
-`--fresh` measures instead, as a set of their own, the eval projects added later that no one
-has read (manifest `"read": false`, records of split "fresh"); `--show` then prints their
-cases, and once read they are no longer fresh.
+`--fresh` (`--split fresh`) measures instead, as a set of their own, the eval projects added
+later that no one has read (manifest `"read": false`, records of split "fresh"); `--show` then
+prints their cases, and once read they are no longer fresh: mark them `"read": true` in the
+manifest and rebuild the corpus, and their records become split "dev", which `--dev`
+(`--split dev`) measures as a set of its own.
 
     python benchmarks/specialist.py --adapter casewright/llm/adapters/specialist.lora.gguf
     python benchmarks/specialist.py --stories 4 --writers engine,specialist --show 10
     python benchmarks/specialist.py --fresh \
+        --adapter casewright/llm/adapters/specialist.lora.gguf
+    python benchmarks/specialist.py --dev \
         --adapter casewright/llm/adapters/specialist.lora.gguf
 """
 
@@ -55,22 +59,27 @@ DEVSETS = {"e-petitions": HERE / "devsets" / "e-petitions",
            "diaspora": HERE / "devsets" / "diaspora"}
 READ = frozenset({"DFE-Digital/schools-experience"})
 """Eval projects whose drafts were read to fix the writer: reported apart, as a dev set."""
+SETS = {"fresh": "corpus fresh projects (never read)",
+        "dev": "corpus projects read since they were fresh (split dev)"}
+"""The corpus splits measured alone (--split), and their names in the tables."""
 _NARRATIVE = re.compile(r"^\s*(as an? |i want|so that|in order to)", re.IGNORECASE)
 Reference = dict[str, dict[str, list[str]]]
 """Story key -> criterion text -> the human scenario's lines."""
 
 
-def corpus_set(folder: Path, stories: int, seed: int, *, read: bool,
-               fresh: bool = False) -> tuple[list[str], Reference]:
-    """Write a workspace of eval-project features; return its keys and the humans' cases.
+def corpus_set(folder: Path, stories: int, seed: int, *, read: bool = False,
+               split: str = "eval") -> tuple[list[str], Reference]:
+    """Write a workspace of held-out features; return its keys and the humans' cases.
 
-    `fresh` picks the projects no one has read (records of split "fresh"), else
-    `read` picks the projects whose drafts were read while fixing the writer (a dev set now);
-    otherwise the others.
+    `split` "fresh" picks the projects no one has read, "dev" those read since they were
+    fresh, each whole; of split "eval", `read` picks the projects whose drafts were read
+    while fixing the writer (a dev set now), otherwise the others.
     """
     features: dict[tuple[str, str], list] = defaultdict(list)
-    for record in read_corpus(CORPUS, "fresh" if fresh else "eval"):
-        if (record.project in READ) == read and scenario_draft(record) is not None:
+    for record in read_corpus(CORPUS, split):
+        if split == "eval" and (record.project in READ) != read:
+            continue
+        if scenario_draft(record) is not None:
             features[(record.project, record.path)].append(record)
     by_project: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for key, records in sorted(features.items()):
@@ -195,10 +204,15 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=2, help="stories per project (seeded)")
     parser.add_argument("--seed", type=int, default=25)
     parser.add_argument("--show", type=int, default=0, help="cases to print from the last writer")
-    parser.add_argument("--fresh", action="store_true",
-                        help="measure only the eval projects no one has read (split "
-                        '"fresh"), as a set of their own; --show reads their cases, and '
-                        "then they count as read")
+    alone = parser.add_mutually_exclusive_group()
+    alone.add_argument("--split", choices=sorted(SETS),
+                       help="measure only the corpus projects of this split, as a set of their "
+                       'own: "fresh" no one has read (--show reads their cases, and then they '
+                       'count as read), "dev" those read since they were fresh')
+    alone.add_argument("--fresh", dest="split", action="store_const", const="fresh",
+                       help="the same as --split fresh")
+    alone.add_argument("--dev", dest="split", action="store_const", const="dev",
+                       help="the same as --split dev")
     options = parser.parse_args()
     writers = [w for w in options.writers.split(",") if w != "specialist" or options.adapter]
     shown: list[Suite] = []
@@ -209,16 +223,16 @@ def main() -> None:
                 ("corpus project read while fixing (dev)", read,
                  *corpus_set(read, options.stories * 2, options.seed, read=True))]
         sets += [(name, *devset(name, options.stories * 2, options.seed)) for name in DEVSETS]
-        if options.fresh:
-            fresh = Path(scratch) / "fresh"
-            sets = [("corpus fresh projects (never read)", fresh,
-                     *corpus_set(fresh, options.stories, options.seed, read=False, fresh=True))]
+        if options.split:
+            alone = Path(scratch) / options.split
+            sets = [(SETS[options.split], alone,
+                     *corpus_set(alone, options.stories, options.seed, split=options.split))]
         for name, folder, keys, reference in sets:
             columns = {}
             for writer in writers:
                 suites, seconds = run(folder, keys, writer, options.adapter)
                 columns[writer] = report(name, writer, suites, seconds, reference)
-                if name.startswith(("corpus held-out", "corpus fresh")):
+                if name.startswith("corpus held-out") or name in SETS.values():
                     shown = suites
             print(f"\n{name}: {len(keys)} stories")
             print(f"{'':34}" + "".join(f"{w:>22}" for w in writers))

@@ -214,13 +214,41 @@ def test_an_eval_project_no_one_has_read_gives_records_of_split_fresh(tmp_path: 
         in result.stdout
 
 
-def test_read_false_on_a_training_project_is_refused(tmp_path: Path):
+def test_an_eval_project_read_since_it_was_fresh_gives_records_of_split_dev(tmp_path: Path):
+    _repo, old = _mirror(tmp_path / "mirrors", "lib/loans", {
+        "LICENSE": MIT, "features/renewals.feature": RENEWALS})
+    _repo, read = _mirror(tmp_path / "mirrors", "lib/fines", {
+        "LICENSE": MIT, "features/fines.feature": RENEWALS.replace("renew", "pay")})
+    _repo, new = _mirror(tmp_path / "mirrors", "lib/holds", {
+        "LICENSE": MIT, "features/holds.feature": RENEWALS.replace("renew", "hold")})
+    manifest = _manifest(tmp_path / "manifest.json", [
+        _entry("lib/loans", old, split="eval"),
+        _entry("lib/fines", read, split="eval", read=True),
+        _entry("lib/holds", new, split="eval", read=False)])
+    out = tmp_path / "scenarios.jsonl"
+
+    result = _run("--root", tmp_path / "mirrors", "--manifest", manifest, "--out", out,
+                  "--refresh")
+
+    assert result.returncode == 0, result.stderr
+    splits = {(r["project"], r["split"]) for r in map(json.loads, out.read_text().splitlines())}
+    assert splits == {("lib/loans", "eval"), ("lib/fines", "dev"), ("lib/holds", "fresh")}
+    assert [r.get("read") for r in json.loads(manifest.read_text())["repositories"]] == \
+        [None, True, False]
+    assert "| library | 3 | 0 | 2 | 2 | 2 |" in result.stdout
+    assert "eval 2 (100.0% of train and eval); dev 2 (eval projects read since they were " \
+        "fresh); fresh 2 (eval projects no one has read)." in result.stdout
+
+
+@pytest.mark.parametrize("read", [False, True])
+def test_a_read_mark_on_a_training_project_is_refused(tmp_path: Path, read: bool):
     _repo, commit = _mirror(tmp_path, "lib/loans",
                             {"LICENSE": MIT, "features/a.feature": RENEWALS})
     manifest = _manifest(tmp_path / "manifest.json",
-                         [_entry("lib/loans", commit, read=False)])
+                         [_entry("lib/loans", commit, read=read)])
 
     result = _run("--root", tmp_path, "--manifest", manifest, "--out", tmp_path / "out.jsonl")
 
     assert result.returncode == 2
-    assert result.stderr.strip() == 'error: lib/loans: "read": false is for eval projects'
+    assert result.stderr.strip() == \
+        f'error: lib/loans: "read": {str(read).lower()} is for eval projects'
