@@ -154,6 +154,9 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
     texts = [*case.preconditions, *(t for s in case.steps for t in (s.action, s.expected) if t)]
     if any(_DANGLING.search(text) or text.count('"') % 2 for text in texts):
         problems.append("a sentence stops before its end")
+    if (given := result_given(case)) is not None:
+        problems.append(f"a precondition already says the result it checks (\"{given}\"): "
+                        "set up what is true before the first step")
     if objective.configuration is None and _repeats(case, _shows(story, objective)):
         problems.append("its expected result only repeats the criterion: say what the tester "
                         "sees")
@@ -171,6 +174,24 @@ def _repeats(case: TestCase, criterion: str) -> bool:
     return bool(wanted) and any(
         len(wanted & {stem(w) for w in content_words(step.expected)}) / len(wanted) >= REPEATED
         for step in case.steps if step.expected)
+
+
+def result_given(case: TestCase) -> str | None:
+    """Return a precondition that already says one of the case's results, if any.
+
+    A set-up that holds the outcome ("The category is added" before adding it) leaves
+    nothing to check. A result of two or more content words whose every word (any
+    inflection) the precondition has, denied alike, counts; results split at ";".
+    """
+    results = [part for step in case.steps for part in step.expected.split(";")]
+    for precondition in case.preconditions:
+        has = {stem(word) for word in content_words(precondition)}
+        for result in results:
+            wanted = {stem(word) for word in content_words(result)}
+            if len(wanted) >= 2 and wanted <= has and \
+                    denies([precondition]) == denies([result]):
+                return precondition
+    return None
 
 
 def denies(results: list[str]) -> bool:

@@ -24,6 +24,7 @@ from casewright.agents.drafting import (
     draft_problems,
     drafted,
     is_instruction,
+    result_given,
 )
 from casewright.agents.drafts import UNSTATED, Draft, DraftStep
 from casewright.agents.graph import build_graph
@@ -268,3 +269,28 @@ def test_an_unread_criterion_whose_draft_fails_twice_keeps_a_question(
     assert "the model's case did not hold" in question.message
     assert "what does the user do" in question.message
     assert suite.cases and all(cid not in case.criterion_ids for case in suite.cases)
+
+
+@pytest.mark.parametrize(("preconditions", "action", "expected", "given"), [
+    # three domains: a shop's categories, a prescription, a declined payment (a denial)
+    (["Signed in as an admin", "The top level category is added"], "Add a new category",
+     "The top level category is added", True),
+    (["The prescription has been sent to the pharmacy"], "Send the prescription",
+     "The prescription is sent to the pharmacy", True),
+    (["The payment is declined"], 'Pay with the expired card "4000 0000 0000 0069"',
+     "The payment is declined; No order is created", True),
+    # a set-up that names the same things without the result
+    (['A category named "Books" exists'], 'Add the category "Books" again',
+     'The category "Books" is listed once', False),
+    (["The payment is not declined"], "Pay with the card", "The payment is declined", False)])
+def test_a_precondition_saying_the_result_is_refused(workspace: Workspace,
+                                                     preconditions: list[str], action: str,
+                                                     expected: str, given: bool) -> None:
+    story = workspace.jira.get_story("CC-101")
+    objective = plan_story(story, 8, draft=True).objectives[0]
+    draft = Draft(preconditions=preconditions,
+                  steps=[DraftStep(action=action, expected=expected)])
+    case = drafted(engine_case(story, objective, "T"), draft, objective, objective.kind)
+    assert (result_given(case) is not None) is given
+    assert any(p.startswith("a precondition already says the result") for p in
+               draft_problems(case, objective, story, Evidence())) is given
