@@ -16,6 +16,7 @@ import re
 
 from casewright.agents.checks import check_case
 from casewright.agents.drafts import MAX_VALUES, Draft, draft_task, quoted_values, story_text
+from casewright.agents.planner import foreign
 from casewright.agents.state import Evidence, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.design.language import parse, parse_instruction
@@ -24,7 +25,7 @@ from casewright.quality import content_words, stem
 from casewright.wording import sentence
 
 REPAIRED_LABEL = "model-repaired"
-"""A drafted case that passed the checks on its second try, after being told why not."""
+"""A drafted case that passed the checks on a later try, after being told why not."""
 REVIEW_LABEL = "needs-review"
 """A drafted case of a criterion the engine could not read: nothing checked its logic."""
 _NEGATION = re.compile(r"\b(not|no|never|cannot|none|refused|denied|unable)\b|n't\b",
@@ -64,6 +65,18 @@ def narrative(story: Story) -> str:
     text = " ".join(story.description.split())
     found = _USER_STORY.search(text) or _SENTENCE.match(text)
     return found.group(0).strip()[:NARRATIVE_CHARS] if found else ""
+
+
+def draftable(story: Story, objective: Objective) -> bool:
+    """Whether the model drafts this objective.
+
+    Not a criterion in a language casewright does not read: the specialist writes English,
+    and the template with its finding stands.
+    """
+    criterion = next((c for c in story.criteria if c.criterion_id == objective.criterion_id),
+                     None)
+    return objective.origin != "scaffold" or criterion is None or \
+        foreign(story, criterion) is None
 
 
 def story_section(story: Story) -> dict[str, str]:

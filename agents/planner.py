@@ -37,8 +37,7 @@ MAX_CRITERION = 2000
 
 def analysed(story: Story, criterion: AcceptanceCriterion) -> tuple[list[Behaviour], str | None]:
     """Return a criterion's behaviours, or none and why it could not be read."""
-    story_text = "\n".join([story.summary, story.description, *(c.text for c in story.criteria)])
-    if (language := unsupported_language(criterion.text, story_text)) is not None:
+    if (language := foreign(story, criterion)) is not None:
         return [], f"written in {language}, which casewright does not support yet (it reads " \
             "English only)"
     if len(criterion.text) > MAX_CRITERION:
@@ -47,6 +46,12 @@ def analysed(story: Story, criterion: AcceptanceCriterion) -> tuple[list[Behavio
         return analyse(criterion), None
     except (ValueError, IndexError, StopIteration) as error:
         return [], f"the analysis failed ({type(error).__name__}: {error})"
+
+
+def foreign(story: Story, criterion: AcceptanceCriterion) -> str | None:
+    """Return the language a criterion is written in, where casewright does not read it."""
+    story_text = "\n".join([story.summary, story.description, *(c.text for c in story.criteria)])
+    return unsupported_language(criterion.text, story_text)
 
 
 def assumed_outcome(behaviour: Behaviour) -> str | None:
@@ -153,7 +158,8 @@ def plan_story(story: Story, limit: int, *, draft: bool = False) -> Plan:
             findings.append(Finding(check="analysis", criterion_id=cid, severity="warning",
                                     message=f"{cid}: {reason}; " + (
                                         "the model drafted its case unchecked (or, failing "
-                                        "that, asks what to test): review it" if draft
+                                        "that, asks what to test): review it"
+                                        if draft and not foreign(story, criterion)
                                         else "kept the criterion's own wording, rewrite it "
                                         "by hand")))
             objectives.append(scaffold_objective(criterion))

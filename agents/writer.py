@@ -1,7 +1,8 @@
 """The writer node: each objective's case, drafted or reworded by the model where it holds.
 
 With `draft` on (the specialist's way) the model drafts every case whole and code checks it
-against the engine's configuration (`drafting.py`): one repair round, then the engine's case.
+against the engine's configuration (`drafting.py`): a repair round, one hotter sample, then
+the engine's case.
 Otherwise:
 
 The engine renders each configuration as a runnable case (`rendering.py`); that wording is
@@ -18,6 +19,7 @@ import re
 import time
 from typing import Annotated
 
+from langchain_core.language_models import BaseChatModel
 from langgraph.runtime import Runtime
 from pydantic import BaseModel, Field
 
@@ -25,6 +27,7 @@ from casewright.agents.cases import case_id, engine_case
 from casewright.agents.context import AgentContext
 from casewright.agents.drafting import (
     draft_problems,
+    draftable,
     drafted,
     drafted_kind,
     drafting_task,
@@ -48,6 +51,9 @@ from casewright.quality import (
 )
 from casewright.wording import sentence
 
+RESAMPLE_TEMPERATURE = 0.8
+"""Sampling temperature of the last try at a draft that failed twice: another sample, not
+the same reply again (replies repeat at a fixed seed and the default 0.2)."""
 OUTCOME_KEPT = 0.7
 """Share of each step's and precondition's content words a rewording must still say."""
 _NEGATION = re.compile(r"\b(not|no|never|cannot|none|refused|rejected|n't)\b|n't\b",
@@ -135,7 +141,8 @@ def write(state: AgentState,
     context, plan, review = runtime.context, state["plan"], state.get("review")
     todo = [o for o in plan.objectives if review is None or o.objective_id in review.revise]
     if context.draft:
-        askable = [o for o in todo if review is None or o.origin == "person"]
+        askable = [o for o in todo if (review is None or o.origin == "person")
+                   and draftable(state["story"], o)]
         written, failed = draft_cases(context, state["story"], state["evidence"],
                                       plan.objectives, todo, askable)
         unread = [o for o in todo if o.origin == "scaffold" and o.objective_id in failed]
@@ -153,11 +160,12 @@ def write(state: AgentState,
 def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
                 objectives: list[Objective], todo: list[Objective],
                 askable: list[Objective]) -> tuple[dict[str, TestCase], dict[str, list[str]]]:
-    """Return the cases of `todo` and why the drafts that failed twice failed, by objective.
+    """Return the cases of `todo` and why the drafts that never held failed, by objective.
 
     Each objective in `askable` is drafted whole (`drafting.py`); a draft that fails the
-    checks is asked again once with the reasons, then the engine's case (or, for a criterion
-    the engine could not read, its template) stands, labelled as such.
+    checks is asked again with the reasons, then once more sampled hotter (a verifier keeps
+    the first sample that holds), then the engine's case (or, for a criterion the engine
+    could not read, its template) stands, labelled as such.
     """
     started = time.perf_counter()
     written = {o.objective_id: engine_case(story, o, case_id(story, objectives, o))
@@ -165,12 +173,13 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
     context.progress(f"writer: {len(todo)} to write, {len(askable)} to draft")
     tasks = {o.objective_id: drafting_task(story, o) for o in askable}
     failed: dict[str, list[str]] = {}
-    for attempt in ("first", "repair"):
+    for attempt in ("first", "repair", "resample"):
         asked = [o for o in askable if attempt == "first" or o.objective_id in failed]
         if not asked:
             break
         drafts = ask_structured_many(
-            context.chat_model, Draft, system=context.system_for(story),
+            hotter(context.chat_model) if attempt == "resample" else context.chat_model,
+            Draft, system=context.system_for(story),
             shared=story_section(story),
             tasks=[tasks[o.objective_id] if attempt == "first" else
                    repair_task(tasks[o.objective_id], failed[o.objective_id]) for o in asked])
@@ -180,7 +189,7 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
                 failed[objective.objective_id] = ["it was not valid JSON of a case"]
                 continue
             candidate = drafted(engine, draft, objective, drafted_kind(story, objective),
-                                repaired=attempt == "repair")
+                                repaired=attempt != "first")
             problems = draft_problems(candidate, objective, story, evidence)
             if problems:
                 failed[objective.objective_id] = problems
@@ -189,6 +198,13 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
                 failed.pop(objective.objective_id, None)
     _report(context, todo, written, started)
     return written, failed
+
+
+def hotter(model: BaseChatModel) -> BaseChatModel:
+    """Return the chat model sampling at RESAMPLE_TEMPERATURE, where it has a temperature."""
+    if "temperature" not in type(model).model_fields:
+        return model
+    return model.model_copy(update={"temperature": RESAMPLE_TEMPERATURE})
 
 
 def asked_instead(story: Story, plan: Plan, unread: list[Objective],

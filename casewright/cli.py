@@ -205,7 +205,11 @@ def compare(
         chosen = select_stories(source.jira, keys or [], epic)
         fixed_suites, agent_suites = run_both(chosen, source, settings, say)
         fixed, agent = score_both(fixed_suites, agent_suites, source)
-        table = Table("metric", "fixed", "agent", title="fixed pipeline vs agent")
+        writer = "the model drafted each case, the engine checked it" if settings.agent_draft \
+            else "the engine's wording (agent_draft off)"
+        table = Table("metric", "fixed", "agent", title="fixed pipeline vs agent",
+                      caption=f"agent: {writer}; fixed: one templated case per criterion, "
+                      "no model")
         for row in table_rows(fixed, agent):
             table.add_row(*row)
         Console(stderr=True, highlight=False).print(table)

@@ -134,10 +134,11 @@ class Settings(BaseSettings):
     agent_objectives_per_criterion: int = Field(
         default=8, ge=1, le=20, description="Most cases the agent writes for one criterion.")
     agent_draft: bool = Field(
-        default=False, description="Whether the model drafts every case whole, checked against "
+        default=True, description="Whether the model drafts every case whole, checked against "
         "the engine's configuration (values, polarity, observable result, no restating), with "
-        "one repair round and the engine's case as the fallback. Meant for the specialist "
-        "adapter or a larger model; it takes precedence over agent_reword.")
+        "one repair round and the engine's case as the fallback (the specialist's way, on by "
+        "default; off: the engine's wording, about ten times faster). It takes precedence "
+        "over agent_reword.")
     agent_reword: bool = Field(
         default=False, description="Whether the model rewords the engine's cases in the style "
         "of the team's exemplars (kept only where steps, data, preconditions and polarity "

@@ -17,6 +17,7 @@ from scripted_model import ScriptedChatModel
 
 from casewright.agents.checks import check_case
 from casewright.agents.context import AgentContext
+from casewright.agents.drafts import Draft, DraftStep
 from casewright.agents.graph import build_graph
 from casewright.agents.passages import rule_passages
 from casewright.agents.reviewer import Critique
@@ -30,6 +31,8 @@ from casewright.models import Provenance, Step, Suite, TestCase
 from casewright.quality import negatives_asserting_positive, restates
 from casewright.tools.workspace import Workspace, bundled_sample
 
+_DRAFT_TASK = re.compile(r"Task: write a (\w+) UAT test case for: .*\nExpected outcome: (.*)\n"
+                         r"Values to use: (.*)\n")
 _SHOWN_CASE = re.compile(r"Task: reword this \w+ case for \w+\.\n(\{.*\})", re.DOTALL)
 
 
@@ -39,12 +42,20 @@ def shown_case(prompt: str) -> dict:
 
 
 def good_answers(schema, prompt):
-    """Answer like a capable model: the engine's case in the team's words, meaning kept."""
+    """Answer like a capable model: the engine's case in the team's words, meaning kept; a
+    draft of the task's kind with its values and outcome."""
     if schema is CaseDraft:
         case = shown_case(prompt)
         steps = [StepDraft(action=step["action"], data=step["data"],
                            expected=f"On screen: {step['expected']}") for step in case["steps"]]
         return CaseDraft(preconditions=case["preconditions"], steps=steps)
+    if schema is Draft:
+        kind, outcome, listed = _DRAFT_TASK.search(prompt).groups()
+        values = [] if listed == "none" else json.loads(f"[{listed}]")
+        return Draft(preconditions=["Signed in as a contact centre agent"], steps=[
+            DraftStep(action="Open the customer's account screen"),
+            DraftStep(action=f"Carry out the {kind} case on the account screen",
+                      data=", ".join(values), expected=outcome.split("; ")[0])])
     if schema is Critique:
         return Critique()
     raise AssertionError(f"unexpected schema {schema.__name__}")

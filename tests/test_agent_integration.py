@@ -96,6 +96,8 @@ def test_compare_shows_what_the_agent_adds(tmp_path: Path, env: dict[str, str]) 
     result = casewright("compare", "CC-201", "--json", cwd=tmp_path, env={**env, **QUICK})
     assert result.returncode == 0, result.stderr
     assert "fixed pipeline vs agent" in result.stderr
+    assert "agent: the model drafted each case, the engine checked it" in \
+        " ".join(result.stderr.split()), "drafting is the default: compare says so"
     scores = json.loads(result.stdout)
     fixed, agent = scores["fixed"]["summary"], scores["agent"]["summary"]
     assert fixed["coverage"] == agent["coverage"] == 1.0

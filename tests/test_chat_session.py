@@ -44,7 +44,7 @@ from casewright.tools.workspace import Workspace, bundled_sample
 def workspace() -> Workspace:
     """The bundled sample, with approved cases kept in the isolated home's state folder; the
     model rewords cases, so that each request makes one model call."""
-    settings = load_settings(bundled_sample(), agent_reword=True)
+    settings = load_settings(bundled_sample(), agent_reword=True, agent_draft=False)
     return Workspace(bundled_sample(), settings, approved=state_folder(settings) / "approved")
 
 
@@ -363,7 +363,7 @@ def test_push_sends_the_session_s_approved_cases_to_jira_once(model, http, tmp_p
     """
     fake = FakeAtlassian(http, issues=sample_issues())
     settings = load_settings(bundled_sample(), jira_url=fake.url, jira_email=EMAIL,
-                             jira_token=TOKEN)
+                             jira_token=TOKEN, agent_reword=True, agent_draft=False)
     workspace = Workspace(bundled_sample(), settings, approved=tmp_path / "approved")
     with chat(workspace, model) as session:
         suite, _ = session.write("CC-102")

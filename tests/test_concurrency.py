@@ -35,7 +35,7 @@ from casewright.tools.workspace import Workspace, bundled_sample
 
 STORIES = ["CC-101", "CC-102", "CC-103"]
 CALL_SECONDS = 0.15
-QUICK = {"agent_objectives_per_criterion": 1, "agent_reword": True,
+QUICK = {"agent_objectives_per_criterion": 1, "agent_reword": True, "agent_draft": False,
          "agent_review_rounds": 0, "agent_critique": False}
 
 

@@ -144,7 +144,7 @@ def test_pages_without_rule_ids_still_ground_the_cases(tmp_path: Path) -> None:
     """The unnumbered sample (benchmarks/unnumbered.py) on the real embedded Qdrant engine
     and ONNX embedder: most criteria find passages, the cases cite them, and nothing cites a
     rule id (there are none)."""
-    settings = load_settings(UNNUMBERED, home=tmp_path)
+    settings = load_settings(UNNUMBERED, home=tmp_path, agent_draft=False)
     suites = generate(["CC-101", "CC-102", "CC-104", "CC-105"], workspace=UNNUMBERED,
                       settings=settings, chat_model=ScriptedChatModel(script=lambda _: "{}"))
     criteria = [(suite, c) for suite in suites for c in suite.story.criteria]
@@ -169,7 +169,8 @@ def test_hybrid_search_finds_the_section_of_public_documentation(tmp_path: Path)
     chunks = [make_chunk(kind="page", source_id=o["operation_id"], title="Jira REST API",
                          heading_path=[o["tag"]], text=f"{o['tag']}\n{o['description']}")
               for o in operations]
-    settings = load_settings(UNNUMBERED, home=tmp_path, memory_path=tmp_path / "memory")
+    settings = load_settings(UNNUMBERED, home=tmp_path, memory_path=tmp_path / "memory",
+                             agent_draft=False)
     with open_memory(settings, create=True) as memory:
         ingest(memory, chunks)
         ranks = []
@@ -194,7 +195,7 @@ def test_a_workspace_without_pages_still_runs_and_says_so() -> None:
     folder = DEVSETS / "e-petitions"
     (suite,) = generate(["EP-3"], workspace=folder, memory=NothingFound(),
                         chat_model=ScriptedChatModel(script=lambda _: "{}"),
-                        settings=load_settings(folder))
+                        settings=load_settings(folder, agent_draft=False))
     assert suite.cases and not suite.sources
     assert any(f.check == "no-evidence" for f in suite.findings)
     assert all(not case.source_ids for case in suite.cases)

@@ -54,7 +54,8 @@ def test_keys_and_stories_with_a_fake_model(monkeypatch: pytest.MonkeyPatch) -> 
     sample = Workspace(bundled_sample(), load_settings(bundled_sample()))
     model, memory = ScriptedChatModel(script=answers), NoHits()
     suites = generate(["CC-201", sample.jira.get_story("CC-105")], chat_model=model,
-                      memory=memory, settings=load_settings(bundled_sample(), agent_reword=True))
+                      memory=memory, settings=load_settings(bundled_sample(), agent_reword=True,
+                                                           agent_draft=False))
     assert [suite.story.key for suite in suites] == ["CC-201", "CC-105"]
     assert all(covers_every_criterion(suite) and suite.cases for suite in suites)
     assert suites[0].provenance.pipeline == "agent"

@@ -74,7 +74,7 @@ def add_criterion(workspace: Path, key: str, text: str) -> None:
 def run_agent(workspace: Path, out: Path, *keys: str, formats: tuple[str, ...] = ("json",),
               redesign: bool = False) -> tuple[list[Suite], list[str]]:
     """Run the agent (engine wording, no model call) as `casewright run KEYS -o out` does."""
-    settings = load_settings(workspace)
+    settings = load_settings(workspace, agent_draft=False)
     lines: list[str] = []
     suites = execute(RunRequest(keys=list(keys), output=out, formats=list(formats),
                                 redesign=redesign),
@@ -239,7 +239,7 @@ def test_a_file_in_the_output_folder_that_is_no_suite_is_one_line(sample_copy: P
 
 
 def test_generate_updates_the_earlier_suite_it_is_given(sample_copy: Path) -> None:
-    settings = load_settings(sample_copy)
+    settings = load_settings(sample_copy, agent_draft=False)
     model = ScriptedChatModel(script=refuse)
     (first,) = generate(KEY, workspace=sample_copy, settings=settings, chat_model=model,
                         memory=NoHits())
@@ -258,7 +258,7 @@ def test_generate_updates_the_earlier_suite_it_is_given(sample_copy: Path) -> No
 def test_a_chat_session_updates_a_story_that_changed_and_keeps_decisions(
         sample_copy: Path) -> None:
     """Resumed after the story changed, the session updates the suite; approvals stay."""
-    settings = load_settings(sample_copy)
+    settings = load_settings(sample_copy, agent_draft=False)
     model = ScriptedChatModel(script=refuse)
     with open_chat(Workspace(sample_copy, settings), settings, chat_model=model,
                    memory=NoHits()) as session:

@@ -68,14 +68,14 @@ def fixed_run(workspace: Path, key: str) -> tuple[dict, str]:
     return suite, result.stderr
 
 
-def agent_run(workspace: Path, story: str | Story) -> Suite:
+def agent_run(workspace: Path, story: str | Story, **settings: object) -> Suite:
     """Run the agent on one story with a model that must not be asked anything."""
     def unasked(schema: object, prompt: str) -> None:
         raise AssertionError(f"the model was asked: {prompt[-200:]}")
 
     (suite,) = generate([story], workspace=workspace, memory=NoHits(),
                         chat_model=ScriptedChatModel(script=unasked),
-                        settings=load_settings(workspace, agent_critique=False))
+                        settings=load_settings(workspace, agent_critique=False, **settings))
     return suite
 
 
@@ -91,15 +91,15 @@ def test_a_criterion_stated_three_times_gets_one_set_of_cases_and_a_finding(
     assert finding["message"].startswith("AC2 and AC3 repeat AC1 ('After the agent saves")
     assert "warning: AC2 and AC3 repeat AC1" in stderr
 
-    agent = agent_run(sample_copy, "CC-910")
+    agent = agent_run(sample_copy, "CC-910", agent_draft=False)  # the engine's wording
     repeated = [f for f in agent.findings if f.check == "repeated"]
     assert [f.message for f in repeated] == [finding["message"]]
     assert agent.cases and all(c.criterion_ids == ["AC1", "AC2", "AC3"] for c in agent.cases)
     assert not [f for f in agent.findings if f.check == "uncovered"]
     alone = Story(key="CC-911", summary=agent.story.summary, project="CC",
                   criteria=agent.story.criteria[:1])
-    assert [c.steps for c in agent.cases] == [c.steps for c in agent_run(sample_copy,
-                                                                         alone).cases]
+    assert [c.steps for c in agent.cases] == [
+        c.steps for c in agent_run(sample_copy, alone, agent_draft=False).cases]
 
 
 @pytest.mark.parametrize("language", FOREIGN)
