@@ -25,7 +25,7 @@ from casewright.quality import content_words, stem
 from casewright.wording import sentence
 
 REPAIRED_LABEL = "model-repaired"
-"""A drafted case that passed the checks on a later try, after being told why not."""
+"""A drafted case that passed the checks on its second try, after being told why not."""
 REVIEW_LABEL = "needs-review"
 """A drafted case of a criterion the engine could not read: nothing checked its logic."""
 _NEGATION = re.compile(r"\b(not|no|never|cannot|none|refused|denied|unable)\b|n't\b",

@@ -1,8 +1,7 @@
 """The writer node: each objective's case, drafted or reworded by the model where it holds.
 
 With `draft` on (the specialist's way) the model drafts every case whole and code checks it
-against the engine's configuration (`drafting.py`): a repair round, one hotter sample, then
-the engine's case.
+against the engine's configuration (`drafting.py`): one repair round, then the engine's case.
 Otherwise:
 
 The engine renders each configuration as a runnable case (`rendering.py`); that wording is
@@ -19,7 +18,6 @@ import re
 import time
 from typing import Annotated
 
-from langchain_core.language_models import BaseChatModel
 from langgraph.runtime import Runtime
 from pydantic import BaseModel, Field
 
@@ -51,9 +49,6 @@ from casewright.quality import (
 )
 from casewright.wording import sentence
 
-RESAMPLE_TEMPERATURE = 0.8
-"""Sampling temperature of the last try at a draft that failed twice: another sample, not
-the same reply again (replies repeat at a fixed seed and the default 0.2)."""
 OUTCOME_KEPT = 0.7
 """Share of each step's and precondition's content words a rewording must still say."""
 _NEGATION = re.compile(r"\b(not|no|never|cannot|none|refused|rejected|n't)\b|n't\b",
@@ -163,9 +158,8 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
     """Return the cases of `todo` and why the drafts that never held failed, by objective.
 
     Each objective in `askable` is drafted whole (`drafting.py`); a draft that fails the
-    checks is asked again with the reasons, then once more sampled hotter (a verifier keeps
-    the first sample that holds), then the engine's case (or, for a criterion the engine
-    could not read, its template) stands, labelled as such.
+    checks is asked again once with the reasons, then the engine's case (or, for a criterion
+    the engine could not read, a question) stands, labelled as such.
     """
     started = time.perf_counter()
     written = {o.objective_id: engine_case(story, o, case_id(story, objectives, o))
@@ -173,13 +167,12 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
     context.progress(f"writer: {len(todo)} to write, {len(askable)} to draft")
     tasks = {o.objective_id: drafting_task(story, o) for o in askable}
     failed: dict[str, list[str]] = {}
-    for attempt in ("first", "repair", "resample"):
+    for attempt in ("first", "repair"):
         asked = [o for o in askable if attempt == "first" or o.objective_id in failed]
         if not asked:
             break
         drafts = ask_structured_many(
-            hotter(context.chat_model) if attempt == "resample" else context.chat_model,
-            Draft, system=context.system_for(story),
+            context.chat_model, Draft, system=context.system_for(story),
             shared=story_section(story),
             tasks=[tasks[o.objective_id] if attempt == "first" else
                    repair_task(tasks[o.objective_id], failed[o.objective_id]) for o in asked])
@@ -189,7 +182,7 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
                 failed[objective.objective_id] = ["it was not valid JSON of a case"]
                 continue
             candidate = drafted(engine, draft, objective, drafted_kind(story, objective),
-                                repaired=attempt != "first")
+                                repaired=attempt == "repair")
             problems = draft_problems(candidate, objective, story, evidence)
             if problems:
                 failed[objective.objective_id] = problems
@@ -198,13 +191,6 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
                 failed.pop(objective.objective_id, None)
     _report(context, todo, written, started)
     return written, failed
-
-
-def hotter(model: BaseChatModel) -> BaseChatModel:
-    """Return the chat model sampling at RESAMPLE_TEMPERATURE, where it has a temperature."""
-    if "temperature" not in type(model).model_fields:
-        return model
-    return model.model_copy(update={"temperature": RESAMPLE_TEMPERATURE})
 
 
 def asked_instead(story: Story, plan: Plan, unread: list[Objective],

@@ -32,7 +32,6 @@ from casewright.agents.passages import rule_passages
 from casewright.agents.planner import plan_story
 from casewright.agents.reviewer import Critique
 from casewright.agents.state import Evidence
-from casewright.agents.writer import RESAMPLE_TEMPERATURE
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL
 from casewright.config import load_settings
 from casewright.models import Suite
@@ -296,25 +295,3 @@ def test_a_precondition_saying_the_result_is_refused(workspace: Workspace,
     assert any(p.startswith("a precondition already says the result") for p in
                draft_problems(case, objective, story, Evidence())) is given
 
-
-def test_a_draft_failing_twice_is_sampled_once_more_hotter(workspace: Workspace) -> None:
-    """A verifier keeps the first sample that holds: the third try runs at a higher
-    temperature, and the draft that then passes is the case (labelled as repaired)."""
-    temperatures: list[float] = []
-
-    class Warming(ScriptedChatModel):
-        temperature: float = 0.2
-
-        def with_structured_output(self, schema, **kwargs):
-            temperatures.append(self.temperature)
-            return super().with_structured_output(schema, **kwargs)
-
-    good = specialist()
-    model = Warming(script=lambda schema, prompt: good(schema, prompt) if schema is not Draft
-                    or temperatures[-1] > 0.2 else specialist(flip=True, fix_on_repair=False)(
-                        schema, prompt))
-    suite = draft_story(workspace, "CC-101", model)
-    negative = [c for c in suite.cases_for("AC2") if c.kind == "negative"][0]
-    assert MODEL_LABEL in negative.labels and REPAIRED_LABEL in negative.labels
-    assert temperatures.count(RESAMPLE_TEMPERATURE) == 1
-    assert not negatives_asserting_positive(suite.cases)
