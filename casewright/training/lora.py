@@ -70,7 +70,10 @@ class Progress:
 
 @dataclass(frozen=True)
 class TrainResult:
-    """Where training stopped: the step reached, its loss, and the checkpoint holding it."""
+    """Where training stopped: the step reached, its loss, and the checkpoint holding it.
+
+    Seconds count the training of every call of a resumed run, not only the last.
+    """
 
     step: int
     total: int
@@ -172,10 +175,10 @@ def train(base: Base, chats: Sequence[Chat], out_dir: Path,
     checkpoint = out_dir / CHECKPOINT
     if start is not None:
         _load_start(start, params, settings)
-    step, curve = _resume(checkpoint, identity, params, optimizer)
+    step, curve, earlier, loss = _resume(checkpoint, identity, params, optimizer)
     first = step
     model.train()
-    started, loss, order, epoch = time.monotonic(), float("nan"), [], -1
+    started, order, epoch = time.monotonic(), [], -1
     recent: deque[float] = deque(maxlen=LOSS_WINDOW)
     while step < total:
         if step // len(chats) != epoch:
@@ -197,11 +200,13 @@ def train(base: Base, chats: Sequence[Chat], out_dir: Path,
         if step % checkpoint_every == 0 or step == total:
             _save(checkpoint, {"step": step, "identity": identity, "optimizer":
                                optimizer.state_dict(), "lora": _detached(params),
-                               "curve": curve})
+                               "curve": curve, "loss": loss,
+                               "seconds": earlier + time.monotonic() - started})
         if on_progress is not None:
             on_progress(Progress(step, total, loss, time.monotonic() - started, step - first,
                                  sum(recent) / len(recent), len(recent)))
-    return TrainResult(step, total, loss, time.monotonic() - started, checkpoint, tuple(curve))
+    return TrainResult(step, total, loss, earlier + time.monotonic() - started, checkpoint,
+                       tuple(curve))
 
 
 def checkpoint_weights(out_dir: Path) -> LoraWeights:
@@ -285,12 +290,16 @@ def _detached(params: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
 
 
 def _resume(checkpoint: Path, identity: str, params: Mapping[str, torch.Tensor],
-            optimizer: torch.optim.Optimizer) -> tuple[int, list[tuple[int, float]]]:
-    """Load checkpoint into params and optimizer if it exists; return its step and loss curve."""
+            optimizer: torch.optim.Optimizer) -> tuple[int, list[tuple[int, float]], float,
+                                                       float]:
+    """Load checkpoint into params and optimizer if it exists.
+
+    Returns its step, loss curve, training seconds so far and last loss (NaN where unknown).
+    """
     import torch
 
     if not checkpoint.is_file():
-        return 0, []
+        return 0, [], 0.0, float("nan")
     saved = torch.load(checkpoint, weights_only=True)
     if saved["identity"] != identity:
         raise ConfigError(f"'{checkpoint}' was trained with other settings, chats or base model",
@@ -300,7 +309,8 @@ def _resume(checkpoint: Path, identity: str, params: Mapping[str, torch.Tensor],
         for name, value in saved["lora"].items():
             params[name].copy_(value)
     optimizer.load_state_dict(saved["optimizer"])
-    return int(saved["step"]), [(int(a), float(b)) for a, b in saved.get("curve", [])]
+    return (int(saved["step"]), [(int(a), float(b)) for a, b in saved.get("curve", [])],
+            float(saved.get("seconds", 0.0)), float(saved.get("loss", float("nan"))))
 
 
 def _save(checkpoint: Path, state: dict[str, Any]) -> None:
