@@ -34,7 +34,7 @@ from casewright.agents.drafting import (
 )
 from casewright.agents.drafts import Draft
 from casewright.agents.model_calls import EXEMPLARS_IN_PROMPT, ask_structured_many, story_context
-from casewright.agents.state import AgentState, Evidence, Objective, Plan
+from casewright.agents.state import AgentState, Evidence, Objective, Plan, Review
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.errors import ModelOutputError
 from casewright.llm.messages import neutral
@@ -140,6 +140,9 @@ def write(state: AgentState,
                    and draftable(state["story"], o)]
         written, failed = draft_cases(context, state["story"], state["evidence"],
                                       plan.objectives, todo, askable)
+        if review is not None:  # an unread criterion's draft sent back: its template restates
+            failed |= {o.objective_id: sent_back(review, state["cases"][o.objective_id])
+                       for o in todo if o.origin == "scaffold" and o not in askable}
         unread = [o for o in todo if o.origin == "scaffold" and o.objective_id in failed]
         if not unread:
             return {"cases": written}
@@ -191,6 +194,12 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
                 failed.pop(objective.objective_id, None)
     _report(context, todo, written, started)
     return written, failed
+
+
+def sent_back(review: Review, case: TestCase) -> list[str]:
+    """Return why the reviewer sent a case back: its findings' messages."""
+    return [f.message for f in review.findings if f.case_id == case.case_id] or \
+        ["the reviewer sent it back"]
 
 
 def asked_instead(story: Story, plan: Plan, unread: list[Objective],

@@ -295,3 +295,25 @@ def test_a_precondition_saying_the_result_is_refused(workspace: Workspace,
     assert any(p.startswith("a precondition already says the result") for p in
                draft_problems(case, objective, story, Evidence())) is given
 
+
+
+def test_an_unread_criterions_draft_the_reviewer_sends_back_becomes_a_question(
+        workspace: Workspace) -> None:
+    """Sent back, an unread criterion has no engine case but its template, which would only
+    restate it: the criterion gets a question naming the reviewer's reason instead."""
+    story = workspace.jira.get_story("CC-101")
+    unread = story.criteria[0].model_copy(update={"text": INTRO, "given": [], "when": [],
+                                                  "then": []})
+    odd = story.model_copy(update={"criteria": [unread]})
+
+    def doubting(schema, prompt):
+        if schema is Critique:
+            return Critique(case_numbers=[1], reason="it never checks the introduction's text")
+        return specialist()(schema, prompt)
+    graph = build_graph().compile(checkpointer=InMemorySaver())
+    suite = graph.invoke({"story": odd}, {"configurable": {"thread_id": "doubted"}},
+                         context=AgentContext(chat_model=ScriptedChatModel(script=doubting),
+                                              draft=True))["suite"]
+    assert not suite.cases
+    [question] = [f for f in suite.findings if f.check == "ambiguity"]
+    assert "it never checks the introduction's text" in question.message
