@@ -190,31 +190,7 @@ def test_a_missing_mirror_says_what_to_fetch(tmp_path: Path):
         "error: no mirror of lib/absent: fetch github:lib/absent or pass its git directory")
 
 
-def test_an_eval_project_no_one_has_read_gives_records_of_split_fresh(tmp_path: Path):
-    _repo, old = _mirror(tmp_path / "mirrors", "lib/loans", {
-        "LICENSE": MIT, "features/renewals.feature": RENEWALS})
-    _repo, new = _mirror(tmp_path / "mirrors", "lib/holds", {
-        "LICENSE": MIT, "features/holds.feature": RENEWALS.replace("renew", "hold")})
-    manifest = _manifest(tmp_path / "manifest.json", [
-        _entry("lib/loans", old, split="eval"),
-        _entry("lib/holds", new, split="eval", read=False)])
-    out = tmp_path / "scenarios.jsonl"
-
-    result = _run("--root", tmp_path / "mirrors", "--manifest", manifest, "--out", out,
-                  "--refresh")
-
-    assert result.returncode == 0, result.stderr
-    splits = {(r["project"], r["split"]) for r in map(json.loads, out.read_text().splitlines())}
-    assert splits == {("lib/loans", "eval"), ("lib/holds", "fresh")}
-    # the mark survives the rewrite; an entry without one gets none
-    written = json.loads(manifest.read_text())["repositories"]
-    assert "read" not in written[0] and written[1]["read"] is False
-    assert "| library | 2 | 0 | 2 | 2 |" in result.stdout
-    assert "eval 2 (100.0% of train and eval); fresh 2 (eval projects no one has read)." \
-        in result.stdout
-
-
-def test_an_eval_project_read_since_it_was_fresh_gives_records_of_split_dev(tmp_path: Path):
+def test_read_marks_give_eval_projects_splits_dev_and_fresh(tmp_path: Path):
     _repo, old = _mirror(tmp_path / "mirrors", "lib/loans", {
         "LICENSE": MIT, "features/renewals.feature": RENEWALS})
     _repo, read = _mirror(tmp_path / "mirrors", "lib/fines", {
@@ -233,8 +209,9 @@ def test_an_eval_project_read_since_it_was_fresh_gives_records_of_split_dev(tmp_
     assert result.returncode == 0, result.stderr
     splits = {(r["project"], r["split"]) for r in map(json.loads, out.read_text().splitlines())}
     assert splits == {("lib/loans", "eval"), ("lib/fines", "dev"), ("lib/holds", "fresh")}
-    assert [r.get("read") for r in json.loads(manifest.read_text())["repositories"]] == \
-        [None, True, False]
+    # the marks survive the rewrite; an entry without one gets none
+    written = json.loads(manifest.read_text())["repositories"]
+    assert "read" not in written[0] and [r.get("read") for r in written] == [None, True, False]
     assert "| library | 3 | 0 | 2 | 2 | 2 |" in result.stdout
     assert "eval 2 (100.0% of train and eval); dev 2 (eval projects read since they were " \
         "fresh); fresh 2 (eval projects no one has read)." in result.stdout
