@@ -178,7 +178,7 @@ def train(base: Base, chats: Sequence[Chat], out_dir: Path,
     step, curve, earlier, loss = _resume(checkpoint, identity, params, optimizer)
     first = step
     model.train()
-    started, order, epoch = time.monotonic(), [], -1
+    started, order, epoch, seconds = time.monotonic(), [], -1, earlier
     recent: deque[float] = deque(maxlen=LOSS_WINDOW)
     while step < total:
         if step // len(chats) != epoch:
@@ -194,19 +194,18 @@ def train(base: Base, chats: Sequence[Chat], out_dir: Path,
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
         step, loss = step + 1, loss_tensor.item()
+        seconds = earlier + time.monotonic() - started
         recent.append(loss)
         if step % LOSS_WINDOW == 0:
             curve.append((step, sum(recent) / len(recent)))
         if step % checkpoint_every == 0 or step == total:
             _save(checkpoint, {"step": step, "identity": identity, "optimizer":
                                optimizer.state_dict(), "lora": _detached(params),
-                               "curve": curve, "loss": loss,
-                               "seconds": earlier + time.monotonic() - started})
+                               "curve": curve, "loss": loss, "seconds": seconds})
         if on_progress is not None:
             on_progress(Progress(step, total, loss, time.monotonic() - started, step - first,
                                  sum(recent) / len(recent), len(recent)))
-    return TrainResult(step, total, loss, earlier + time.monotonic() - started, checkpoint,
-                       tuple(curve))
+    return TrainResult(step, total, loss, seconds, checkpoint, tuple(curve))
 
 
 def checkpoint_weights(out_dir: Path) -> LoraWeights:
