@@ -48,6 +48,9 @@ _CONDITION = re.compile(r"\b(when|if|unless|once|while|after|before|until)\b", r
 _DANGLING = re.compile(r"(:|\b(the|a|an|of|to|with|and|or|be|is|are|should|following|for|on|"
                        r"in|at|by|from|that|than))\W*$", re.IGNORECASE)
 """A sentence cut short: it ends on a colon or on a word English never ends one with."""
+ECHO_WORDS = 4
+"""Words in a row a repaired draft may not take from the reasons it was refused."""
+_QUOTED = re.compile(r"\(?\"[^\"]*\"\)?")
 MIN_PARTS = 2
 """Fewest preconditions and steps together: a lone step has no set-up to run it from."""
 OUTCOME_SAID = 0.4
@@ -220,6 +223,28 @@ def is_instruction(action: str) -> bool:
     return len(said) >= 3 and any(
         token.pos_ == "VERB" and token.tag_ in _ACTIVE and token.lemma_.lower() not in _STATES
         for token in said[1:5])
+
+
+def echoes(case: TestCase, problems: list[str], story: Story, task: str) -> bool:
+    """Whether a repaired draft copies the words of why its first draft was refused.
+
+    Four words in a row of a reason ("set up what is true before the first step") that the
+    task and the story did not already say; quoted text, the first draft's own, is left out.
+    """
+    said = _runs(" ".join([*case.preconditions, *(f"{s.action} {s.expected}"
+                                                  for s in case.steps)]))
+    told = _runs(_QUOTED.sub(" | ", "; ".join(problems)))
+    asked = " ".join([*story_section(story).values(), task])
+    return bool(said & (told - _runs(asked)))
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    """Return the runs of ECHO_WORDS words in text, lowercased, not across punctuation."""
+    runs: set[tuple[str, ...]] = set()
+    for part in re.split(r"[^\w\s'-]+", text.lower()):
+        tokens = part.split()
+        runs |= {tuple(tokens[i:i + ECHO_WORDS]) for i in range(len(tokens) - ECHO_WORDS + 1)}
+    return runs
 
 
 def repair_task(task: str, problems: list[str]) -> str:

@@ -29,6 +29,7 @@ from casewright.agents.drafting import (
     drafted,
     drafted_kind,
     drafting_task,
+    echoes,
     repair_task,
     story_section,
 )
@@ -187,6 +188,9 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
             candidate = drafted(engine, draft, objective, drafted_kind(story, objective),
                                 repaired=attempt == "repair")
             problems = draft_problems(candidate, objective, story, evidence)
+            if attempt == "repair" and echoes(candidate, failed[objective.objective_id],
+                                              story, tasks[objective.objective_id]):
+                problems.append("it copies the words of why it was refused")
             if problems:
                 failed[objective.objective_id] = problems
             else:

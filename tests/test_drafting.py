@@ -23,6 +23,8 @@ from casewright.agents.drafting import (
     denies,
     draft_problems,
     drafted,
+    drafting_task,
+    echoes,
     is_instruction,
     result_given,
 )
@@ -317,3 +319,40 @@ def test_an_unread_criterions_draft_the_reviewer_sends_back_becomes_a_question(
     assert not suite.cases
     [question] = [f for f in suite.findings if f.check == "ambiguity"]
     assert "it never checks the introduction's text" in question.message
+
+
+@pytest.mark.parametrize(("reason", "copied"), [
+    ('a precondition already says the result it checks ("The loan is renewed"): set up what '
+     "is true before the first step", "I set up what is true before the first step"),
+    ("its expected result only repeats the criterion: say what the tester sees",
+     "The screen shows what the tester sees"),
+    ("it is too thin to run: give its set-up, or the steps that lead to the result",
+     "Follow the steps that lead to the result")])
+def test_a_repaired_draft_copying_why_it_was_refused_is_caught(
+        workspace: Workspace, reason: str, copied: str) -> None:
+    """Seen on the dev projects: "I set up what is true before the first step" passed."""
+    story = workspace.jira.get_story("CC-101")
+    objective = plan_story(story, 8, draft=True).objectives[0]
+    task = drafting_task(story, objective)
+    outcome = objective.configuration.outcome[0] if objective.configuration else ""
+    echoed = Draft(preconditions=[copied], steps=[DraftStep(
+        action="Grant the payment extension", expected=outcome)])
+    case = drafted(engine_case(story, objective, "T"), echoed, objective, objective.kind)
+    assert echoes(case, [reason], story, task)
+
+
+def test_a_repaired_draft_may_say_the_outcome_and_its_own_first_words(
+        workspace: Workspace) -> None:
+    """The outcome a refusal names and the draft's own quoted words are not the refusal's."""
+    story = workspace.jira.get_story("CC-101")
+    objective = plan_story(story, 8, draft=True).objectives[0]
+    assert objective.configuration is not None
+    outcome = objective.configuration.outcome[0]
+    reasons = [f"its expected results must check: {outcome}",
+               'a precondition already says the result it checks ("The customer account is '
+               'open on the screen"): set up what is true before the first step']
+    fixed = Draft(preconditions=["Signed in as a contact centre agent"], steps=[
+        DraftStep(action="Check that the customer account is open on the screen"),
+        DraftStep(action="Grant the payment extension", expected=outcome)])
+    case = drafted(engine_case(story, objective, "T"), fixed, objective, objective.kind)
+    assert not echoes(case, reasons, story, drafting_task(story, objective))
