@@ -98,7 +98,9 @@ def story_action(story: Story) -> str | None:
     """
     summary = story.summary.split(":")[0].strip().rstrip(".")  # "View a petition: In order..."
     doc = parse(summary)
-    if doc and doc[-1].lemma_.lower() in words().ui_nouns and all(  # "Admin hub page"
+    if not doc:  # ": In order to ...", "..."
+        return None
+    if doc[-1].lemma_.lower() in words().ui_nouns and all(  # "Admin hub page"
             t.pos_ in {"NOUN", "PROPN", "ADJ"} for t in doc):
         return f"Open the {summary[:1].lower() if summary[1:2].islower() else summary[:1]}" \
             f"{summary[1:]}"

@@ -656,3 +656,12 @@ def test_another_keeps_its_word_and_correctly_is_vague() -> None:
     words = [a.word for a in only("A user mentions another user and it displays "
                                   "correctly").ambiguities]
     assert words == ["correctly"]
+
+
+@pytest.mark.parametrize("summary", [": In order to see my booking", "...", " : "])
+def test_a_summary_with_no_words_before_its_colon_is_no_feature(summary: str) -> None:
+    """Met on a public project: the planner read the empty text before ':' and crashed."""
+    story = Story(key="X-1", summary=summary, description="", project="X",
+                  criteria=[criterion("The booking page shows the booking's date")])
+    assert [f.criterion_id for f in plan_story(story, 8).findings] == ["AC1"]
+    assert [o.criterion_id for o in plan_story(story, 8, draft=True).objectives] == ["AC1"]
