@@ -227,6 +227,10 @@ def main() -> None:
             alone = Path(scratch) / options.split
             sets = [(SETS[options.split], alone,
                      *corpus_set(alone, options.stories, options.seed, split=options.split))]
+            if not sets[0][2]:
+                parser.error(f"{CORPUS} has no story of split {options.split!r}: add never-read "
+                             'projects to benchmarks/corpus/manifest.json ("read": false) and '
+                             "rebuild it (benchmarks/corpus/README.md)")
         for name, folder, keys, reference in sets:
             columns = {}
             for writer in writers:
