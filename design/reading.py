@@ -9,6 +9,8 @@ operations, so a case built on it says nothing the criterion does not. What cann
 
 from __future__ import annotations
 
+import re
+
 from casewright.design.behaviour import Ambiguity, Behaviour, Effect
 from casewright.design.clauses import clean
 from casewright.design.language import (
@@ -27,6 +29,10 @@ from casewright.models import AcceptanceCriterion
 
 __all__ = ["analyse"]
 
+_ROLE_FIRST = re.compile(r"^\s*as (?P<role>(?:an?|the) [^,.;]{2,40}?),? (?=(?:I|we)\b)",
+                         re.IGNORECASE)
+"""A criterion in the story's voice: "As a junior admin I can change the regulator"."""
+
 
 def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
     """Return the behaviours a criterion describes: one per rule it states.
@@ -40,6 +46,8 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
     else:
         behaviours = []
         text = clean(criterion.text)
+        role = _ROLE_FIRST.match(text)
+        text = text[role.end():] if role else text
         sentences: list[str] = []
         for part in text.split(";"):
             for said in pipeline()(part.strip()).sents:
@@ -58,6 +66,10 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
             read_sentence(sentence, behaviour)
             behaviours.append(finished(behaviour, sentence))
             behaviours += demands(behaviour)
+        if role:  # the role acts: "I" is who the criterion's first words named
+            for behaviour in behaviours:
+                if behaviour.actor is None or words().pronoun().match(behaviour.actor):
+                    behaviour.actor = role["role"]
     if not behaviours:
         behaviours = [Behaviour(criterion_id=criterion.criterion_id)]
     text = clean(criterion.text)

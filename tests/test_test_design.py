@@ -665,3 +665,31 @@ def test_a_summary_with_no_words_before_its_colon_is_no_feature(summary: str) ->
                   criteria=[criterion("The booking page shows the booking's date")])
     assert [f.criterion_id for f in plan_story(story, 8).findings] == ["AC1"]
     assert [o.criterion_id for o in plan_story(story, 8, draft=True).objectives] == ["AC1"]
+
+
+@pytest.mark.parametrize(("text", "signed_in", "action"), [
+    ("As a Junior admin I can change the regulator", "Signed in as a junior admin",
+     "Change the regulator"),
+    ("As a librarian, I can renew a loan for a member", "Signed in as a librarian",
+     "Renew a loan for a member"),
+    ("As the account holder I can close my account", "Signed in as an account holder",
+     "Close my account")])
+def test_a_criterion_in_the_storys_voice_is_done_as_its_role(text: str, signed_in: str,
+                                                             action: str) -> None:
+    """Whole projects write criteria so (emissions trading, banking, a community site)."""
+    story = STORY.model_copy(update={"criteria": [criterion(text)]})
+    (objective,) = plan_story(story, 8).objectives
+    case = render(story, objective.configuration, "X-1-TC01", "medium", [])
+    assert case.preconditions[0] == signed_in
+    assert case.steps[0].action == action
+
+
+@pytest.mark.parametrize("text", [
+    "As a not signed in user I open the price list", "The anonymous visitor opens the price list",
+    "A logged-out customer opens the price list"])
+def test_a_person_not_signed_in_is_set_up_so(text: str) -> None:
+    story = STORY.model_copy(update={"criteria": [criterion(text)]})
+    (objective,) = plan_story(story, 8).objectives
+    case = render(story, objective.configuration, "X-1-TC01", "medium", [])
+    assert case.preconditions == ["Not signed in"]
+    assert case.steps[0].action == "Open the price list"
