@@ -51,7 +51,7 @@ def person_effect(behaviour: Behaviour) -> None:
         return
     actor = person_subject(first)
     tried = re.search(r"\b(?:tries|try|attempts?) to (?P<act>.+)$", first)
-    if actor is not None and tried and (bad := shape("invalid-data").search(tried["act"])):
+    if actor is not None and tried and (bad := bad_data(tried["act"])):
         attempt = tried["act"]  # "Charlie tries to submit an invalid petition": refused
         behaviour.actor, behaviour.actions = actor, [f"Try to {attempt}"]
         refused_data(behaviour, bad, outcome_of(attempt[:1].upper() + attempt[1:]))
@@ -90,7 +90,7 @@ def person_effect(behaviour: Behaviour) -> None:
     behaviour.prohibited = prohibited
     plain = attempted(action)
     result = outcome_of(plain)
-    if not prohibited and (bad := shape("invalid-data").search(plain)):
+    if not prohibited and (bad := bad_data(plain)):
         refused_data(behaviour, bad, result)
     elif result:  # the criterion is the act itself: what it leaves is what the tester checks
         behaviour.effects[0] = Effect(text=negate(result) if prohibited else result,
@@ -113,6 +113,11 @@ def _not_seen(text: str) -> str | None:
     return f"{said[:1].upper()}{said[1:]} {'are' if several else 'is'} not shown"
 
 
+def bad_data(act: str) -> re.Match[str] | None:
+    """Return where an act names data to refuse: invalid, missing, or a range turned round."""
+    return shape("invalid-data").search(act) or shape("reversed-range").search(act)
+
+
 def refused_data(behaviour: Behaviour, bad: re.Match[str], result: str | None) -> None:
     """Expect an act done with invalid data to be refused, and ask what the user is told.
 
@@ -121,7 +126,7 @@ def refused_data(behaviour: Behaviour, bad: re.Match[str], result: str | None) -
     and flag instead).
     """
     what = bad["what"]
-    refused = f"A message says the {what} is missing" if bad["none"] else \
+    refused = f"A message says the {what} is missing" if bad.groupdict().get("none") else \
         f"The {what} is refused with a message saying what is wrong"
     behaviour.effects = [Effect(text=refused), *([Effect(text=negate(result))] if result else [])]
     behaviour.prohibited = True
@@ -154,7 +159,7 @@ def _gerund_effect(behaviour: Behaviour) -> bool:
     action = f"{doc[0].lemma_.capitalize()}{doc[0].whitespace_}{doc[1:].text}".strip()
     tried = re.match(r"^(?:Attempt|Try) to (?P<act>.+)$", action)
     result = outcome_of((tried["act"][:1].upper() + tried["act"][1:]) if tried else action)
-    if not refused and (bad := shape("invalid-data").search(action)):
+    if not refused and (bad := bad_data(action)):
         behaviour.actions = [f"Try to {tried['act']}" if tried else action]
         refused_data(behaviour, bad, result)  # "Attempt to reset password with invalid email"
         return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from casewright.design.acts import bad_data
 from casewright.design.behaviour import Behaviour, Condition, Configuration, Setting, Technique
 from casewright.design.language import negate
 from casewright.design.lexicon import words
@@ -105,18 +106,25 @@ def configured(behaviour: Behaviour, technique: Technique, kind: CaseKind, label
                          preconditions=behaviour.preconditions, actions=actions)
 
 
+REVERSED_DATES = "start 14/03/2025, end 13/03/2025"
+REVERSED_TIMES = "start 09:00, end 08:30"
+"""The data of a range turned round: an end the day (half hour) before its start."""
+
+
 def _key_data(actions: list[str]) -> str:
     """Return the data an action names: the key it looks up by, or the invalid value it uses.
 
     'by email' gives an email; 'with an invalid email' an invalid one; 'with invalid
-    postcode SW14 9RQ' that postcode.
+    postcode SW14 9RQ' that postcode; 'with an end date before the start date' the two dates.
     """
     for action in actions:
         if found := _BY_KEY.search(action):
             return next(valid for name, (valid, _) in FORMAT_CLASSES.items()
                         if name in found[1].lower().replace("-", ""))
-        if found := shape("invalid-data").search(action):  # "with invalid postcode SW14 9RQ"
-            return found["value"] or next((invalid[0][0] for name, (_, invalid)
+        if found := bad_data(action):  # "with invalid postcode SW14 9RQ"
+            if found.re is shape("reversed-range"):
+                return REVERSED_TIMES if found["what"].endswith("time") else REVERSED_DATES
+            return found.groupdict().get("value") or next((invalid[0][0] for name, (_, invalid)
                                            in FORMAT_CLASSES.items()
                                            if name in found["what"].lower().replace("-", "")),
                                           "")

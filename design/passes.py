@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from casewright.design.acts import person_effect, person_subject
+from casewright.design.acts import bad_data, person_effect, person_subject
 from casewright.design.behaviour import Behaviour, Condition, Effect
 from casewright.design.language import (
     attempted,
@@ -265,7 +265,7 @@ def repeat(behaviour: Behaviour, said: Said) -> Behaviour:
 
 def formats(behaviour: Behaviour, said: Said) -> Behaviour:
     """Read the data formats a criterion validates, unless an act names its invalid data."""
-    if _VALIDATES.search(said.text) and not any(shape("invalid-data").search(a)
+    if _VALIDATES.search(said.text) and not any(bad_data(a)
                                                 for a in behaviour.actions):
         found = words().formats().findall(said.text)
         behaviour.formats = list(dict.fromkeys(m.lower() for m in found))

@@ -29,9 +29,18 @@ from casewright.models import AcceptanceCriterion
 
 __all__ = ["analyse"]
 
-_ROLE_FIRST = re.compile(r"^\s*as (?P<role>(?:an?|the) [^,.;]{2,40}?),? (?=(?:I|we)\b)",
-                         re.IGNORECASE)
-"""A criterion in the story's voice: "As a junior admin I can change the regulator"."""
+_ROLE_FIRST = re.compile(r"^\s*as (?P<role>(?:(?:an?|the) )?(?!\S+ as\b)[^,.;]{2,40}?),? "
+                         r"(?=(?:I|we)\b)", re.IGNORECASE)
+"""A criterion in the story's voice: "As a junior admin I can change the regulator", "As
+validated user I can ..." (not "As soon as I ...")."""
+
+
+def able_as_can(text: str) -> str:
+    """Say an ability as "can": "should (not) be able to", "is unable to" -> "can", "cannot"."""
+    def said(match: re.Match[str]) -> str:
+        word = "cannot" if bool(match["neg"]) != bool(match["un"]) else "can"
+        return word.capitalize() if match.start() == 0 and match[0][:1].isupper() else word
+    return shape("able-to").sub(said, text)
 
 
 def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
@@ -45,7 +54,7 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
         behaviours = [from_gherkin(criterion)]
     else:
         behaviours = []
-        text = clean(criterion.text)
+        text = able_as_can(clean(criterion.text))
         role = _ROLE_FIRST.match(text)
         text = text[role.end():] if role else text
         sentences: list[str] = []

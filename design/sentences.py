@@ -48,11 +48,13 @@ def implied_subject(sentence: str) -> str:
     the sidebar"); an instruction ("Reset my password") is left as it is.
     """
     doc = parse(sentence)
-    if not doc or any(t.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for t in doc):
+    if not doc or any(t.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} and t.head.dep_ == "ROOT"
+                      for t in doc):  # a relative clause's subject ("that is overdue") is not it
         return sentence
     lowered = f"{sentence[:1].lower()}{sentence[1:]}"
     said = parse(f"The user {lowered}")
-    if doc[0].tag_ == "MD" and doc[1:2].text.lower() not in {"be", "not", ""} or (
+    verb = doc[2:3] if doc[1:2].text.lower() in {"not", "n't"} else doc[1:2]
+    if doc[0].tag_ == "MD" and verb.text.lower() not in {"be", ""} or (
             doc[0].lower_.endswith("s") and said[2].tag_ == "VBZ" and said[2].dep_ == "ROOT"):
         return f"The user {lowered}"
     return sentence

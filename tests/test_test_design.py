@@ -673,7 +673,12 @@ def test_a_summary_with_no_words_before_its_colon_is_no_feature(summary: str) ->
     ("As a librarian, I can renew a loan for a member", "Signed in as a librarian",
      "Renew a loan for a member"),
     ("As the account holder I can close my account", "Signed in as an account holder",
-     "Close my account")])
+     "Close my account"),
+    # and without an article, as whole projects write them (a registry, logistics, a ward)
+    ("As validated user I can register my self", "Signed in as a validated user",
+     "Register my self"),
+    ("As dispatcher I can assign a driver", "Signed in as a dispatcher", "Assign a driver"),
+    ("As nurse, I can record a dose", "Signed in as a nurse", "Record a dose")])
 def test_a_criterion_in_the_storys_voice_is_done_as_its_role(text: str, signed_in: str,
                                                              action: str) -> None:
     """Whole projects write criteria so (emissions trading, banking, a community site)."""
@@ -693,3 +698,49 @@ def test_a_person_not_signed_in_is_set_up_so(text: str) -> None:
     case = render(story, objective.configuration, "X-1-TC01", "medium", [])
     assert case.preconditions == ["Not signed in"]
     assert case.steps[0].action == "Open the price list"
+
+
+@pytest.mark.parametrize(("text", "action", "result"), [
+    ('Cannot set status to "Inactive" for a sponsor with active sponsorships',
+     'Try to set status to "Inactive" for a sponsor with active sponsorships',
+     "The status is not set"),
+    ("Cannot renew a loan that is overdue", "Try to renew a loan that is overdue",
+     "The loan is not renewed"),
+    ("Cannot cancel an order that has shipped", "Try to cancel the order",
+     "The order is not canceled")])
+def test_a_title_that_cannot_do_something_is_the_users_refused_act(text: str, action: str,
+                                                                    result: str) -> None:
+    """No subject before "cannot", nor one only in a relative clause ("that is overdue")."""
+    (behaviour,) = analyse(criterion(text))
+    assert (behaviour.actor, behaviour.actions, behaviour.prohibited) == \
+        ("The user", [action], True)
+    assert [effect.text for effect in behaviour.effects] == [result]
+
+
+@pytest.mark.parametrize("text", ["As soon as I save the form, the draft is stored",
+                                  "As long as I am signed in, my basket is kept",
+                                  "As far as I can tell, the total is rounded"])
+def test_as_soon_as_is_no_role(text: str) -> None:
+    assert all(not (b.actor or "").lower().endswith(" as") for b in analyse(criterion(text)))
+
+
+@pytest.mark.parametrize(("text", "data", "refused"), [
+    ("Schedule a shift with an end time before the start time", "start 09:00, end 08:30",
+     "The end time is refused with a message saying what is wrong"),
+    ("Create a tenancy with a start date after the end date", "start 14/03/2025, end 13/03/2025",
+     "The start date is refused with a message saying what is wrong"),
+    ("End a sponsorship with an end date prior to the start date",
+     "start 14/03/2025, end 13/03/2025",
+     "The end date is refused with a message saying what is wrong")])
+def test_a_range_turned_round_is_refused_with_its_two_values(text: str, data: str,
+                                                             refused: str) -> None:
+    """Read as success before ("... prior to the start date" -> "The sponsorship is ended")."""
+    story = STORY.model_copy(update={"criteria": [criterion(text)]})
+    (objective,) = plan_story(story, 8).objectives
+    case = render(story, objective.configuration, "X-1-TC01", "medium", [])
+    assert (case.kind, case.steps[0].data, case.steps[0].expected) == ("negative", data, refused)
+
+
+def test_a_range_the_right_way_round_is_no_refusal() -> None:
+    (behaviour,) = analyse(criterion("Create a tenancy with an end date after the start date"))
+    assert not behaviour.prohibited
