@@ -47,7 +47,7 @@ def engine_case(story: Story, objective: Objective, number: str) -> TestCase:
 
 
 def objective_for(criterion: AcceptanceCriterion, configuration: Configuration,
-                  taken: set[str]) -> Objective:
+                  taken: set[str], *, restating: bool = False) -> Objective:
     """Return the objective of one configuration, with an id no other objective has."""
     base = objective_id = f"{criterion.criterion_id}-{configuration.kind}"
     number = 1
@@ -57,7 +57,8 @@ def objective_for(criterion: AcceptanceCriterion, configuration: Configuration,
     taken.add(objective_id)
     return Objective(objective_id=objective_id, criterion_id=criterion.criterion_id,
                      kind=configuration.kind, intent=describe(configuration),
-                     rule_ids=criterion.rule_ids, origin="engine", configuration=configuration)
+                     rule_ids=criterion.rule_ids, origin="engine", configuration=configuration,
+                     restating=restating)
 
 
 def scaffold_objective(criterion: AcceptanceCriterion) -> Objective:

@@ -19,6 +19,7 @@ from casewright.agents.drafts import MAX_VALUES, Draft, draft_task, quoted_value
 from casewright.agents.planner import foreign
 from casewright.agents.state import Evidence, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
+from casewright.design.behaviour import Configuration
 from casewright.design.language import parse, parse_instruction
 from casewright.models import CaseKind, Step, Story, TestCase
 from casewright.quality import content_words, stem
@@ -173,7 +174,8 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
     if (given := result_given(case)) is not None:
         problems.append(f"a precondition already says the result it checks (\"{given}\"): "
                         "set up what is true before the first step")
-    if objective.configuration is None and _repeats(case, _shows(story, objective)):
+    if (objective.configuration is None or objective.restating) and \
+            _repeats(case, _shows(story, objective), objective.configuration):
         problems.append("its expected result only repeats the criterion: say what the tester "
                         "sees")
     if len(case.preconditions) + len(case.steps) < MIN_PARTS:
@@ -184,12 +186,20 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
     return problems
 
 
-def _repeats(case: TestCase, criterion: str) -> bool:
-    """Whether an expected result is the criterion said again (most of its words, any form)."""
+def _repeats(case: TestCase, criterion: str, configuration: Configuration | None) -> bool:
+    """Whether an expected result is the criterion said again (most of its words, any form).
+
+    Words of the outcome the configuration names do not count as repeating: "The order is
+    canceled" is the outcome of "Cancel order", not the criterion again.
+    """
     wanted = {stem(word) for word in content_words(criterion)}
-    return bool(wanted) and any(
-        len(wanted & {stem(w) for w in content_words(step.expected)}) / len(wanted) >= REPEATED
-        for step in case.steps if step.expected)
+    outcome = {stem(word) for word in content_words(" ".join(configuration.outcome))} \
+        if configuration is not None else set()
+    for step in case.steps:
+        said = wanted & {stem(w) for w in content_words(step.expected)}
+        if wanted and len(said) / len(wanted) >= REPEATED and said - outcome:
+            return True
+    return False
 
 
 def result_given(case: TestCase) -> str | None:

@@ -112,7 +112,9 @@ def plan_story(story: Story, limit: int, *, draft: bool = False) -> Plan:
 
     With `draft` (the model drafts every case) a criterion the engine cannot turn into a
     configuration still gets an objective, the criterion itself, for the model to draft; it
-    keeps a question only where a word is vague.
+    keeps a question only where a word is vague. So does one whose engine cases would only
+    restate it ("Cancel order"): the model drafts them from their configurations, which name
+    the outcome to check ("The order is canceled"), and the writer asks where no draft holds.
     """
     objectives: list[Objective] = []
     behaviours: dict[str, list[Behaviour]] = {}
@@ -143,13 +145,17 @@ def plan_story(story: Story, limit: int, *, draft: bool = False) -> Plan:
                                         severity="warning", message=questions[-1]))
             found = [b for b in found if not b.untriggered]
         configurations = configurations_for(found, limit)
-        if configurations and not (configurations := _runnable(story, criterion,
-                                                               configurations)) and not draft:
+        runnable = _runnable(story, criterion, configurations)
+        # one that names an act to do is worth drafting from; one that is only the criterion
+        # as its outcome tells the model nothing the criterion does not, as an unread one
+        restating = draft and not runnable and any(c.actions for c in configurations)
+        if configurations and not runnable and not draft:
             questions.append(f"{cid} ('{headline(criterion.text, 60)}') gives nothing to "
                              "set up, do or check beyond its own words: what does the user do, "
                              "and what should they see?")
             findings.append(Finding(check="ambiguity", criterion_id=cid, severity="warning",
                                     message=questions[-1]))
+        configurations = configurations if restating else runnable
         if not configurations and questions and not draft:
             continue  # nothing testable until the product owner answers
         if not configurations:
@@ -165,7 +171,8 @@ def plan_story(story: Story, limit: int, *, draft: bool = False) -> Plan:
             objectives.append(scaffold_objective(criterion))
             taken.add(objectives[-1].objective_id)
             continue
-        objectives += [objective_for(criterion, c, taken) for c in configurations]
+        objectives += [objective_for(criterion, c, taken, restating=restating)
+                       for c in configurations]
     queries = {c.criterion_id: retrieval_query(c) for c in story.criteria}
     return Plan(objectives=objectives, queries=queries, behaviours=behaviours,
                 findings=findings)

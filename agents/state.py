@@ -31,6 +31,10 @@ class Objective(_Model):
     configuration: Configuration | None = Field(
         default=None, description="The values, actions and outcome to test; None for the "
         "scaffold.")
+    restating: bool = Field(
+        default=False, description="The engine's own case would only say the criterion again "
+        "(\"Cancel order\" -> \"The order is canceled\"): the model drafts it from the "
+        "configuration, and where no draft holds it becomes a question, as an unread one does.")
 
 
 class Plan(_Model):

@@ -143,8 +143,8 @@ def write(state: AgentState,
                                       plan.objectives, todo, askable)
         if review is not None:  # an unread criterion's draft sent back: its template restates
             failed |= {o.objective_id: sent_back(review, state["cases"][o.objective_id])
-                       for o in todo if o.origin == "scaffold" and o not in askable}
-        unread = [o for o in todo if o.origin == "scaffold" and o.objective_id in failed]
+                       for o in todo if _restates(o) and o not in askable}
+        unread = [o for o in todo if _restates(o) and o.objective_id in failed]
         if not unread:
             return {"cases": written}
         return {"cases": {key: case for key, case in written.items()
@@ -154,6 +154,11 @@ def write(state: AgentState,
                and (review is None or o.origin == "person")] if context.reword else []
     return {"cases": write_cases(context, state["story"], state["evidence"], plan.objectives,
                                  todo, askable)}
+
+
+def _restates(objective: Objective) -> bool:
+    """Whether the objective's case without a model draft would only restate its criterion."""
+    return objective.origin == "scaffold" or objective.restating
 
 
 def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
@@ -208,16 +213,18 @@ def sent_back(review: Review, case: TestCase) -> list[str]:
 
 def asked_instead(story: Story, plan: Plan, unread: list[Objective],
                   failed: dict[str, list[str]]) -> Plan:
-    """Return the plan with a question instead of a case for unread criteria not drafted.
+    """Return the plan with a question instead of a case for criteria no draft held for.
 
-    The engine could not read them and the model's drafts failed: the template would only
-    restate the criterion.
+    The engine could not read them, or its own case would only say them again, and the
+    model's drafts failed: the template or the engine's wording would only restate the
+    criterion.
     """
     dropped = {o.objective_id for o in unread}
     questions = [Finding(check="ambiguity", criterion_id=o.criterion_id, severity="warning",
                          message=f"{o.criterion_id} ('{o.intent}'): the model's case did not "
-                         f"hold ({'; '.join(failed[o.objective_id])}) and the engine cannot "
-                         "read it: what does the user do, and what should they see?")
+                         f"hold ({'; '.join(failed[o.objective_id])}) and the engine "
+                         f"{'can only restate' if o.restating else 'cannot read'} it: what "
+                         "does the user do, and what should they see?")
                  for o in unread]
     return plan.model_copy(update={
         "objectives": [o for o in plan.objectives if o.objective_id not in dropped],

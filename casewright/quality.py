@@ -14,7 +14,7 @@ from casewright.models import AcceptanceCriterion, Story, TestCase
 
 _WORD = re.compile(r"[a-z0-9£%]+(?:['&.][a-z0-9]+)*")
 STOPWORDS = frozenset("""
-a about above after again all also an and any are as at be been before being below between
+a about above after again all also am an and any are as at be been before being below between
 both but by can could did do does doing down during each few for from further had has have
 having he her here hers him his how i if in into is it its itself just me more most my no nor
 not now of off on once only or other our out over own same she should so some such than that
@@ -118,12 +118,14 @@ def names_key_terms(case: TestCase, criterion: AcceptanceCriterion) -> bool:
 
     Only what the tester reads and does counts (preconditions and steps), not the title
     or objective, which code copies from the criterion. Enough is 30% of the criterion's
-    content words, or three of them for a long criterion.
+    content words, or three of them for a long criterion. A term counts in any inflection
+    ("deleting" for "delete") and written apart ("menu item" for "MenuItem").
     """
-    terms = set(key_terms(criterion))
+    terms = {stem(term) for term in key_terms(criterion)}
     if not terms:
         return True
-    found = terms & content_words(" ".join([*case.preconditions, _step_text(case)]))
+    said = words(" ".join([*case.preconditions, _step_text(case)]))
+    found = terms & {stem(word) for word in [*said, *map("".join, zip(said, said[1:]))]}
     return len(found) >= max(1, min(KEY_TERMS_ENOUGH, round(KEY_TERM_SHARE * len(terms))))
 
 
@@ -307,15 +309,15 @@ def borrowed_words(case: TestCase, own: str, exemplars: Iterable[TestCase]) -> s
     """Return the words and numbers a case took from exemplars, not from its own sources.
 
     `own` is what the case may draw on: its story, its criterion, that criterion's rules.
-    A word is borrowed when an exemplar has it and `own` does not; the UAT vocabulary every
-    case uses is never borrowed. Numbers count: an exemplar's account number or date in a
+    A word is borrowed when an exemplar has it and `own` does not in any inflection
+    ("created" is the story's own "creating"); the UAT vocabulary every case uses is never
+    borrowed. Numbers count: an exemplar's account number or date in a
     case is the exemplar's data, not the story's.
     """
     theirs: set[str] = set()
     for exemplar in exemplars:
         theirs |= set(words(" ".join([*exemplar.preconditions, _step_text(exemplar)])))
     mine = set(words(" ".join([*case.preconditions, _step_text(case)])))
-    known = set(words(own)) | UAT_VOCABULARY | STOPWORDS
-    return {word for word in mine & theirs
-            if word not in known and word.rstrip("s") not in known and len(word) > 1}
+    known = {stem(word) for word in {*words(own), *UAT_VOCABULARY, *STOPWORDS}}
+    return {word for word in mine & theirs if stem(word) not in known and len(word) > 1}
 

@@ -27,8 +27,13 @@ from casewright.approval import ENGINE_LABEL, MODEL_LABEL, approved_cases
 from casewright.config import load_settings
 from casewright.errors import ModelOutputError
 from casewright.memory.models import Chunk, Hit, SearchFilter
-from casewright.models import Provenance, Step, Suite, TestCase
-from casewright.quality import negatives_asserting_positive, restates
+from casewright.models import AcceptanceCriterion, Provenance, Step, Suite, TestCase
+from casewright.quality import (
+    borrowed_words,
+    names_key_terms,
+    negatives_asserting_positive,
+    restates,
+)
 from casewright.tools.workspace import Workspace, bundled_sample
 
 _DRAFT_TASK = re.compile(r"Task: write a (\w+) UAT test case for: .*\nExpected outcome: (.*)\n"
@@ -341,3 +346,42 @@ def test_reviewer_catches_a_rewording_that_took_its_subject_from_an_exemplar(
         tool_version="0", pipeline="agent", started_at=datetime.now(UTC),
         finished_at=datetime.now(UTC)))
     assert approved_cases(suite) == [], "a drifted case is never kept as an exemplar"
+
+
+def test_an_inflection_of_the_storys_own_word_is_not_taken_from_an_exemplar(
+        workspace: Workspace) -> None:
+    """Met on a caterer's menu story ("Creating, updating and deleting MenuItems"): a draft
+    set up "I am logged in as an admin" and "a menu item was created", which an exemplar also
+    says, and was refused as taking the exemplar's subject ("am, created")."""
+    exemplar = TestCase(case_id="X-9-TC01", title="Add a supplier", story_key="X-9",
+                        objective="A supplier is created", kind="positive",
+                        criterion_ids=["AC1"], preconditions=["I am logged in as an admin"],
+                        steps=[Step(action="Add a supplier", expected="The supplier is created")])
+    case = exemplar.model_copy(update={
+        "preconditions": ["I am logged in as an admin", "A menu item was created yesterday"],
+        "steps": [Step(action="Delete the menu item", expected="The menu item is not listed")]})
+    own = "As an admin I want creating, updating and deleting menu items"
+    assert borrowed_words(case, own, [exemplar]) == set()
+    assert borrowed_words(case.model_copy(update={"preconditions": [
+        "I am logged in as an admin", "A supplier was created yesterday"]}), own,
+        [exemplar]) == {"supplier"}
+
+
+@pytest.mark.parametrize(("criterion", "names", "other"), [
+    ("Delete existing MenuItem", "Delete the menu item \"Soup\"", "Cancel the order"),
+    ("Approve the PaymentPlan", "Approving the payment plan for account 1001",
+     "Reject the extension"),
+    ("Archive an expired JobPosting", "Archives the job posting that expired yesterday",
+     "Hire the applicant")])
+def test_a_case_names_its_criterion_in_any_inflection_and_written_apart(
+        criterion: str, names: str, other: str) -> None:
+    """A caterer's menu, a payment plan, a job board: names written as one word in the
+    criterion, apart and inflected in the case."""
+    said = AcceptanceCriterion(criterion_id="AC1", text=criterion)
+
+    def case(action: str) -> TestCase:
+        return TestCase(case_id="X-1-TC01", title="t", story_key="X-1", objective="o",
+                        kind="positive", criterion_ids=["AC1"],
+                        steps=[Step(action=action, expected="It is listed")])
+    assert names_key_terms(case(names), said)
+    assert not names_key_terms(case(other), said)

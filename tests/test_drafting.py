@@ -273,6 +273,37 @@ def test_an_unread_criterion_whose_draft_fails_twice_keeps_a_question(
     assert suite.cases and all(cid not in case.criterion_ids for case in suite.cases)
 
 
+@pytest.mark.parametrize("text", ["Cancel order", "Approve the timesheet", "Renew the loan"])
+def test_a_criterion_the_engine_can_only_restate_is_drafted_from_its_outcome(
+        workspace: Workspace, text: str) -> None:
+    """Terse titles (a shop's orders, timesheets, a library) read, but the engine's own
+    case ("Cancel order" -> "The order is canceled") adds nothing: the model drafts it from
+    that outcome, and where no draft holds the criterion keeps a question, not the restating
+    case."""
+    story = workspace.jira.get_story("CC-101")
+    terse = story.criteria[0].model_copy(update={"text": text, "given": [], "when": [],
+                                                 "then": []})
+    odd = story.model_copy(update={"criteria": [terse, *story.criteria[1:]]})
+    assert not [o for o in plan_story(odd, 8).objectives if o.criterion_id == "AC1"]
+    [objective] = [o for o in plan_story(odd, 8, draft=True).objectives
+                   if o.criterion_id == "AC1"]
+    assert objective.restating and objective.configuration is not None
+    assert objective.configuration.outcome[0] in drafting_task(odd, objective)
+
+    def echoing(schema, prompt):
+        if schema is Draft and f"for: {text}" in prompt:
+            return Draft(preconditions=["Signed in"], steps=[DraftStep(
+                action=text, expected=objective.configuration.outcome[0])])
+        return specialist()(schema, prompt)
+    graph = build_graph().compile(checkpointer=InMemorySaver())
+    suite = graph.invoke({"story": odd}, {"configurable": {"thread_id": "terse"}},
+                         context=AgentContext(chat_model=ScriptedChatModel(script=echoing),
+                                              draft=True))["suite"]
+    assert not suite.cases_for("AC1")
+    [question] = [f for f in suite.findings if f.check == "ambiguity" and f.criterion_id == "AC1"]
+    assert "the engine can only restate it" in question.message
+
+
 @pytest.mark.parametrize(("preconditions", "action", "expected", "given"), [
     # three domains: a shop's categories, a prescription, a declined payment (a denial)
     (["Signed in as an admin", "The top level category is added"], "Add a new category",
