@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from casewright.models import AcceptanceCriterion, Story, TestCase
 
@@ -125,7 +126,7 @@ def names_key_terms(case: TestCase, criterion: AcceptanceCriterion) -> bool:
     if not terms:
         return True
     said = words(" ".join([*case.preconditions, _step_text(case)]))
-    found = terms & {stem(word) for word in [*said, *map("".join, zip(said, said[1:]))]}
+    found = terms & {stem(word) for word in [*said, *map("".join, pairwise(said))]}
     return len(found) >= max(1, min(KEY_TERMS_ENOUGH, round(KEY_TERM_SHARE * len(terms))))
 
 
