@@ -136,6 +136,10 @@ def refused_data(behaviour: Behaviour, bad: re.Match[str], result: str | None) -
         "see, or is it accepted?")))
 
 
+_PHRASE_START = frozenset({"DT", "PRP$", "VBG", "VBN"})
+"""Tags that open a noun phrase ("a", "my", "existing", "archived"): what a verb acts on."""
+
+
 def _gerund_effect(behaviour: Behaviour) -> bool:
     """Turn a criterion named by its act ('Downloading the data', 'Search for X') into steps."""
     if _gerund_subject(behaviour):
@@ -149,9 +153,11 @@ def _gerund_effect(behaviour: Behaviour) -> bool:
     if lowered and lowered[0].tag_ in {"VB", "VBP"} and lowered[0].dep_ == "ROOT" and not any(
             t.dep_ == "nsubj" for t in lowered):
         doc = parse(f"{inflect(lowered[0].lemma_, 'VBG')} {doc[1:].text}")  # an instruction
-    elif lowered and lowered[0].tag_ == "NN" and len(lowered) > 1 and not any(
+    elif lowered and len(lowered) > 1 and (lowered[0].tag_ == "NN" or (
+            lowered[0].tag_ in {"JJ", "NNP"} and lowered[1].tag_ in _PHRASE_START)) and not any(
             t.tag_ in FINITE for t in lowered) and parse(
-            f"they {lowered.text}")[1].tag_ == "VBP":  # "Search for X", tagged as a noun
+            f"they {lowered.text}")[1].tag_ == "VBP":  # "Search for X", tagged as a noun; "Book
+        # a room", "Delete existing item", tagged as adjectives ("Total order value" is not)
         doc = parse(f"{inflect(parse(f'they {lowered[0].text}')[1].lemma_, 'VBG')} "
                     f"{doc[1:].text}")
     if not doc or doc[0].tag_ != "VBG":

@@ -744,3 +744,21 @@ def test_a_range_turned_round_is_refused_with_its_two_values(text: str, data: st
 def test_a_range_the_right_way_round_is_no_refusal() -> None:
     (behaviour,) = analyse(criterion("Create a tenancy with an end date after the start date"))
     assert not behaviour.prohibited
+
+
+@pytest.mark.parametrize(("text", "action", "result"), [
+    ("Book a meeting room", "Book a meeting room", "The meeting room is booked"),
+    ("Delete existing MenuItem", "Delete existing MenuItem", "The existing MenuItem is deleted"),
+    ("Book the next available slot", "Book the next available slot",
+     "The next available slot is booked")])
+def test_a_title_cased_instruction_the_parser_tags_as_a_name_is_an_act(text: str, action: str,
+                                                                        result: str) -> None:
+    """"Book" and "Delete" open a title and are tagged as a name or an adjective."""
+    (behaviour,) = analyse(criterion(text))
+    assert (behaviour.actions, [e.text for e in behaviour.effects]) == ([action], [result])
+
+
+@pytest.mark.parametrize("text", ["Total order value", "Empty basket message",
+                                  "Open orders list"])
+def test_an_adjective_before_a_noun_is_no_instruction(text: str) -> None:
+    assert not analyse(criterion(text))[0].actions
