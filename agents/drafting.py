@@ -35,8 +35,8 @@ _NEGATION = re.compile(r"\b(not|no|never|cannot|none|refused|denied|unable)\b|n'
 that are as often the outcome itself ("rejected", "blocked") are left out."""
 _NARRATIVE = re.compile(r"^\s*(as an? |as the |i want\b|i would like\b|so that\b|in order to\b)",
                         re.IGNORECASE)
-_WANTS = re.compile(r"\b(as an? \w+[^.]*\bI (want|need|would like)|I want to be able|so that I)\b",
-                    re.IGNORECASE)
+_WANTS = re.compile(r"\b(as an? \w+[^.]*\bI (want|need|would like)|I want to be able|so that I|"
+                    r"so I can)\b", re.IGNORECASE)
 """The narrative quoted inside a step ("... for As a service I want to send payments")."""
 _USER_STORY = re.compile(r"\bAs an? [^.]*?\b(?:I want|I need|I would like)\b[^.]*\.?",
                          re.IGNORECASE)
@@ -45,6 +45,8 @@ NARRATIVE_CHARS = 300
 _STATES = frozenset({"be", "have", "exist"})
 _ACTIVE = frozenset({"VB", "VBP", "VBZ"})
 """Verb forms of doing: "Open", "I open", "the user opens"; not "is selected" (VBN)."""
+_MAY_NOT = re.compile(r"\b(cannot|can ?not|can't|must not|mustn't|should not|shouldn't|may not|"
+                      r"will not|won't)\b", re.IGNORECASE)
 _CONDITION = re.compile(r"\b(when|if|unless|once|while|after|before|until)\b", re.IGNORECASE)
 _DANGLING = re.compile(r"(:|\b(the|a|an|of|to|with|and|or|be|is|are|should|following|for|on|"
                        r"in|at|by|from|that|than))\W*$", re.IGNORECASE)
@@ -226,7 +228,12 @@ def denies(results: list[str]) -> bool:
 
 
 def is_instruction(action: str) -> bool:
-    """Whether an action says what the tester does: a verb of doing, as "Open ..." or "I ..."."""
+    """Whether an action says what the tester does: a verb of doing, as "Open ..." or "I ...".
+
+    Not a rule ("Refunds cannot be issued twice"): what may not be done is no step.
+    """
+    if _MAY_NOT.search(action):
+        return False
     first_person = re.match(r"^(I|We)\s", action) is not None
     doc = parse(action) if first_person else parse_instruction(action)
     said = [token for token in doc if not token.is_punct]

@@ -162,7 +162,10 @@ def test_a_criterion_that_only_got_a_question_is_drafted_for_review(
     ("User:1", False), ("I am a user with an account", False), ("The account exists", False),
     ('I type "', False), ("Event program is selected", False),
     ("Open the customer's account screen", True), ('I press "Save"', True),
-    ("Log in as admin", True), ("Renew the loan for Dune", True)])
+    ("Log in as admin", True), ("Renew the loan for Dune", True),
+    # a rule is no step: a charity's sponsorships, a shop's refunds, a ward's doses
+    ("Sponsorships cannot be created for inactive sponsors", False),
+    ("Refunds must not be issued twice", False), ("A dose should not be given early", False)])
 def test_an_action_must_say_what_the_tester_does(action: str, instruction: bool) -> None:
     assert is_instruction(action) is instruction
 
@@ -221,6 +224,21 @@ def test_the_narrative_inside_a_step_is_refused(workspace: Workspace) -> None:
         action="Grant the extension for As a contact centre agent I want to grant extensions",
         expected="The extension is saved straight away without team leader approval")])
     problems = draft_problems(drafted(engine_case(story, objective, "T"), quoted, objective,
+                                      objective.kind), objective, story, Evidence())
+    assert "it uses the story's narrative as a step" in problems
+
+
+@pytest.mark.parametrize("precondition", [
+    "I am a member of the charity's staff so I can link sponsors with orphans",
+    "I am a driver so I can see my route", "I am a tenant so I can report a repair"])
+def test_the_narratives_so_i_can_in_a_set_up_is_refused(workspace: Workspace,
+                                                        precondition: str) -> None:
+    story = workspace.jira.get_story("CC-101")
+    objective = plan_story(story, 8, draft=True).objectives[0]
+    told = Draft(preconditions=[precondition], steps=[DraftStep(
+        action="Grant the extension",
+        expected="The extension is saved straight away without team leader approval")])
+    problems = draft_problems(drafted(engine_case(story, objective, "T"), told, objective,
                                       objective.kind), objective, story, Evidence())
     assert "it uses the story's narrative as a step" in problems
 
