@@ -4,10 +4,11 @@ The chat is the one the specialist was trained on (`casewright.training.corpus`)
 summary and narrative, then a task naming the case's kind, its criterion, the outcome to
 check and the values to use (those of the engine's configuration; for a criterion the engine
 could not read, the criterion alone). Code then checks the draft: every value is set up or
-used, the expected results say the configuration's outcome with its polarity, the last step
-has one, every action is an instruction and none the story's narrative, no sentence stops
-short, and the reviewer's own checks hold (no restating, nothing degenerate, words found in
-the sources). Ids, titles, kinds and traces are code's.
+used, the expected results say the configuration's outcome with its polarity (where the
+engine planned no act, the steps do the criterion's own), the last step has one, every
+action is an instruction and none the story's narrative, no sentence stops short, and the
+reviewer's own checks hold (no restating, nothing degenerate, words found in the sources).
+Ids, titles, kinds and traces are code's.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from casewright.agents.state import Evidence, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.design.behaviour import Configuration
 from casewright.design.language import parse, parse_instruction
+from casewright.design.lexicon import words
 from casewright.models import CaseKind, Step, Story, TestCase
 from casewright.quality import content_words, stem
 from casewright.wording import sentence
@@ -47,6 +49,9 @@ _ACTIVE = frozenset({"VB", "VBP", "VBZ"})
 """Verb forms of doing: "Open", "I open", "the user opens"; not "is selected" (VBN)."""
 _MAY_NOT = re.compile(r"\b(cannot|can ?not|can't|must not|mustn't|should not|shouldn't|may not|"
                       r"will not|won't)\b", re.IGNORECASE)
+_ATTEMPTS = frozenset({"attempt", "try", "want", "able"})
+_MAIN = frozenset({"ROOT", "xcomp", "conj"})
+"""Where the criterion's own acts stand: its main verb, what is tried, and their "and"."""
 _CONDITION = re.compile(r"\b(when|if|unless|once|while|after|before|until)\b", re.IGNORECASE)
 _DANGLING = re.compile(r"(:|\b(the|a|an|of|to|with|and|or|be|is|are|should|following|for|on|"
                        r"in|at|by|from|that|than))\W*$", re.IGNORECASE)
@@ -176,6 +181,10 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
     if (given := result_given(case)) is not None:
         problems.append(f"a precondition already says the result it checks (\"{given}\"): "
                         "set up what is true before the first step")
+    if (objective.configuration is None or not objective.configuration.actions) and \
+            (acts := criterion_acts(_shows(story, objective))) and \
+            not acts & {stem(w) for s in case.steps for w in content_words(s.action)}:
+        problems.append("its steps must do what the criterion says: " + ", ".join(sorted(acts)))
     if (objective.configuration is None or objective.restating) and \
             _repeats(case, _shows(story, objective), objective.configuration):
         problems.append("its expected result only repeats the criterion: say what the tester "
@@ -186,6 +195,20 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
     problems += [f.message for f in check_case(case, story, evidence, [])
                  if f.check in _CHECKS]
     return problems
+
+
+def criterion_acts(criterion: str) -> set[str]:
+    """Return the verbs of doing a criterion names (stems), but the attempt itself.
+
+    "Attempt to delete MenuItem that is in a pending order" names "delete": a case of it
+    deletes. States ("is accessible") and what is received ("sees") are no act.
+    """
+    lexicon = words()
+    return {stem(token.lower_) for token in parse(_QUOTED.sub(" ", criterion))
+            if token.pos_ == "VERB" and token.tag_ != "VBN" and token.dep_ in _MAIN
+            and not any(child.dep_ == "neg" for child in token.children)
+            and token.lemma_.lower() not in lexicon.stative_verbs | lexicon.receive_verbs |
+            _ATTEMPTS}
 
 
 def _repeats(case: TestCase, criterion: str, configuration: Configuration | None) -> bool:

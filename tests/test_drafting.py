@@ -322,6 +322,34 @@ def test_a_criterion_the_engine_can_only_restate_is_drafted_from_its_outcome(
     assert "the engine can only restate it" in question.message
 
 
+@pytest.mark.parametrize(("text", "elsewhere", "does"), [
+    ("Attempt to delete a menu item that is in a pending order", "Add a new menu item",
+     "Delete the menu item in order 1001"),
+    ("Attempt to renew a loan that is overdue", "Open the loan list",
+     "Renew the overdue loan of Dune"),
+    ("Attempt to archive a case that has open tasks", "Click on the case",
+     "Archive the case with 2 open tasks")])
+def test_an_unread_criterions_case_does_its_act(workspace: Workspace, text: str,
+                                                 elsewhere: str, does: str) -> None:
+    """A caterer's menu, a library, a case system: met as "I add a new menu item -> I see
+    that I have created a new menu item" for a criterion about deleting one."""
+    story = workspace.jira.get_story("CC-101")
+    unread = story.criteria[0].model_copy(update={"text": text, "given": [], "when": [],
+                                                  "then": []})
+    odd = story.model_copy(update={"criteria": [unread]})
+    [objective] = plan_story(odd, 8, draft=True).objectives
+    assert objective.configuration is None or not objective.configuration.actions
+
+    def problems(action: str) -> list[str]:
+        draft = Draft(preconditions=["Signed in as an admin"], steps=[DraftStep(
+            action=action, expected="A message says it cannot be done")])
+        return draft_problems(drafted(engine_case(odd, objective, "T"), draft, objective,
+                                      objective.kind), objective, odd, Evidence())
+    assert any(p.startswith("its steps must do what the criterion says") for p in
+               problems(elsewhere))
+    assert not any(p.startswith("its steps must do") for p in problems(does))
+
+
 @pytest.mark.parametrize(("preconditions", "action", "expected", "given"), [
     # three domains: a shop's categories, a prescription, a declined payment (a denial)
     (["Signed in as an admin", "The top level category is added"], "Add a new category",
