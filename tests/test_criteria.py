@@ -49,6 +49,13 @@ def test_ac_prefixes_keep_their_own_ids_without_a_heading() -> None:
         ("AC1", "Balance shown"), ("AC3", "Fee shown"), ("AC2", "Date shown")]
 
 
+def test_an_ac_prefix_needs_no_punctuation_before_a_capital() -> None:
+    """Teams number scenario titles so: "AC04 Back Link" was read as the act "Ac04e"."""
+    criteria = _criteria("Story text.\n\nAC01 Back link\nAC 2 Fee shown\nAC-3 Date shown")
+    assert [(c.criterion_id, c.text) for c in criteria] == [
+        ("AC1", "Back link"), ("AC2", "Fee shown"), ("AC3", "Date shown")]
+
+
 def test_id_criterion_table() -> None:
     criteria = _criteria("h3. Acceptance criteria\n||ID||Acceptance criterion||Owner||\n"
                          "|AC1|Balance shown|Ops|\n|AC2|Fee shown per BR-4|Ops|")

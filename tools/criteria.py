@@ -24,7 +24,7 @@ _OTHER_SECTION = re.compile(
     r"^\W*(out of scope|not in scope|notes?|design|ux|mock-?ups?|open questions|questions|"
     r"background|context|dependenc\w*|assumptions?|risks?|links?|references?|tech\w* notes?|"
     r"dev notes?|definition of done|nfrs?|non-functional\w*|attachments?)\b", re.IGNORECASE)
-_AC_PREFIX = re.compile(r"^\W*AC\s*-?\s*(\d+)\s*[:.)\-–]\s*", re.IGNORECASE)
+_AC_PREFIX = re.compile(r"^\W*AC\s*-?\s*(\d+)(?:\s*[:.)\-–]\s*|\s+(?=(?-i:[A-Z])))", re.IGNORECASE)
 _SCENARIO = re.compile(r"^\W*scenario(?:\s+outline)?\s*\d*\s*[:.\-–]\s*", re.IGNORECASE)
 _KEYWORD = re.compile(r"^\W*(given|when|then|and|but)\b[\s,:]*", re.IGNORECASE)
 _INLINE_KEYWORD = re.compile(
