@@ -268,6 +268,10 @@ def imperative(clause: str) -> str | None:
     return text[:1].upper() + text[1:] if text else None
 
 
+_NO_ACT = frozenset({"have", "be"})
+"""Verbs that say what holds, never what is done: they have no passive result."""
+
+
 def passive_result(action: str) -> str | None:
     """Return what an instruction leaves behind: "Waive one late fee" -> "The late fee is waived".
 
@@ -283,6 +287,8 @@ def passive_result(action: str) -> str | None:
     if found is None:
         return None
     doc, phrase, verbs = found
+    if any(verb.lemma_.lower() in _NO_ACT for verb in verbs):
+        return None  # "Have bookmarks" leaves nothing: "Bookmarks are had" is no result
     if len(phrase) > 1 and phrase[0].tag_ == "PRP$" and phrase[1].lower_ == "own":
         phrase = [phrase[0], *phrase[2:]]  # "my own photos": the photos
     words = [t.text for t in phrase]

@@ -762,3 +762,9 @@ def test_a_title_cased_instruction_the_parser_tags_as_a_name_is_an_act(text: str
                                   "Open orders list"])
 def test_an_adjective_before_a_noun_is_no_instruction(text: str) -> None:
     assert not analyse(criterion(text))[0].actions
+
+
+@pytest.mark.parametrize("action", ["Have bookmarks", "Have an open claim", "Be a member"])
+def test_having_or_being_leaves_no_result(action: str) -> None:
+    """"Have Bookmarks" gave "Bookmarks are had"; a library, insurance, a club."""
+    assert passive_result(action) is None
