@@ -183,7 +183,8 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
                         "set up what is true before the first step")
     if (objective.configuration is None or not objective.configuration.actions) and \
             (acts := criterion_acts(_shows(story, objective))) and \
-            not acts & {stem(w) for s in case.steps for w in content_words(s.action)}:
+            not {stem(act) for act in acts} & {stem(w) for s in case.steps
+                                               for w in content_words(s.action)}:
         problems.append("its steps must do what the criterion says: " + ", ".join(sorted(acts)))
     if (objective.configuration is None or objective.restating) and \
             _repeats(case, _shows(story, objective), objective.configuration):
@@ -198,13 +199,13 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
 
 
 def criterion_acts(criterion: str) -> set[str]:
-    """Return the verbs of doing a criterion names (stems), but the attempt itself.
+    """Return the verbs of doing a criterion names, as it writes them, but the attempt itself.
 
     "Attempt to delete MenuItem that is in a pending order" names "delete": a case of it
     deletes. States ("is accessible") and what is received ("sees") are no act.
     """
     lexicon = words()
-    return {stem(token.lower_) for token in parse(_QUOTED.sub(" ", criterion))
+    return {token.lower_ for token in parse(_QUOTED.sub(" ", criterion))
             if token.pos_ == "VERB" and token.tag_ != "VBN" and token.dep_ in _MAIN
             and not any(child.dep_ == "neg" for child in token.children)
             and token.lemma_.lower() not in lexicon.stative_verbs | lexicon.receive_verbs |
