@@ -5,10 +5,11 @@ summary and narrative, then a task naming the case's kind, its criterion, the ou
 check and the values to use (those of the engine's configuration; for a criterion the engine
 could not read, the criterion alone). Code then checks the draft: every value is set up or
 used, the expected results say the configuration's outcome with its polarity (where the
-engine planned no act, the steps do the criterion's own), the last step has one, every
-action is an instruction and none the story's narrative, no sentence stops short, and the
-reviewer's own checks hold (no restating, nothing degenerate, words found in the sources).
-Ids, titles, kinds and traces are code's.
+engine planned no act, the steps do the criterion's own), the set-up is not the other way
+round from the plan's (whose preconditions a draft leaves out are added), the last step has
+one, every action is an instruction and none the story's narrative, no sentence stops short,
+and the reviewer's own checks hold (no restating, nothing degenerate, words found in the
+sources). Ids, titles, kinds and traces are code's.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.design.behaviour import Configuration
 from casewright.design.language import parse, parse_instruction
 from casewright.design.lexicon import words
+from casewright.design.rendering import render
 from casewright.models import CaseKind, Step, Story, TestCase
 from casewright.quality import content_words, stem
 from casewright.wording import sentence
@@ -49,6 +51,13 @@ _ACTIVE = frozenset({"VB", "VBP", "VBZ"})
 """Verb forms of doing: "Open", "I open", "the user opens"; not "is selected" (VBN)."""
 _MAY_NOT = re.compile(r"\b(cannot|can ?not|can't|must not|mustn't|should not|shouldn't|may not|"
                       r"will not|won't)\b", re.IGNORECASE)
+_SIGN_IN = re.compile(r"\b(?:sign(?:ed|s)?|log(?:ged|s)?) ?(?:in|on|out)\b|\banonymous\b",
+                      re.IGNORECASE)
+_SIGNED_OUT = re.compile(r"\bnot (?:signed|logged) (?:in|on)\b|\b(?:signed|logged) out\b|"
+                         r"\banonymous\b", re.IGNORECASE)
+SETUP_SAID = 0.6
+"""Share of a planned precondition's words (any inflection) a draft's set-up or steps must
+say for the draft to set it up itself."""
 _ATTEMPTS = frozenset({"attempt", "try", "want", "able"})
 _MAIN = frozenset({"ROOT", "xcomp", "conj"})
 """Where the criterion's own acts stand: its main verb, what is tried, and their "and"."""
@@ -190,6 +199,10 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
             _repeats(case, _shows(story, objective), objective.configuration):
         problems.append("its expected result only repeats the criterion: say what the tester "
                         "sees")
+    if objective.configuration is not None and (opposite := plan_setup(
+            case, render(story, objective.configuration, case.case_id, case.priority,
+                         []).preconditions)[1]):
+        problems.append("it sets up the opposite of: " + "; ".join(opposite))
     if len(case.preconditions) + len(case.steps) < MIN_PARTS:
         problems.append("it is too thin to run: give its set-up, or the steps that lead to "
                         "the result")
@@ -210,6 +223,39 @@ def criterion_acts(criterion: str) -> set[str]:
             and not any(child.dep_ == "neg" for child in token.children)
             and token.lemma_.lower() not in lexicon.stative_verbs | lexicon.receive_verbs |
             _ATTEMPTS}
+
+
+def plan_setup(case: TestCase, planned: list[str]) -> tuple[list[str], list[str]]:
+    """Return the planned preconditions a draft leaves out, and those it sets up the other way.
+
+    The engine's case sets up its configuration: who signs in, what exists, each condition's
+    value. A draft says one where a precondition or action holds most of its words (any
+    inflection), or any sign-in for a sign-in; said denied the other way ("The loan is
+    overdue" for "The loan is not overdue", signed in for "Not signed in"), it contradicts it.
+    """
+    said = [*case.preconditions, *(step.action for step in case.steps)]
+    missing, opposite = [], []
+    for wanted in planned:
+        if _SIGN_IN.search(wanted):
+            match = next((text for text in said if _SIGN_IN.search(text)), None)
+            other = match is not None and \
+                bool(_SIGNED_OUT.search(wanted)) != bool(_SIGNED_OUT.search(match))
+        else:
+            words = {stem(word) for word in content_words(wanted)}
+            match = max(said, key=lambda text: len(words & _stems(text)), default=None)
+            if not words or match is None or \
+                    len(words & _stems(match)) / len(words) < SETUP_SAID:
+                match = None
+            other = match is not None and denies([wanted]) != denies([match])
+        if match is None:
+            missing.append(wanted)
+        elif other:
+            opposite.append(wanted)
+    return missing, opposite
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(word) for word in content_words(text)}
 
 
 def _repeats(case: TestCase, criterion: str, configuration: Configuration | None) -> bool:

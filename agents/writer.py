@@ -30,6 +30,7 @@ from casewright.agents.drafting import (
     drafted_kind,
     drafting_task,
     echoes,
+    plan_setup,
     repair_task,
     story_section,
 )
@@ -199,10 +200,22 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
             if problems:
                 failed[objective.objective_id] = problems
             else:
-                written[objective.objective_id] = candidate
+                written[objective.objective_id] = with_plan_setup(candidate, engine, objective)
                 failed.pop(objective.objective_id, None)
     _report(context, todo, written, started)
     return written, failed
+
+
+def with_plan_setup(case: TestCase, engine: TestCase, objective: Objective) -> TestCase:
+    """Return a checked draft with the engine's preconditions it left out put first.
+
+    The plan decides what a case sets up (who signs in, what exists, each condition's
+    value); the model words the rest. An unread criterion's template plans nothing.
+    """
+    if objective.configuration is None:
+        return case
+    missing, _ = plan_setup(case, engine.preconditions)
+    return case.model_copy(update={"preconditions": [*missing, *case.preconditions]})
 
 
 def sent_back(review: Review, case: TestCase) -> list[str]:

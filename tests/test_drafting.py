@@ -26,6 +26,7 @@ from casewright.agents.drafting import (
     drafting_task,
     echoes,
     is_instruction,
+    plan_setup,
     result_given,
 )
 from casewright.agents.drafts import UNSTATED, Draft, DraftStep
@@ -34,9 +35,10 @@ from casewright.agents.passages import rule_passages
 from casewright.agents.planner import plan_story
 from casewright.agents.reviewer import Critique
 from casewright.agents.state import Evidence
+from casewright.agents.writer import with_plan_setup
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL
 from casewright.config import load_settings
-from casewright.models import Suite
+from casewright.models import Step, Suite, TestCase
 from casewright.quality import negatives_asserting_positive
 from casewright.tools.workspace import Workspace, bundled_sample
 
@@ -433,3 +435,38 @@ def test_a_repaired_draft_may_say_the_outcome_and_its_own_first_words(
         DraftStep(action="Grant the payment extension", expected=outcome)])
     case = drafted(engine_case(story, objective, "T"), fixed, objective, objective.kind)
     assert not echoes(case, reasons, story, drafting_task(story, objective))
+
+
+def _draft_case(preconditions: list[str], action: str) -> TestCase:
+    return TestCase(case_id="X-1-TC01", title="t", story_key="X-1", objective="o",
+                    kind="positive", criterion_ids=["AC1"], preconditions=preconditions,
+                    steps=[Step(action=action, expected="It is done")])
+
+
+@pytest.mark.parametrize(("planned", "preconditions", "missing", "opposite"), [
+    # a library: nothing of the plan said
+    (["Signed in as a librarian", "The loan is overdue"], ["There is a member Ana"], [
+        "Signed in as a librarian", "The loan is overdue"], []),
+    # a pharmacy: said in other words and inflections
+    (["Signed in as a pharmacist", "The prescription has expired"],
+     ["I am logged in as a pharmacist", "Ana's prescription expired yesterday"], [], []),
+    # a shop: the condition and the sign-in the other way round
+    (["Not signed in", "The basket is empty"],
+     ["I am logged in as a customer", "The basket is not empty"], [],
+     ["Not signed in", "The basket is empty"])])
+def test_a_draft_sets_up_what_the_plan_sets_up(planned: list[str], preconditions: list[str],
+                                                missing: list[str],
+                                                opposite: list[str]) -> None:
+    assert plan_setup(_draft_case(preconditions, "Renew the item"), planned) == \
+        (missing, opposite)
+
+
+def test_a_checked_draft_gets_the_set_up_it_left_out_first(workspace: Workspace) -> None:
+    story = workspace.jira.get_story("CC-101")
+    objective = next(o for o in plan_story(story, 8, draft=True).objectives
+                     if o.configuration is not None and o.configuration.settings)
+    engine = engine_case(story, objective, "T")
+    case = with_plan_setup(_draft_case(["The agent has the customer on the phone"],
+                                       "Grant the extension"), engine, objective)
+    assert case.preconditions[:-1] == engine.preconditions
+    assert case.preconditions[-1] == "The agent has the customer on the phone"
