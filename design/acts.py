@@ -126,8 +126,9 @@ def refused_data(behaviour: Behaviour, bad: re.Match[str], result: str | None) -
     and flag instead).
     """
     what = bad["what"]
-    refused = f"A message says the {what} is missing" if bad.groupdict().get("none") else \
-        f"The {what} is refused with a message saying what is wrong"
+    be = "are" if parse(what)[-1].tag_ in {"NNS", "NNPS"} else "is"  # "the credentials are"
+    refused = f"A message says the {what} {be} missing" if bad.groupdict().get("none") else \
+        f"The {what} {be} refused with a message saying what is wrong"
     behaviour.effects = [Effect(text=refused), *([Effect(text=negate(result))] if result else [])]
     behaviour.prohibited = True
     behaviour.ambiguities.append(Ambiguity(word=bad[0], question=(
@@ -150,9 +151,11 @@ def _gerund_effect(behaviour: Behaviour) -> bool:
     refused = bool(re.match(r"^(not|never|cannot)\s+", first, re.IGNORECASE))
     doc = parse(re.sub(r"^(not|never|cannot)\s+", "", first, flags=re.IGNORECASE))
     lowered = parse(doc.text[:1].lower() + doc.text[1:]) if doc else doc
-    if lowered and lowered[0].tag_ in {"VB", "VBP"} and lowered[0].dep_ == "ROOT" and not any(
-            t.dep_ == "nsubj" for t in lowered):
-        doc = parse(f"{inflect(lowered[0].lemma_, 'VBG')} {doc[1:].text}")  # an instruction
+    verb = next((said[0] for said in (lowered, doc) if said and said[0].tag_ in {"VB", "VBP"}
+                 and said[0].dep_ == "ROOT" and not any(t.dep_ == "nsubj" for t in said)),
+                None)  # the tagger reads "navigate" as an adjective, "Navigate" as a verb
+    if verb is not None:
+        doc = parse(f"{inflect(verb.lemma_, 'VBG')} {doc[1:].text}")  # an instruction
     elif lowered and len(lowered) > 1 and (lowered[0].tag_ == "NN" or (
             lowered[0].tag_ in {"JJ", "NNP"} and lowered[1].tag_ in _PHRASE_START)) and not any(
             t.tag_ in FINITE for t in lowered) and parse(

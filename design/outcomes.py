@@ -38,6 +38,8 @@ def outcome_of(action: str) -> str | None:
             f"Matching {plural(match['what'])} are shown"
     if match := shape("go-to").match(action):
         return f"{match['where']} is shown"
+    if match := shape("sign-in-act").match(action):
+        return f"The user is signed {'in' if match['how'].lower() in {'in', 'on'} else 'out'}"
     if match := shape("stop-start").match(action):  # "Stop following a tag": no longer followed
         verb = parse(f"they are {match['doing']}")[2].lemma_
         done = passive_result(f"{verb.capitalize()} {match['rest']}")

@@ -768,3 +768,23 @@ def test_an_adjective_before_a_noun_is_no_instruction(text: str) -> None:
 def test_having_or_being_leaves_no_result(action: str) -> None:
     """"Have Bookmarks" gave "Bookmarks are had"; a library, insurance, a club."""
     assert passive_result(action) is None
+
+
+@pytest.mark.parametrize(("text", "result"), [
+    ("Navigate to the start page", "start page is shown"),
+    ("Navigate to the claims page", "claims page is shown"),
+    ("Navigate to the timetable", "timetable is shown")])
+def test_an_instruction_the_tagger_reads_as_a_verb_only_capitalised_is_an_act(
+        text: str, result: str) -> None:
+    """Lower-cased, "navigate" is tagged an adjective; the title's own "Navigate" a verb."""
+    (behaviour,) = analyse(criterion(text))
+    assert (behaviour.actions, [e.text for e in behaviour.effects]) == ([text], [result])
+
+
+@pytest.mark.parametrize(("text", "refused"), [
+    ("Log in with incorrect credentials", "The credentials are refused"),
+    ("Save the claim with invalid details", "The details are refused"),
+    ("Submit the form with an invalid email address", "The email address is refused")])
+def test_refused_data_agrees_with_its_number(text: str, refused: str) -> None:
+    (behaviour,) = analyse(criterion(text))
+    assert behaviour.effects[0].text.startswith(refused)
