@@ -51,6 +51,8 @@ def implied_subject(sentence: str) -> str:
     if not doc or any(t.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} and t.head.dep_ == "ROOT"
                       for t in doc):  # a relative clause's subject ("that is overdue") is not it
         return sentence
+    if doc[0].dep_ == "compound":
+        return sentence  # "Cookies policy - <link>": the first word names, it does nothing
     lowered = f"{sentence[:1].lower()}{sentence[1:]}"
     said = parse(f"The user {lowered}")
     verb = doc[2:3] if doc[1:2].text.lower() in {"not", "n't"} else doc[1:2]

@@ -22,6 +22,7 @@ from casewright.design.outcomes import outcome_of
 from casewright.design.quantities import boundaries, dated, example, find_limits, with_value
 from casewright.design.reading import analyse
 from casewright.design.rendering import observe_action, render
+from casewright.design.sentences import implied_subject
 from casewright.design.techniques import (
     decision_table,
     design,
@@ -788,3 +789,11 @@ def test_an_instruction_the_tagger_reads_as_a_verb_only_capitalised_is_an_act(
 def test_refused_data_agrees_with_its_number(text: str, refused: str) -> None:
     (behaviour,) = analyse(criterion(text))
     assert behaviour.effects[0].text.startswith(refused)
+
+
+@pytest.mark.parametrize("text", ["Cookies policy - <header_link>", "Reports list - <tab>",
+                                  "Claims summary - <region>"])
+def test_a_plural_naming_a_noun_is_no_users_act(text: str) -> None:
+    """"Cookies policy - <header_link>" gave "Cookie policy -> The policy is cookied"."""
+    assert implied_subject(text) == text
+    assert not any(b.actions for b in analyse(criterion(text)))
