@@ -18,13 +18,14 @@ import re
 
 from casewright.agents.checks import check_case
 from casewright.agents.drafts import MAX_VALUES, Draft, draft_task, quoted_values, story_text
+from casewright.agents.passages import stems
 from casewright.agents.planner import foreign
 from casewright.agents.state import Evidence, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.design.behaviour import Configuration
 from casewright.design.language import parse, parse_instruction
 from casewright.design.lexicon import words
-from casewright.design.rendering import render
+from casewright.design.rendering import SIGNED_OUT, render
 from casewright.models import CaseKind, Step, Story, TestCase
 from casewright.quality import content_words, stem
 from casewright.wording import sentence
@@ -53,8 +54,6 @@ _MAY_NOT = re.compile(r"\b(cannot|can ?not|can't|must not|mustn't|should not|sho
                       r"will not|won't)\b", re.IGNORECASE)
 _SIGN_IN = re.compile(r"\b(?:sign(?:ed|s)?|log(?:ged|s)?) ?(?:in|on|out)\b|\banonymous\b",
                       re.IGNORECASE)
-_SIGNED_OUT = re.compile(r"\bnot (?:signed|logged) (?:in|on)\b|\b(?:signed|logged) out\b|"
-                         r"\banonymous\b", re.IGNORECASE)
 SETUP_SAID = 0.6
 """Share of a planned precondition's words (any inflection) a draft's set-up or steps must
 say for the draft to set it up itself."""
@@ -239,12 +238,12 @@ def plan_setup(case: TestCase, planned: list[str]) -> tuple[list[str], list[str]
         if _SIGN_IN.search(wanted):
             match = next((text for text in said if _SIGN_IN.search(text)), None)
             other = match is not None and \
-                bool(_SIGNED_OUT.search(wanted)) != bool(_SIGNED_OUT.search(match))
+                bool(SIGNED_OUT.search(wanted)) != bool(SIGNED_OUT.search(match))
         else:
-            words = {stem(word) for word in content_words(wanted)}
-            match = max(said, key=lambda text: len(words & _stems(text)), default=None)
+            words = stems(wanted)
+            match = max(said, key=lambda text: len(words & stems(text)), default=None)
             if not words or match is None or \
-                    len(words & _stems(match)) / len(words) < SETUP_SAID:
+                    len(words & stems(match)) / len(words) < SETUP_SAID:
                 match = None
             other = match is not None and denies([wanted]) != denies([match])
         if match is None:
@@ -252,10 +251,6 @@ def plan_setup(case: TestCase, planned: list[str]) -> tuple[list[str], list[str]
         elif other:
             opposite.append(wanted)
     return missing, opposite
-
-
-def _stems(text: str) -> set[str]:
-    return {stem(word) for word in content_words(text)}
 
 
 def _repeats(case: TestCase, criterion: str, configuration: Configuration | None) -> bool:

@@ -71,15 +71,16 @@ def observe_action(outcome: str) -> str:
     return f"{'Open' if subject.lemma_.lower() in words().ui_nouns else 'Check'} {name}"
 
 
-_SIGNED_OUT = re.compile(r"\b(?:not|never) (?:yet )?(?:signed|logged) in\b|\b(?:signed|logged)[ -]"
+SIGNED_OUT = re.compile(r"\b(?:not|never) (?:yet )?(?:signed|logged) in\b|\b(?:signed|logged)[ -]"
                          r"out\b|\b(?:anonymous|unauthenticated)\b", re.IGNORECASE)
+"""Someone not signed in, as a role or a set-up says it."""
 
 
 def _actor_precondition(actor: str | None) -> list[str]:
     if not actor:
         return []
     role = re.sub(r"^(an?|the)\s+", "", actor.strip(), flags=re.IGNORECASE)
-    if _SIGNED_OUT.search(role):  # "a not signed in user", "an anonymous visitor"
+    if SIGNED_OUT.search(role):  # "a not signed in user", "an anonymous visitor"
         return ["Not signed in"]
     if role.lower() in words().pronouns or (role.istitle() and " " not in role
                                             and role.lower().rstrip("s") not in words().roles):
