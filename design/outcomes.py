@@ -8,6 +8,7 @@ must exist before it ("Delete the creator's signature" needs the signature).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from casewright.design.behaviour import Behaviour, Effect
 from casewright.design.language import (
@@ -22,8 +23,12 @@ from casewright.design.language import (
 from casewright.design.lexicon import words
 from casewright.design.shapes import shape
 
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
 _EXISTENCE = re.compile(r"\b(?:there (?:is|are)|none|no \w+|exists?)\b")
 _ONTO = frozenset({"to", "on", "onto", "into", "from"})
+_TOWARDS = frozenset({"to", "into", "onto"})
 
 
 def _searched(action: str) -> re.Match[str] | None:
@@ -110,6 +115,27 @@ def data_state(behaviour: Behaviour) -> None:
                                        "shown")
 
 
+def _described(thing: Token) -> bool:
+    """Whether a thing is picked out by a state it is in, so it is there before the act.
+
+    "a loan that is overdue", "a consignment they don't own", "a file that is locked": whatever
+    the verb, the thing in that state is the test's set-up, not what the act makes ("a
+    petition id that doesn't exist" is not; nor "a failed attempt" or "a message saying hi",
+    which recording and sending make).
+    """
+    return any(t.i > thing.i and t.lemma_ != "exist" and (
+        t.dep_ == "relcl" or t.dep_ == "acl" and t.tag_ == "VBN") for t in thing.children)
+
+
+def _clause_end(clause: Token) -> int:
+    """Return where a relative clause ends: before a "to"/"into" its parse took from the act.
+
+    "Add a product that is out of stock to the basket": the basket is where it is added.
+    """
+    return min((t.i for t in clause.children if t.dep_ == "prep" and t.lower_ in _TOWARDS),
+               default=clause.right_edge.i + 1)
+
+
 def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
     """Set up what the action views or acts on: 'View an archived petition' needs one.
 
@@ -124,7 +150,13 @@ def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
     verb = doc[1].lemma_.lower() if len(doc) > 1 else ""
     target = next((t for t in doc if t.dep_ == "dobj" and t.head.i == 1), None)
     phrasal = any(t.dep_ == "prt" for t in doc[1].children) if len(doc) > 1 else False
-    if target is None or verb not in words().view_verbs | words().act_on_verbs and not phrasal:
+    held = next((t for t in doc if t.dep_ == "pobj" and t.head.dep_ == "prep" and
+                 t.head.head.i in {1, target.i if target is not None else 1} and
+                 doc[t.left_edge.i].lower_ in {"a", "an"} and _described(t)), None)
+    if held is not None and (target is None or not _described(target)):
+        target = held  # "view the notes on a claim that is closed": the claim is there first
+    elif target is None or verb not in words().view_verbs | words().act_on_verbs and \
+            not phrasal and not _described(target):
         target = next((t for t in doc if t.dep_ == "pobj" and t.head.head.i == 1 and  # "add
                        t.head.lower_ in _ONTO and doc[t.left_edge.i].lower_ in {"a", "an"}),
                       None)  # tags to an open petition": the petition is there first
@@ -145,13 +177,13 @@ def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
         text = f"{core} exists"
     elif first.lower_ in {"a", "an"}:  # "an archived petition": then view the one set up
         clauses = [t for t in target.children if t.dep_ in {"relcl", "acl"} and t.i > target.i]
-        text = f"There is {doc[target.left_edge.i:clauses[0].right_edge.i + 1].text}" if clauses \
+        clause = doc[clauses[0].left_edge.i:_clause_end(clauses[0])] if clauses else None
+        text = f"There is {doc[target.left_edge.i:clause.end].text}" if clause is not None \
             else f"There is {core}"  # "a petition that has been taken down"
         behaviour.actions = [re.sub(rf"\b{re.escape(first.text)} (?={re.escape(core[2:].strip())})",
                                     "the ", behaviour.actions[0], count=1)]
-        if clauses:
-            behaviour.actions = [behaviour.actions[0].replace(
-                f" {doc[clauses[0].left_edge.i:clauses[0].right_edge.i + 1].text}", "", 1)]
+        if clause is not None:
+            behaviour.actions = [behaviour.actions[0].replace(f" {clause.text}", "", 1)]
     elif target.tag_ in {"NNS", "NNPS"} and first.dep_ != "det":  # "signatures by email"
         text = f"There are {core} to {verb}"
     elif target.tag_ == "NN" and first.dep_ == "amod":  # "sign closed petition"
