@@ -51,6 +51,9 @@ saying what is wrong") counts as ungrounded whoever wrote it.
 _PLACEHOLDER = re.compile(
     r"\b(tbd|tbc|todo|fixme|lorem|ipsum|xxx+|placeholder|n/a|etc)\b|<[^>]*>|\{[^}]*\}|\[[^\]]*\]",
     re.IGNORECASE)
+_FIELD_NAME = re.compile(r'"(?:[a-z]+(?:_[a-z]+)+|user ?name|password|e-?mail|name|value|text|'
+                         r'string|number)"', re.IGNORECASE)
+"""A quoted value that is its field's name ("user_name", "password"), not data to type in."""
 _MARKUP = re.compile(r'[{}]|"\s*[:,]\s*"')
 """JSON left in a text: the model closed a string too late and wrote its syntax into it."""
 _PROMPT_ECHO = re.compile(
@@ -165,6 +168,10 @@ def degenerate_problems(case: TestCase, story: Story, exemplars: Sequence[TestCa
         problems.append(Problem("placeholder", "steps hold placeholder text"))  # not quoted
     if not model_written:
         return problems
+    if any(m[0].lower() not in criteria
+           for m in _FIELD_NAME.finditer(" ".join([*case.preconditions, _step_text(case)]))):
+        problems.append(Problem("placeholder", "a quoted value is a field's name, not data: "
+                                "give a real value"))
     if _MARKUP.search(" ".join([*case.preconditions, _step_text(case)])):
         problems.append(Problem("markup", "steps hold JSON syntax, not words"))
     if _PROMPT_ECHO.search(" ".join([*case.preconditions, _step_text(case)])):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from casewright.approval import MODEL_LABEL
 from casewright.metrics import score_suite, scorecard
 from casewright.models import AcceptanceCriterion, Provenance, Step, Story, Suite, TestCase
@@ -98,6 +100,19 @@ def test_degenerate_cases_are_named_by_their_problem() -> None:
                       "CC-7-TC06": {"prompt-echo"}, "CC-7-TC07": {"vague-expected"},
                       "CC-7-TC08": {"markup"}}
     assert degenerate_problems(_case(5, "AC1"), STORY) == []
+
+
+@pytest.mark.parametrize("said", [
+    'Sign in with the username "user_name" and the password "password"',  # archives
+    'Enter the e-mail "email" on the sign-up form',  # retail
+    'Search for the patient "name" in the ward list',  # health
+])
+def test_a_quoted_field_name_is_no_test_data(said: str) -> None:
+    """A model's set-up that quotes the field's name for its value cannot be run as written."""
+    case = _case(9, "AC1").model_copy(update={"preconditions": [said]})
+    assert "placeholder" in {p.check for p in degenerate_problems(case, STORY)}
+    real = case.model_copy(update={"preconditions": ['Sign in as "jo.bloggs@example.com"']})
+    assert degenerate_problems(real, STORY) == []
 
 
 def test_a_template_case_restates_its_criterion_and_a_configured_one_does_not() -> None:
