@@ -247,13 +247,36 @@ def listed(behaviour: Behaviour, said: Said) -> Behaviour:
 
 
 def roles(behaviour: Behaviour, said: Said) -> Behaviour:
-    """Read the one role allowed ('only a team leader can'), each role named once."""
+    """Read the one role allowed ('only a team leader can'), each role named once.
+
+    A condition that only says who acts ("when accessed by a standard user", "if viewed by
+    a finance officer") names the role the tester signs in as, and one that is not it.
+    """
     if match := shape("only-role").search(said.text):
         behaviour.allowed_roles.append(match["role"].strip())
+    if behaviour.effects and not behaviour.allowed_roles and len(behaviour.conditions) == 1 and \
+            (role := _agent_role(behaviour.conditions[0].text)):
+        behaviour.allowed_roles.append(role)
+        behaviour.conditions = []
     named = {re.sub(r"^(an?|the)\s+", "", r, flags=re.I).lower(): r
              for r in reversed(behaviour.allowed_roles)}
     behaviour.allowed_roles = list(reversed(list(named.values())))
     return behaviour
+
+
+def _agent_role(clause: str) -> str | None:
+    """Return the person a bare passive clause names as who acts: "accessed by an admin"."""
+    doc = parse(clause)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.tag_ != "VBN" or root.i != 0 or \
+            {t.dep_ for t in root.children} - {"agent", "punct"}:
+        return None
+    person = next((t for a in root.children if a.dep_ == "agent" for t in a.children
+                   if t.dep_ == "pobj"), None)
+    if person is None or not is_person(person):
+        return None
+    return re.sub(r"^(an?|the)\s+", "", doc[person.left_edge.i:person.right_edge.i + 1].text,
+                  flags=re.IGNORECASE)
 
 
 def repeat(behaviour: Behaviour, said: Said) -> Behaviour:

@@ -89,12 +89,18 @@ def _actor_precondition(actor: str | None) -> list[str]:
         return [f"Signed in as {role}"]
     if role.lower().endswith("team"):
         return [f"Signed in as a member of the {role}"]
+    return [f"Signed in as {one_of(role)}"]
+
+
+def one_of(role: str) -> str:
+    """Return one person of a role, with its article: "admins", "only admins" -> "an admin"."""
+    role = re.sub(r"^(?:only\s+)?(?:(?:an?|the)\s+)?", "", role.strip(), flags=re.IGNORECASE)
     parts = role.split()
     if len(parts) > 1 and parts[0].endswith("s") and parts[1] in {"with", "who", "in", "on"}:
         role = " ".join([parts[0][:-1], *parts[1:]])  # "users with the X role"
     article = "an" if re.match(r"[aeio]|u(?![a-z][aeiou])", role.lower()) else "a"
     role = role[:-1] if role.endswith("s") and not role.endswith("ss") else role
-    return [f"Signed in as {article} {role.lower() if role[1:].islower() else role}"]
+    return f"{article} {role.lower() if role[1:].islower() else role}"
 
 
 def story_action(story: Story) -> str | None:

@@ -49,6 +49,7 @@ from casewright.design.lexicon import words
 from casewright.design.quantities import (
     dated,
 )
+from casewright.design.rendering import one_of
 from casewright.models import CaseKind
 
 _AGAIN = re.compile(r"\s*\b(again|(?:for )?a second time|more than once)\b", re.IGNORECASE)
@@ -138,7 +139,8 @@ def role_cases(behaviour: Behaviour) -> list[Configuration]:
                                      actor=role) for role in behaviour.allowed_roles]
     without = re.match(r"^\w+ with (?P<what>.+)$", role)
     others = behaviour.refused_roles or (
-        [f"someone without {without['what']}" if without else f"someone who is not {role}"]
+        [f"someone without {without['what']}" if without else
+         f"someone who is not {one_of(role)}"]
         if role else [])
     configurations += [configured(behaviour, "roles", "role", f"as {role}", [], refused,
                                       actor=role) for role in others]

@@ -248,6 +248,24 @@ def test_a_thing_picked_out_by_its_state_is_set_up_whatever_the_verb(
             behaviour.actions) == (preconditions, [action])
 
 
+@pytest.mark.parametrize(("text", "role"), [
+    ("The user's consignment is visible on the transfers page when accessed by a standard user",
+     "a standard user"),  # archives
+    ("The refund button is shown when viewed by a finance officer", "a finance officer"),
+    ("The dose override is enabled if used by a ward manager", "a ward manager"),  # health
+    ("Only pharmacists may override an interaction warning", "a pharmacist")])
+def test_a_condition_that_only_names_who_acts_is_the_role_signed_in(text: str,
+                                                                    role: str) -> None:
+    """The tester signs in as that role, and as someone who is not it for the refusal."""
+    story = Story(key="RO-1", project="RO", summary="Roles", criteria=[criterion(text)])
+    cases = [render(story, c, f"RO-1-TC{i}", "medium", [])
+             for i, c in enumerate(design(only(text)))]
+    assert {tuple(c.preconditions) for c in cases} >= {
+        (f"Signed in as {role}",), (f"Signed in as someone who is not {role}",)}
+    refused = next(c for c in cases if "who is not" in " ".join(c.preconditions))
+    assert " not " in refused.steps[-1].expected
+
+
 def test_an_option_not_offered_is_looked_for_after_starting_the_feature() -> None:
     """The negative case begins the story's feature, and never claims it was completed."""
     story = Story(key="CC-105", project="CC", summary="Set up a payment plan for customers",
