@@ -22,6 +22,7 @@ from casewright.agents.state import AgentState, Objective, Plan
 from casewright.design.behaviour import Behaviour, Configuration
 from casewright.design.foreign import unsupported_language
 from casewright.design.language import negate
+from casewright.design.named_items import named_item
 from casewright.design.quantities import boundaries, with_value
 from casewright.design.reading import analyse
 from casewright.design.rendering import render, story_action
@@ -125,7 +126,11 @@ def plan_story(story: Story, limit: int, *, draft: bool = False) -> Plan:
         cid = criterion.criterion_id
         if cid in repeats:
             continue  # the first statement's cases trace to it
-        found, problem = analysed(story, criterion)
+        # "Footer links": "Privacy policy" names the link to follow, and its case (follow
+        # it, see what it opens) is runnable however few words the name has
+        item = None if criterion.is_gherkin else \
+            named_item(story.summary, cid, criterion.text)
+        found, problem = ([item], None) if item else analysed(story, criterion)
         behaviours[cid] = found
         # drafting, the model writes what the engine cannot read: only a vague word or value
         # (not a whole sentence the analysis could not place) is still a question
@@ -145,7 +150,7 @@ def plan_story(story: Story, limit: int, *, draft: bool = False) -> Plan:
                                         severity="warning", message=questions[-1]))
             found = [b for b in found if not b.untriggered]
         configurations = configurations_for(found, limit)
-        runnable = _runnable(story, criterion, configurations)
+        runnable = configurations if item else _runnable(story, criterion, configurations)
         # one that names an act to do is worth drafting from; one that is only the criterion
         # as its outcome tells the model nothing the criterion does not, as an unread one
         restating = draft and not runnable and any(c.actions for c in configurations)
