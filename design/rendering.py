@@ -74,6 +74,10 @@ def observe_action(outcome: str) -> str:
 SIGNED_OUT = re.compile(r"\b(?:not|never) (?:yet )?(?:signed|logged) in\b|\b(?:signed|logged)[ -]"
                          r"out\b|\b(?:anonymous|unauthenticated)\b", re.IGNORECASE)
 """Someone not signed in, as a role or a set-up says it."""
+_SIGNED_IN = re.compile(r"\b(?:signed|logged)[ -]in\b|\bauthenticated\b", re.IGNORECASE)
+SIGN_IN = re.compile(r"\b(?:sign(?:ed|s)?|log(?:ged|s)?)[ -]?(?:in|on|out)\b|\banonymous\b",
+                     re.IGNORECASE)
+"""Any signing in or out said: a set-up or step that says who is signed in."""
 
 
 def _actor_precondition(actor: str | None) -> list[str]:
@@ -226,12 +230,26 @@ def objective(configuration: Configuration) -> str:
     return sentence(f"{prefix}{who}{data}{outcome}")
 
 
+def _story_sign_in(story: Story, said: list[str]) -> list[str]:
+    """Return whether the story's user is signed in, where its summary alone says so.
+
+    "Footer links - signed out", "Basket when logged in": every case of the story starts
+    so, unless its own set-up or steps already sign someone in or out.
+    """
+    if any(SIGN_IN.search(text) for text in said):
+        return []
+    if SIGNED_OUT.search(story.summary):
+        return ["Not signed in"]
+    return ["Signed in as a user"] if _SIGNED_IN.search(story.summary) else []
+
+
 def render(story: Story, configuration: Configuration, case_id: str, priority: Priority,
            rule_ids: list[str]) -> TestCase:
     """Return the case for one configuration, with code-set id, title, kind and traces."""
     preconditions = [*_actor_precondition(configuration.actor),
                      *(sentence(p) for p in configuration.preconditions),
                      *(sentence(as_state(s.text)) for s in configuration.settings)]
+    preconditions[:0] = _story_sign_in(story, [*preconditions, *configuration.actions])
     return TestCase(
         case_id=case_id, title=title(configuration), objective=objective(configuration),
         kind=configuration.kind, priority=priority,

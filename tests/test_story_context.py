@@ -1,4 +1,4 @@
-"""Bare names in a story about links, tabs or a menu: each is an item to follow."""
+"""What a story's summary tells its criteria: items to follow, who is signed in."""
 
 from __future__ import annotations
 
@@ -38,3 +38,22 @@ def test_a_bare_name_in_a_story_about_links_is_followed(summary: str, name: str,
 ])
 def test_only_a_bare_name_in_a_story_about_links_is_an_item(summary: str, text: str) -> None:
     assert named_item(summary, "AC1", text) is None
+
+
+@pytest.mark.parametrize(("summary", "text", "set_up"), [
+    ("Buyer footer links - signed out", "Returns policy", ["Not signed in"]),  # retail
+    ("Clinic appointments when logged in", "Cancel an appointment that is booked",
+     ["Signed in as a user"]),  # health
+    ("Council tax account as a signed-in resident", "Download a bill that is paid",
+     ["Signed in as a user"]),  # government
+    ("Footer links when signed in", "An admin can open the audit log",
+     ["Signed in as an admin"]),  # the criterion's own sign-in stands
+])
+def test_a_summary_that_says_who_is_signed_in_sets_up_each_case(summary: str, text: str,
+                                                                 set_up: list[str]) -> None:
+    story = Story(key="NI-2", project="NI", summary=summary,
+                  criteria=[AcceptanceCriterion(criterion_id="AC1", text=text)])
+    objective = plan_story(story, 4, draft=True).objectives[0]
+    assert objective.configuration is not None
+    case = render(story, objective.configuration, "NI-2-TC01", "medium", [])
+    assert [p for p in case.preconditions if "igned" in p] == set_up
