@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from casewright.agents.checks import check_case
+from casewright.agents.checks import check_case, sources_text
 from casewright.agents.drafts import MAX_VALUES, Draft, draft_task, quoted_values, story_text
 from casewright.agents.passages import stems
 from casewright.agents.planner import foreign
@@ -25,9 +25,9 @@ from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.design.behaviour import Configuration
 from casewright.design.language import parse, parse_instruction
 from casewright.design.lexicon import words
-from casewright.design.rendering import SIGNED_OUT, render
+from casewright.design.rendering import SIGN_IN, SIGNED_OUT, render
 from casewright.models import CaseKind, Step, Story, TestCase
-from casewright.quality import content_words, stem
+from casewright.quality import UAT_VOCABULARY, content_words, stem
 from casewright.wording import sentence
 
 REPAIRED_LABEL = "model-repaired"
@@ -47,13 +47,12 @@ _USER_STORY = re.compile(r"\bAs an? [^.]*?\b(?:I want|I need|I would like)\b[^.]
                          re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?]+[.!?]?")
 NARRATIVE_CHARS = 300
+"""Most characters of the story's description the task carries: its narrative."""
 _STATES = frozenset({"be", "have", "exist"})
 _ACTIVE = frozenset({"VB", "VBP", "VBZ"})
 """Verb forms of doing: "Open", "I open", "the user opens"; not "is selected" (VBN)."""
 _MAY_NOT = re.compile(r"\b(cannot|can ?not|can't|must not|mustn't|should not|shouldn't|may not|"
                       r"will not|won't)\b", re.IGNORECASE)
-_SIGN_IN = re.compile(r"\b(?:sign(?:ed|s)?|log(?:ged|s)?) ?(?:in|on|out)\b|\banonymous\b",
-                      re.IGNORECASE)
 SETUP_SAID = 0.6
 """Share of a planned precondition's words (any inflection) a draft's set-up or steps must
 say for the draft to set it up itself."""
@@ -70,10 +69,9 @@ _QUOTED = re.compile(r"\(?\"[^\"]*\"\)?")
 MIN_PARTS = 2
 """Fewest preconditions and steps together: a lone step has no set-up to run it from."""
 OUTCOME_SAID = 0.4
+"""Share of the configuration's outcome words (any inflection) the expected results must say."""
 REPEATED = 0.8
 """Share of an unread criterion's words an expected result holds when it only repeats it."""
-"""Share of the configuration's outcome words (any inflection) the expected results must say."""
-"""Most characters of the story's description the task carries: its narrative."""
 # the reviewer's checks that hold for a draft as for any case; the rest compare cases
 _CHECKS = frozenset({"repeated-steps", "thin-step", "vague-expected", "placeholder", "markup",
                      "prompt-echo", "restating", "ungrounded", "exemplar-copy"})
@@ -156,6 +154,21 @@ def drafted(engine: TestCase, draft: Draft, objective: Objective, kind: CaseKind
         "labels": labels})
 
 
+def grounded_setup(case: TestCase, story: Story, evidence: Evidence) -> TestCase:
+    """Return a draft without the preconditions it made up from nothing it was told.
+
+    The small model pads a case with set-ups of its own ("The browser is not paused", "I
+    am in a browser"): one none of whose words a source, the case's steps or the UAT
+    vocabulary has, in any inflection, is dropped before the checks.
+    """
+    told = "\n".join([sources_text(story, evidence), case.objective,
+                      *(f"{s.action} {s.expected}" for s in case.steps)])
+    known = {stem(word) for word in content_words(told) | UAT_VOCABULARY}
+    kept = [p for p in case.preconditions
+            if not (said := content_words(p)) or any(stem(word) in known for word in said)]
+    return case.model_copy(update={"preconditions": kept})
+
+
 def draft_problems(case: TestCase, objective: Objective, story: Story,
                    evidence: Evidence) -> list[str]:
     """Return why a drafted case cannot stand as the objective's case; empty when it can."""
@@ -235,8 +248,8 @@ def plan_setup(case: TestCase, planned: list[str]) -> tuple[list[str], list[str]
     said = [*case.preconditions, *(step.action for step in case.steps)]
     missing, opposite = [], []
     for wanted in planned:
-        if _SIGN_IN.search(wanted):
-            match = next((text for text in said if _SIGN_IN.search(text)), None)
+        if SIGN_IN.search(wanted):
+            match = next((text for text in said if SIGN_IN.search(text)), None)
             other = match is not None and \
                 bool(SIGNED_OUT.search(wanted)) != bool(SIGNED_OUT.search(match))
         else:

@@ -30,6 +30,7 @@ from casewright.agents.drafting import (
     drafted_kind,
     drafting_task,
     echoes,
+    grounded_setup,
     plan_setup,
     repair_task,
     story_section,
@@ -191,8 +192,9 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
             if isinstance(draft, ModelOutputError):
                 failed[objective.objective_id] = ["it was not valid JSON of a case"]
                 continue
-            candidate = drafted(engine, draft, objective, drafted_kind(story, objective),
-                                repaired=attempt == "repair")
+            candidate = grounded_setup(drafted(engine, draft, objective,
+                                               drafted_kind(story, objective),
+                                               repaired=attempt == "repair"), story, evidence)
             problems = draft_problems(candidate, objective, story, evidence)
             if attempt == "repair" and echoes(candidate, failed[objective.objective_id],
                                               story, tasks[objective.objective_id]):

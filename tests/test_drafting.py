@@ -25,6 +25,7 @@ from casewright.agents.drafting import (
     drafted,
     drafting_task,
     echoes,
+    grounded_setup,
     is_instruction,
     plan_setup,
     result_given,
@@ -38,7 +39,7 @@ from casewright.agents.state import Evidence
 from casewright.agents.writer import with_plan_setup
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL
 from casewright.config import load_settings
-from casewright.models import Step, Suite, TestCase
+from casewright.models import Step, Story, Suite, TestCase
 from casewright.quality import negatives_asserting_positive
 from casewright.tools.workspace import Workspace, bundled_sample
 
@@ -470,3 +471,22 @@ def test_a_checked_draft_gets_the_set_up_it_left_out_first(workspace: Workspace)
                                        "Grant the extension"), engine, objective)
     assert case.preconditions[:-1] == engine.preconditions
     assert case.preconditions[-1] == "The agent has the customer on the phone"
+
+
+@pytest.mark.parametrize(("summary", "preconditions", "kept"), [
+    # a library: the browser is no part of renewing a loan
+    ("Renew a loan", ["I am in a browser", "The browser is not paused", "There is a loan"],
+     ["There is a loan"]),
+    # a shop: a channel the story never named
+    ("Select delivery options for the basket", ["The store operates on a single channel",
+                                                "The basket has two items"],
+     ["The basket has two items"]),
+    # an archive: an invented dashboard, kept words of the story and of the screen
+    ("Upload a folder of records", ["There is no content on the dashboard",
+                                    "A folder of records is selected"],
+     ["A folder of records is selected"])])
+def test_a_drafted_set_up_made_up_from_nothing_it_was_told_is_dropped(
+        summary: str, preconditions: list[str], kept: list[str]) -> None:
+    story = Story(key="X-1", project="X", summary=summary, description="")
+    case = _draft_case(preconditions, f"{summary} now")
+    assert grounded_setup(case, story, Evidence()).preconditions == kept
