@@ -197,7 +197,7 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
     elif not all(is_instruction(step.action) for step in case.steps):
         problems.append("an action is not an instruction (say what the tester does)")
     texts = [*case.preconditions, *(t for s in case.steps for t in (s.action, s.expected) if t)]
-    if any(_DANGLING.search(text) or text.count('"') % 2 for text in texts):
+    if any(stops_short(text) for text in texts):
         problems.append("a sentence stops before its end")
     if (given := result_given(case)) is not None:
         problems.append(f"a precondition already says the result it checks (\"{given}\"): "
@@ -211,16 +211,32 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
             _repeats(case, _shows(story, objective), objective.configuration):
         problems.append("its expected result only repeats the criterion: say what the tester "
                         "sees")
-    if objective.configuration is not None and (opposite := plan_setup(
-            case, render(story, objective.configuration, case.case_id, case.priority,
-                         []).preconditions)[1]):
+    engine = render(story, objective.configuration, case.case_id, case.priority, []) \
+        if objective.configuration is not None else None
+    if engine is not None and (opposite := plan_setup(case, engine.preconditions)[1]):
         problems.append("it sets up the opposite of: " + "; ".join(opposite))
+    if engine is not None and objective.restating and _steps_within(case, engine):
+        problems.append("its steps only say the criterion and its outcome again: say what the "
+                        "tester does to get there and what they see")
     if len(case.preconditions) + len(case.steps) < MIN_PARTS:
         problems.append("it is too thin to run: give its set-up, or the steps that lead to "
                         "the result")
     problems += [f.message for f in check_case(case, story, evidence, [])
                  if f.check in _CHECKS]
     return problems
+
+
+def stops_short(text: str) -> bool:
+    """Whether a sentence is cut short: it ends on a word English never ends one with.
+
+    A quote left open cuts it too. What ends a whole sentence is not cut: a quoted value or
+    a letter naming something ('for case "A"', "region A") and signing in or out ("The
+    user is signed in").
+    """
+    if text.count('"') % 2:
+        return True
+    ended = SIGN_IN.sub("done", re.sub(r'"[^"]*"|\b[A-Z]\b', "X", text))
+    return bool(_DANGLING.search(ended))
 
 
 def criterion_acts(criterion: str) -> set[str]:
@@ -264,6 +280,12 @@ def plan_setup(case: TestCase, planned: list[str]) -> tuple[list[str], list[str]
         elif other:
             opposite.append(wanted)
     return missing, opposite
+
+
+def _steps_within(case: TestCase, engine: TestCase) -> bool:
+    """Whether a draft's steps say nothing the engine's restating case does not (any form)."""
+    said = stems(" ".join(f"{s.action} {s.expected}" for s in engine.steps))
+    return all(stems(f"{step.action} {step.expected}") <= said for step in case.steps)
 
 
 def _repeats(case: TestCase, criterion: str, configuration: Configuration | None) -> bool:

@@ -29,6 +29,7 @@ from casewright.agents.drafting import (
     is_instruction,
     plan_setup,
     result_given,
+    stops_short,
 )
 from casewright.agents.drafts import UNSTATED, Draft, DraftStep
 from casewright.agents.graph import build_graph
@@ -490,3 +491,15 @@ def test_a_drafted_set_up_made_up_from_nothing_it_was_told_is_dropped(
     story = Story(key="X-1", project="X", summary=summary, description="")
     case = _draft_case(preconditions, f"{summary} now")
     assert grounded_setup(case, story, Evidence()).preconditions == kept
+
+
+@pytest.mark.parametrize(("text", "short"), [
+    ("I select the delivery region \"A\"", False),  # a shop: a quoted value ends it
+    ("Request a print for case A", False),  # surveys: a letter names the case
+    ("The patient is not signed in", False),  # a clinic: signing in is said whole
+    ("The renewal is saved with the", True),
+    ("Enter the following:", True),
+    ("Select \"the overdue loan", True)])
+def test_a_sentence_is_cut_short_only_where_it_ends_on_a_joining_word(text: str,
+                                                                      short: bool) -> None:
+    assert stops_short(text) is short
