@@ -56,6 +56,9 @@ _MAY_NOT = re.compile(r"\b(cannot|can ?not|can't|must not|mustn't|should not|sho
 SETUP_SAID = 0.6
 """Share of a planned precondition's words (any inflection) a draft's set-up or steps must
 say for the draft to set it up itself."""
+_ROLE = re.compile(r"\bas (?P<role>someone (?:who is not|without) (?P<not>.+)|.+)$",
+                   re.IGNORECASE)
+"""The role a planned sign-in names, and what it is not ("someone who is not an admin")."""
 _ATTEMPTS = frozenset({"attempt", "try", "want", "able"})
 _MAIN = frozenset({"ROOT", "xcomp", "conj"})
 """Where the criterion's own acts stand: its main verb, what is tried, and their "and"."""
@@ -259,15 +262,17 @@ def plan_setup(case: TestCase, planned: list[str]) -> tuple[list[str], list[str]
     The engine's case sets up its configuration: who signs in, what exists, each condition's
     value. A draft says one where a precondition or action holds most of its words (any
     inflection), or any sign-in for a sign-in; said denied the other way ("The loan is
-    overdue" for "The loan is not overdue", signed in for "Not signed in"), it contradicts it.
+    overdue" for "The loan is not overdue", signed in for "Not signed in") or as another
+    role, it contradicts it.
     """
     said = [*case.preconditions, *(step.action for step in case.steps)]
     missing, opposite = [], []
     for wanted in planned:
         if SIGN_IN.search(wanted):
             match = next((text for text in said if SIGN_IN.search(text)), None)
-            other = match is not None and \
-                bool(SIGNED_OUT.search(wanted)) != bool(SIGNED_OUT.search(match))
+            other = match is not None and (
+                bool(SIGNED_OUT.search(wanted)) != bool(SIGNED_OUT.search(match)) or
+                _other_role(wanted, match))
         else:
             words = stems(wanted)
             match = max(said, key=lambda text: len(words & stems(text)), default=None)
@@ -280,6 +285,21 @@ def plan_setup(case: TestCase, planned: list[str]) -> tuple[list[str], list[str]
         elif other:
             opposite.append(wanted)
     return missing, opposite
+
+
+def _other_role(planned: str, said: str) -> bool:
+    """Whether a draft signs in as another role than the plan's.
+
+    "Signed in as someone who is not a standard user" is contradicted by a standard user
+    signed in; "Signed in as a librarian" by anyone whose sign-in does not name a librarian.
+    The engine's own default, "a user", is anyone signed in.
+    """
+    role = _ROLE.search(planned)
+    if role is None or role["role"].lower() in {"a user", "an user", "the user"}:
+        return False
+    if role["not"]:
+        return stems(role["not"]) <= stems(said) and not denies([said])
+    return not stems(role["role"]) <= stems(said)
 
 
 def _steps_within(case: TestCase, engine: TestCase) -> bool:

@@ -455,7 +455,16 @@ def _draft_case(preconditions: list[str], action: str) -> TestCase:
     # a shop: the condition and the sign-in the other way round
     (["Not signed in", "The basket is empty"],
      ["I am logged in as a customer", "The basket is not empty"], [],
-     ["Not signed in", "The basket is empty"])])
+     ["Not signed in", "The basket is empty"]),
+    # an archive: the very role the plan's refusal case must not be
+    (["Signed in as someone who is not a standard user"],
+     ["A user is signed in as a standard user"], [],
+     ["Signed in as someone who is not a standard user"]),
+    # a library and a payroll office: another role than the plan's, and the engine's
+    # default "a user", which any role is
+    (["Signed in as a librarian"], ["I am signed in as a borrower"], [],
+     ["Signed in as a librarian"]),
+    (["Signed in as a user"], ["I am logged in as a payroll clerk"], [], [])])
 def test_a_draft_sets_up_what_the_plan_sets_up(planned: list[str], preconditions: list[str],
                                                 missing: list[str],
                                                 opposite: list[str]) -> None:
