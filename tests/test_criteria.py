@@ -56,6 +56,19 @@ def test_an_ac_prefix_needs_no_punctuation_before_a_capital() -> None:
         ("AC1", "Back link"), ("AC2", "Fee shown"), ("AC3", "Date shown")]
 
 
+def test_a_ticket_key_or_ac_numbers_before_the_sentence_are_no_part_of_it() -> None:
+    """Teams prefix titles with the ticket and the AC they test; words after stay whole."""
+    criteria = _criteria("Story text.\n\nAC1: BNGP-2031 2 I cannot upload an empty metric file\n"
+                         "AC2: PAY-101 - BUG - Refunds over £500 need approval\n"
+                         "AC3: 1, 5 I cannot book a clinic outside England\n"
+                         "AC4: COVID-19 vaccinations are shown\n"
+                         "AC5: 1, 2 or 3 items can be selected")
+    assert [c.text for c in criteria] == [
+        "I cannot upload an empty metric file", "Refunds over £500 need approval",
+        "I cannot book a clinic outside England", "COVID-19 vaccinations are shown",
+        "1, 2 or 3 items can be selected"]
+
+
 def test_id_criterion_table() -> None:
     criteria = _criteria("h3. Acceptance criteria\n||ID||Acceptance criterion||Owner||\n"
                          "|AC1|Balance shown|Ops|\n|AC2|Fee shown per BR-4|Ops|")
