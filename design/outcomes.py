@@ -42,7 +42,7 @@ def outcome_of(action: str) -> str | None:
             match.re is shape("search-by") and match["by"] == "by" else \
             f"Matching {plural(match['what'])} are shown"
     if match := shape("go-to").match(action):
-        return f"{match['where']} is shown"
+        return f"{'The ' if match['the'] else ''}{match['where']} is shown"
     if match := shape("sign-in-act").match(action):
         return f"The user is signed {'in' if match['how'].lower() in {'in', 'on'} else 'out'}"
     if match := shape("stop-start").match(action):  # "Stop following a tag": no longer followed

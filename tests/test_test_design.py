@@ -266,6 +266,18 @@ def test_a_condition_that_only_names_who_acts_is_the_role_signed_in(text: str,
     assert " not " in refused.steps[-1].expected
 
 
+@pytest.mark.parametrize("text", [
+    "All date fields should be able to accept a 1 digit integer for day or month",  # gov
+    "The postcode field can accept 8 characters",  # retail
+    "The Save button can submit the claim form"])  # insurance
+def test_a_screen_element_that_can_do_something_is_no_one_signed_in(text: str) -> None:
+    """A field or a button is part of the screen, not a role the tester signs in as."""
+    story = Story(key="UI-1", project="UI", summary="Forms", criteria=[criterion(text)])
+    cases = [render(story, c, f"UI-1-TC{i}", "medium", [])
+             for i, c in enumerate(design(only(text)))]
+    assert not [p for case in cases for p in case.preconditions if p.startswith("Signed in")]
+
+
 def test_an_option_not_offered_is_looked_for_after_starting_the_feature() -> None:
     """The negative case begins the story's feature, and never claims it was completed."""
     story = Story(key="CC-105", project="CC", summary="Set up a payment plan for customers",
@@ -813,9 +825,9 @@ def test_having_or_being_leaves_no_result(action: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "result"), [
-    ("Navigate to the start page", "start page is shown"),
-    ("Navigate to the claims page", "claims page is shown"),
-    ("Navigate to the timetable", "timetable is shown")])
+    ("Navigate to the start page", "The start page is shown"),
+    ("Navigate to the claims page", "The claims page is shown"),
+    ("Navigate to the timetable", "The timetable is shown")])
 def test_an_instruction_the_tagger_reads_as_a_verb_only_capitalised_is_an_act(
         text: str, result: str) -> None:
     """Lower-cased, "navigate" is tagged an adjective; the title's own "Navigate" a verb."""
