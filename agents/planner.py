@@ -22,7 +22,7 @@ from casewright.agents.state import AgentState, Objective, Plan
 from casewright.design.behaviour import Behaviour, Configuration
 from casewright.design.foreign import unsupported_language
 from casewright.design.language import negate
-from casewright.design.named_items import named_item
+from casewright.design.named_items import named_items
 from casewright.design.quantities import boundaries, with_value
 from casewright.design.reading import analyse
 from casewright.design.rendering import render, story_action
@@ -122,14 +122,14 @@ def plan_story(story: Story, limit: int, *, draft: bool = False) -> Plan:
     findings = repeat_findings(story)
     taken: set[str] = set()
     repeats = repeat_ids(story)
+    items = named_items(story)
     for criterion in story.criteria:
         cid = criterion.criterion_id
         if cid in repeats:
             continue  # the first statement's cases trace to it
         # "Footer links": "Privacy policy" names the link to follow, and its case (follow
         # it, see what it opens) is runnable however few words the name has
-        item = None if criterion.is_gherkin else \
-            named_item(story.summary, cid, criterion.text)
+        item = items.get(cid)
         found, problem = ([item], None) if item else analysed(story, criterion)
         behaviours[cid] = found
         # drafting, the model writes what the engine cannot read: only a vague word or value
