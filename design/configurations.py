@@ -12,6 +12,7 @@ import re
 
 from casewright.design.acts import bad_data
 from casewright.design.behaviour import Behaviour, Condition, Configuration, Setting, Technique
+from casewright.design.data_kinds import FORMAT_CLASSES, entry
 from casewright.design.language import negate
 from casewright.design.lexicon import words
 from casewright.design.quantities import boundaries, example, with_value
@@ -22,21 +23,6 @@ _BY_KEY = re.compile(r"\bby (?:their |its |an? |the )?(e-?mail|postcode|post cod
                      r"date of birth|sort code|ip address|domain|name)\b", re.IGNORECASE)
 _NOT = re.compile(r"\b(not|never|no(?! matter)|doesn't|don't|won't|isn't|aren't)\b",
                   re.IGNORECASE)
-FORMAT_CLASSES: dict[str, tuple[str, list[tuple[str, str]]]] = {
-    "email": ("jo.bloggs@example.com", [("jo.bloggs@", "no domain"),
-                                        ("jo bloggs@example.com", "a space"),
-                                        ("jo.bloggs.example.com", "no @")]),
-    "phone": ("07700 900123", [("0770090", "too few digits"), ("07700 9001A3", "a letter")]),
-    "mobile": ("07700 900123", [("0770090", "too few digits"), ("07700 9001A3", "a letter")]),
-    "postcode": ("SW1A 1AA", [("SW1A 1AAA", "too long"), ("12345", "digits only")]),
-    "post code": ("SW1A 1AA", [("SW1A 1AAA", "too long"), ("12345", "digits only")]),
-    "date of birth": ("14/03/1985", [("31/02/1985", "no such date"),
-                                     ("14/03/2999", "in the future")]),
-    "sort code": ("20-00-00", [("20-00-0", "five digits"), ("20-AB-00", "letters")]),
-    "name": ("Jo Bloggs", [("", "empty"), ("J" * 101, "101 characters")]),
-    "domain": ("example.com", [("example", "no dot"), ("exa mple.com", "a space")]),
-    "ip address": ("192.0.2.10", [("192.0.2.300", "a part over 255"), ("192.0.2", "three parts")]),
-}
 
 
 def true_value(condition: Condition) -> tuple[str, str]:
@@ -112,10 +98,12 @@ REVERSED_TIMES = "start 09:00, end 08:30"
 
 
 def _key_data(actions: list[str]) -> str:
-    """Return the data an action names: the key it looks up by, or the invalid value it uses.
+    """Return the data an action names: the key it looks up by, the invalid value it uses, or
+    the value it enters.
 
     'by email' gives an email; 'with an invalid email' an invalid one; 'with invalid
-    postcode SW14 9RQ' that postcode; 'with an end date before the start date' the two dates.
+    postcode SW14 9RQ' that postcode; 'with an end date before the start date' the two dates;
+    'Change their email address' an email address (`data_kinds.entry`).
     """
     for action in actions:
         if found := _BY_KEY.search(action):
@@ -128,4 +116,6 @@ def _key_data(actions: list[str]) -> str:
                                            in FORMAT_CLASSES.items()
                                            if name in found["what"].lower().replace("-", "")),
                                           "")
+        if entered := entry(action):
+            return entered.value
     return ""

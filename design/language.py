@@ -276,14 +276,10 @@ def passive_result(action: str) -> str | None:
     """Return what an instruction leaves behind: "Waive one late fee" -> "The late fee is waived".
 
     The object is the words after the verb (or verbs: "close or cancel") up to the first
-    preposition, clause or punctuation; None when there is none. The small parser tags
-    some words differently with and without the leading capital ("Sign closed petition",
-    "capture the eligibility answers"), so both readings are tried and the longer object
-    wins.
+    preposition, clause or punctuation; None when there is none (both readings of
+    `_reading`).
     """
-    action = _UP_TO.sub("", action)  # "Add up to 3 tags": the tags are added
-    readings = [_object_of(parse(action[:1].lower() + action[1:])), _object_of(parse(action))]
-    found = max((r for r in readings if r is not None), key=lambda r: len(r[1]), default=None)
+    found = _reading(action)
     if found is None:
         return None
     doc, phrase, verbs = found
@@ -304,6 +300,29 @@ def passive_result(action: str) -> str | None:
     said = " ".join(words).replace(" 's", "'s").replace(" ’s", "’s")
     text = f"{said} {be} {participle}{particle}{_as_what(doc, phrase[-1].i + 1)}"
     return text[:1].upper() + text[1:]
+
+
+def acted_on(action: str) -> tuple[str, str] | None:
+    """Return an instruction's verb lemma and the words it acts on, or None.
+
+    "Change their email address" -> ("change", "their email address").
+    """
+    found = _reading(action)
+    if found is None:
+        return None
+    _, phrase, verbs = found
+    return verbs[0].lemma_.lower(), " ".join(t.text for t in phrase).replace(" 's", "'s")
+
+
+def _reading(action: str) -> tuple[Doc, list[Token], list[Token]] | None:
+    """Return the parse of an instruction with its object and verbs, read both ways.
+
+    The small parser tags some words differently with and without the leading capital
+    ("Sign closed petition", "capture the eligibility answers"): the longer object wins.
+    """
+    action = _UP_TO.sub("", action)  # "Add up to 3 tags": the tags are added
+    readings = [_object_of(parse(action[:1].lower() + action[1:])), _object_of(parse(action))]
+    return max((r for r in readings if r is not None), key=lambda r: len(r[1]), default=None)
 
 
 def _as_what(doc: Doc, index: int) -> str:
@@ -344,6 +363,8 @@ def _object_of(doc: Doc) -> tuple[Doc, list[Token], list[Token]] | None:
                 named and token.pos_ in {"NUM", "DET", "PRON"}):
             break
         phrase.append(token)
+    while phrase and phrase[-1].lower_ == "of":  # "the address of an order": the address
+        phrase.pop()
     if not phrase or all(t.pos_ in {"DET", "NUM", "ADJ"} for t in phrase):
         return None
     return doc, phrase, verbs

@@ -167,13 +167,16 @@ def target_exists(behaviour: Behaviour, person: str | None = None) -> None:
     if target.lemma_.lower() in said or target.text.lower() in said or _EXISTENCE.search(said):
         return  # the set-up already says what there is ("when there are none to anonymize")
     first = doc[target.left_edge.i]
-    core = doc[target.left_edge.i:target.i + 1].text
+    of = next((t for t in target.children if t.dep_ == "prep" and t.lower_ == "of"
+               and t.i == target.i + 1), None)  # "their date of birth": the whole name
+    end = (of.right_edge.i if of is not None else target.i) + 1
+    core = doc[target.left_edge.i:end].text
     if any(t.dep_ == "poss" for t in target.children):  # "the creator's signature"
         owner = next(t for t in target.children if t.dep_ == "poss")
         if owner.lower_ in {"my", "your", "our"}:
             return  # the tester's own ("change my password"): there as they sign in
         if owner.tag_ == "PRP$" and person and not words().pronoun().match(person):  # "her ..."
-            core = f"{person}'s {doc[owner.i + 1:target.i + 1].text}"
+            core = f"{person}'s {doc[owner.i + 1:end].text}"
         text = f"{core} exists"
     elif first.lower_ in {"a", "an"}:  # "an archived petition": then view the one set up
         clauses = [t for t in target.children if t.dep_ in {"relcl", "acl"} and t.i > target.i]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from casewright.design.acts import bad_data, person_effect, person_subject
 from casewright.design.behaviour import Behaviour, Condition, Effect
+from casewright.design.data_kinds import entry
 from casewright.design.language import (
     attempted,
     imperative,
@@ -295,10 +296,27 @@ def formats(behaviour: Behaviour, said: Said) -> Behaviour:
     return behaviour
 
 
+def entered(behaviour: Behaviour, said: Said) -> Behaviour:
+    """Check the value an entry act enters where the outcome is worded from the act.
+
+    "Change their email address" enters an example email (`data_kinds.entry`, the
+    configuration's data), so "The email address is changed" says to what. An act on the
+    screen alone ("Enter their date of birth") still says nothing of what should happen.
+    """
+    if len(behaviour.actions) == 1 and behaviour.effects and behaviour.effects[0].derived \
+            and not bad_data(behaviour.actions[0]) and (found := entry(behaviour.actions[0])) \
+            and found.verb not in words().ui_acts:
+        first = behaviour.effects[0]
+        behaviour.effects[0] = first.model_copy(
+            update={"text": f'{first.text} {found.preposition} "{found.value}"'})
+    return behaviour
+
+
 Pass = Callable[[Behaviour, "Said"], Behaviour]
 PASSES: tuple[Pass, ...] = (pronouns_named, attempt_as_action, act_as_trigger, none_named,
                             not_twice, instructions_as_steps, signed_out, set_up, first_to_act,
-                            counted, untriggered, limits, listed, roles, repeat, formats)
+                            counted, untriggered, limits, listed, roles, repeat, formats,
+                            entered)
 """The passes after the act is read, in the order they run."""
 
 

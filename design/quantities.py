@@ -50,7 +50,11 @@ REPEAT_UNIT = "repetition"
 """The unit of 'a third time': the Nth go at an act, counted from the first."""
 _COUNTS = {0: "never", 1: "once", 2: "twice"}
 _COUNT = re.compile(r"\b(?:never|once|twice|\d+ times|(?:one|two|three|four|five) times)\b")
-_LENGTH = re.compile(r"\b(?P<num>\d+)\s?(?P<unit>digits?|characters?|letters?)\b", re.IGNORECASE)
+_LENGTH = re.compile(r"(?P<holds>\b(?:accepts?|holds?|takes?|allows?|stores?|fits?|contains?)"
+                     r"(?:\s+(?:up to|only))?\s+)?\b(?P<num>\d+)\s?(?P<unit>digits?|characters?|"
+                     r"letters?)\b", re.IGNORECASE)
+"""A length: exactly so many ("8 digits"), or what a field holds at most ("accepts 8
+characters")."""
 _EXPRESSIONS = [
     (re.compile(r"\b(?:" + words + r")\s+" + _NUMBER.format(n="") + _UNIT, re.IGNORECASE),
      comparison) for words, comparison in _PREFIX
@@ -109,8 +113,9 @@ def find_limits(text: str) -> list[Quantity]:
                             upper=_ORDINALS[match["ord"].lower()], unit=REPEAT_UNIT,
                             comparison="at_least", step=1.0))
     for match in _LENGTH.finditer(text):
-        add(match, Quantity(text=match[0].strip(), value=_number(match["num"]),
-                            unit=match["unit"], comparison="exactly", step=1.0))
+        add(match, Quantity(text=match[0][match.start("num") - match.start():].strip(),
+                            value=_number(match["num"]), unit=match["unit"], step=1.0,
+                            comparison="at_most" if match["holds"] else "exactly"))
     found: list[tuple[int, Quantity]] = []
     taken: list[range] = []
     for match, quantity in sorted(candidates, key=lambda c: (c[0].start(), -len(c[0][0]))):

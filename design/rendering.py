@@ -32,13 +32,18 @@ _KEPT_IN = re.compile(r"\b(?:is|are) (?:logged|recorded|noted|stored|listed) (?:
 _SHOWN = re.compile(r"\b(shows?|shown|displays?|displayed|appears?|visible|available|offered|"
                     r"hidden)\b", re.IGNORECASE)
 
+_HOLDS = frozenset({"accept", "hold", "allow", "take", "store", "fit", "contain"})
+"""What a field or box does with what is typed into it."""
+TYPED = "Type the test data into"
+
 
 def observe_action(outcome: str) -> str:
     """Return the instruction that makes an outcome observable.
 
     A screen that shows something is opened ("Open the Charges tab"); something that
     appears is looked for ("Look for the Payment plan option"); what a person is sent is
-    checked where they receive it; anything else is checked by name.
+    checked where they receive it; what a field accepts is typed into it; anything else is
+    checked by name.
     """
     if where := _KEPT_IN.search(outcome):  # "... is logged in the account history"
         return f"Open the {where['where']}"
@@ -68,6 +73,8 @@ def observe_action(outcome: str) -> str:
         return f"Open {name}"
     if _SHOWN.search(outcome):
         return f"Look for {name}"
+    if subject.lemma_.lower() in words().ui_nouns and verb.lemma_ in _HOLDS:
+        return f"{TYPED} {name}"  # "the postcode field accepts 8 characters"
     return f"{'Open' if subject.lemma_.lower() in words().ui_nouns else 'Check'} {name}"
 
 
@@ -178,10 +185,13 @@ def steps_for(configuration: Configuration, story: Story | None = None) -> list[
     An action before the last expects what it leaves behind ("Payment extension is
     selected"); outcomes observed the same way share one check step. A criterion that
     names no action, and whose outcome is not something to look for before acting, starts
-    with the story's own feature ("Set up a payment plan ...").
+    with the story's own feature ("Set up a payment plan ..."); one about what a field
+    accepts types the test data into it.
     """
     outcomes = [sentence(text) for text in configuration.outcome]
     actions = [sentence(_with_object(action, story)) for action in configuration.actions]
+    if not actions and outcomes and (typed := observe_action(outcomes[0])).startswith(TYPED):
+        actions = [typed]  # what a field accepts: typing into it is the act
     if not actions and story is not None and outcomes and (
             not observe_action(outcomes[0]).startswith("Look for") or
             re.search(r"\b(never|not)\b", outcomes[0])) and (feature := story_action(story)):

@@ -28,7 +28,6 @@ from casewright.design.behaviour import (
 from casewright.design.boundaries import boundary_values, timings, timings_of
 from casewright.design.cause_effect import covering, evaluate, resting
 from casewright.design.configurations import (
-    FORMAT_CLASSES,
     configured,
     expected,
     false_value,
@@ -37,6 +36,7 @@ from casewright.design.configurations import (
     setting_of,
     true_value,
 )
+from casewright.design.data_kinds import FORMAT_CLASSES
 from casewright.design.language import (
     attempted,
     inflect,

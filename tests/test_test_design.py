@@ -8,6 +8,7 @@ from its PyPI wheel); nothing is mocked.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -276,6 +277,60 @@ def test_a_screen_element_that_can_do_something_is_no_one_signed_in(text: str) -
     cases = [render(story, c, f"UI-1-TC{i}", "medium", [])
              for i, c in enumerate(design(only(text)))]
     assert not [p for case in cases for p in case.preconditions if p.startswith("Signed in")]
+
+
+@pytest.mark.parametrize(("text", "data", "outcome"), [
+    ("The user can change their email address", "jo.bloggs@example.com",
+     'The email address is changed to "jo.bloggs@example.com"'),  # accounts
+    ("A clerk can update the claimant's phone number", "07700 900123",
+     'The claimant\'s phone number is updated to "07700 900123"'),  # claims
+    ("Teachers can set the due date for an assignment", "14/03/2025",
+     'The due date is set to "14/03/2025"'),  # education
+    ("A landlord can update the rent for a property", "£25.00",
+     'The rent is updated to "£25.00"'),  # housing
+    ("I can add the total hectares for my land", "12",
+     'The total hectares are added as "12"')])  # land
+def test_an_act_that_enters_data_of_a_known_kind_enters_an_example_and_checks_it(
+        text: str, data: str, outcome: str) -> None:
+    """The tester gets a value to type and a result that names it, not "X is changed"."""
+    (configuration,) = design(only(text))
+    assert (configuration.data, configuration.outcome) == (data, [outcome])
+
+
+@pytest.mark.parametrize("text", [
+    "Add a new user",  # no data of a known kind: nothing to enter
+    "Change the status to 'Closed'"])  # the criterion names its value
+def test_an_act_on_other_things_or_with_its_own_value_gets_no_example(text: str) -> None:
+    assert all(not c.data or c.data == "Closed" for c in design(only(text)))
+
+
+def test_typing_data_alone_still_says_nothing_of_what_should_happen() -> None:
+    """Entering a date of birth has a value to type but no outcome: the question stands."""
+    assert only("The applicant enters their date of birth").unparsed == \
+        "it says what to do but not what should happen"
+
+
+def test_a_refused_change_tries_the_example_and_sets_up_the_whole_name() -> None:
+    (configuration,) = design(only("The user cannot change their date of birth"))
+    assert (configuration.data, configuration.outcome, configuration.preconditions[-1]) == (
+        "14/03/1985", ["The date of birth is not changed"], "The user's date of birth exists")
+
+
+@pytest.mark.parametrize(("text", "field", "limit"), [
+    ("The postcode field can accept 8 characters", "the postcode field", 8),  # addresses
+    ("The description box holds 500 characters", "the description box", 500),  # tickets
+    ("The notes field allows 1000 characters", "the notes field", 1000)])  # case notes
+def test_what_a_field_accepts_is_at_most_and_typed_into_it(text: str, field: str,
+                                                           limit: int) -> None:
+    """One over the limit is refused and one under it accepted; the data goes into the field."""
+    story = Story(key="UI-2", project="UI", summary="Forms", criteria=[criterion(text)])
+    cases = [render(story, c, f"UI-2-TC{i}", "medium", [])
+             for i, c in enumerate(boundary_values(only(text)))]
+    refused = {case.steps[-1].data: bool(re.search(r"\bnot\b|cannot", case.steps[-1].expected))
+               for case in cases}
+    assert refused == {f"{limit - 1} characters": False, f"{limit} characters": False,
+                       f"{limit + 1} characters": True}
+    assert {case.steps[-1].action for case in cases} == {f"Type the test data into {field}"}
 
 
 def test_an_option_not_offered_is_looked_for_after_starting_the_feature() -> None:

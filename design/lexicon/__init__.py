@@ -45,6 +45,8 @@ class Lexicon(BaseModel):
                              "expressions ('refus\\w*').")
     data_formats: _Words = Field(default=frozenset(), description="Validated data by name "
                                  "('postcode').")
+    entry_verbs: _Words = Field(default=frozenset(), description="Verbs that give data a "
+                                "value ('enter', 'change'): the tester needs one to type.")
 
     def merged(self, other: Lexicon) -> Lexicon:
         """Return this lexicon with another's words added to each list."""
