@@ -98,8 +98,7 @@ REVERSED_TIMES = "start 09:00, end 08:30"
 
 
 def _key_data(actions: list[str]) -> str:
-    """Return the data an action names: the key it looks up by, the invalid value it uses, or
-    the value it enters.
+    """Return the data an action names: a key it looks up by, bad data, or a value it enters.
 
     'by email' gives an email; 'with an invalid email' an invalid one; 'with invalid
     postcode SW14 9RQ' that postcode; 'with an end date before the start date' the two dates;
