@@ -12,9 +12,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from casewright.agents.drafts import UNSTATED
 from casewright.cli import app
 from casewright.errors import InputError
-from casewright.training.corpus import corpus_example, read_corpus, scenario_draft
+from casewright.training.corpus import (
+    corpus_example,
+    outcome_unstated,
+    read_corpus,
+    scenario_draft,
+)
 from casewright.training.finetune import corpus_split
 
 
@@ -60,6 +66,23 @@ def test_the_chat_asks_what_the_writer_asks_and_the_answer_is_the_humans_case(
     assert task.startswith("Task: write a negative UAT test case for: Renew a loan before")
     assert 'Values to use: "Dune"' in task
     assert json.loads(answer)["steps"][0]["expected"].startswith("I see an error")
+
+
+def test_a_third_of_the_chats_name_no_outcome_as_for_an_unread_criterion(
+        tmp_path: Path) -> None:
+    """The writer asks so for a criterion the engine could not read; the answer is the same."""
+    records = [record([("When", f'I renew "Book {n}"'), ("Then", f'I see "Book {n}" renewed')],
+                      scenario=f"Renew loan number {n}") for n in range(60)]
+    corpus = write_corpus(tmp_path / "c.jsonl", records)
+    unstated = {r.scenario for r in read_corpus(corpus) if outcome_unstated(r)}
+    assert 10 <= len(unstated) <= 30
+    for item in read_corpus(corpus):
+        example = corpus_example(item)
+        assert example is not None
+        task, answer = example.messages[1].content, example.messages[2].content
+        told = UNSTATED if item.scenario in unstated else json.loads(answer)["steps"][-1][
+            "expected"]
+        assert f"Expected outcome: {told}\n" in task
 
 
 def test_an_outline_takes_its_first_example_row_and_a_table_is_data(tmp_path: Path) -> None:

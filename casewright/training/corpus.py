@@ -4,7 +4,8 @@ A corpus record is one public Gherkin scenario (`benchmarks/build_corpus.py` wri
 It becomes the chat the writer sends when it asks the model to draft a case: the feature and
 its narrative as the story, the scenario's title as the criterion, its kind (a scenario whose
 outcome says "not", "cannot", "error", ... is negative), the outcome to check (its last
-result) and the values the case must use (quoted strings and numbers of its steps); at run
+result; one chat in three names none, as the writer's task for a criterion the engine could
+not read) and the values the case must use (quoted strings and numbers of its steps); at run
 time the engine's configuration gives the outcome and the values.
 The answer is the scenario as a case: Background and Given steps are preconditions, each When
 is an action with its data table as data, and the Then steps after it are its expected
@@ -15,6 +16,7 @@ first Examples row. Records are read one line at a time, so a corpus of any size
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,6 +43,9 @@ _NEGATIVE = re.compile(r"\b(not|no|never|cannot|can't|unable|invalid|error|error
 _WANT = re.compile(r"^I (?:want|would like|wish) to ", re.IGNORECASE)
 """Behat's navigation idiom ("When I want to edit this country"): the act is what follows."""
 _PLACEHOLDER = re.compile(r"<([^<>]{1,40})>")
+UNSTATED_EVERY = 3
+"""One training chat in this many names no outcome to check, as the writer's task does for a
+criterion the engine could not read: the model learns what a tester sees from the title."""
 
 
 class CorpusStep(BaseModel):
@@ -138,11 +143,22 @@ def corpus_example(record: CorpusScenario) -> Example | None:
     messages = prefix_stable_messages(
         system_prompt(record.project.split("/")[-1]),
         {"story": story_text(record.feature, record.narrative)},
-        draft_task(record.scenario, kind, draft.steps[-1].expected, scenario_values(draft)))
+        draft_task(record.scenario, kind, "" if outcome_unstated(record) else
+                   draft.steps[-1].expected, scenario_values(draft)))
     system, task = (str(m.content) for m in messages)
     return Example(task="draft", messages=[
         Message(role="system", content=system), Message(role="user", content=task),
         Message(role="assistant", content=draft.model_dump_json())])
+
+
+def outcome_unstated(record: CorpusScenario) -> bool:
+    """Whether the record's chat names no outcome, as the task for a criterion no one read.
+
+    One chat in `UNSTATED_EVERY`, chosen by a hash of where the scenario is, so the same
+    record always gets the same chat.
+    """
+    where = f"{record.project}\n{record.path}\n{record.scenario}".encode()
+    return hashlib.sha256(where).digest()[0] % UNSTATED_EVERY == 0
 
 
 def scenario_values(draft: Draft) -> list[str]:
