@@ -3,13 +3,14 @@
 The chat is the one the specialist was trained on (`casewright.training.corpus`): the story's
 summary and narrative, then a task naming the case's kind, its criterion, the outcome to
 check and the values to use (those of the engine's configuration; for a criterion the engine
-could not read, the criterion alone). Code then checks the draft: every value is set up or
-used, the expected results say the configuration's outcome with its polarity (where the
-engine planned no act, the steps do the criterion's own), the set-up is not the other way
-round from the plan's (whose preconditions a draft leaves out are added), the last step has
-one, every action is an instruction and none the story's narrative, no sentence stops short,
-and the reviewer's own checks hold (no restating, nothing degenerate, words found in the
-sources). Ids, titles, kinds and traces are code's.
+could not read, the criterion alone and no outcome). Code then checks the draft: every value
+is set up or used, the expected results say the configuration's outcome with its polarity
+(where the engine planned no act, the steps do the criterion's own; for an unread criterion
+they refuse where it refuses, and none echoes the unnamed outcome), the set-up is not the
+other way round from the plan's (whose preconditions a draft leaves out are added), the last
+step has one, every action is an instruction and none the story's narrative, no sentence
+stops short, and the reviewer's own checks hold (no restating, nothing degenerate, words
+found in the sources). Ids, titles, kinds and traces are code's.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from __future__ import annotations
 import re
 
 from casewright.agents.checks import check_case, sources_text
-from casewright.agents.drafts import MAX_VALUES, Draft, draft_task, quoted_values, story_text
+from casewright.agents.drafts import (
+    MAX_VALUES,
+    UNSTATED,
+    Draft,
+    draft_task,
+    quoted_values,
+    story_text,
+)
 from casewright.agents.passages import stems
 from casewright.agents.planner import foreign
 from casewright.agents.state import Evidence, Objective
@@ -119,15 +127,20 @@ def values_of(objective: Objective) -> list[str]:
 
 
 def drafting_task(story: Story, objective: Objective) -> str:
-    """Return the task asking for this objective's case, as the specialist learnt it."""
-    shows = _shows(story, objective)
-    outcome = "; ".join(objective.configuration.outcome) if objective.configuration else shows
-    return draft_task(shows, drafted_kind(story, objective), outcome, values_of(objective))
+    """Return the task asking for this objective's case, as the specialist learnt it.
+
+    For a criterion the engine could not read the task names no outcome (`UNSTATED`, as a
+    third of the training chats do): given the criterion as its outcome, the model only
+    says it again.
+    """
+    outcome = "; ".join(objective.configuration.outcome) if objective.configuration else ""
+    return draft_task(_shows(story, objective), drafted_kind(story, objective), outcome,
+                      values_of(objective))
 
 
 def drafted_kind(story: Story, objective: Objective) -> CaseKind:
     """Return the kind of case to draft: the engine's, or for an unread criterion its sense."""
-    if objective.configuration is None and _NEGATION.search(_shows(story, objective)):
+    if objective.configuration is None and _refused(_shows(story, objective)):
         return "negative"
     return objective.kind
 
@@ -183,6 +196,8 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
         problems.append("it does not set up or use " + ", ".join(f'"{v}"' for v in missing))
     if not case.steps[-1].expected:
         problems.append("its last step has no expected result")
+    elif any(UNSTATED in step.expected.lower() for step in case.steps):
+        problems.append(f'an expected result says "{UNSTATED}": say what the tester sees')
     elif objective.configuration is not None:
         outcome = " ".join(objective.configuration.outcome)
         said = " ".join(s.expected for s in case.steps)
@@ -194,6 +209,10 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
         if wanted and len(wanted & {stem(w) for w in content_words(said)}) / len(wanted) < \
                 OUTCOME_SAID:
             problems.append(f"its expected results must check: {outcome}")
+    elif (refused := _refused(_shows(story, objective))) != refuses(
+            [s.expected for s in case.steps]):
+        problems.append("its expected result must say that " + (
+            "it is refused or does not happen" if refused else "it happens"))
     told = [*case.preconditions, *(t for s in case.steps for t in (s.action, s.expected))]
     if any(_NARRATIVE.match(text) or _WANTS.search(text) for text in told):
         problems.append("it uses the story's narrative as a step")
@@ -345,6 +364,25 @@ def result_given(case: TestCase) -> str | None:
 def denies(results: list[str]) -> bool:
     """Whether results deny an outcome in their main clause ("... when X is not set" does not)."""
     return any(_NEGATION.search(_CONDITION.split(result, maxsplit=1)[0]) for result in results)
+
+
+def refuses(results: list[str]) -> bool:
+    """Whether results deny or refuse an outcome in their main clause ("files are rejected").
+
+    What an unread criterion says and what its draft expects must agree: "metric files of
+    an old version are rejected" is not tested by a file that uploads.
+    """
+    refusal = words().refusal()
+    return denies(results) or any(refusal.search(_CONDITION.split(result, maxsplit=1)[0])
+                                  for result in results)
+
+
+def _refused(criterion: str) -> bool:
+    """Whether an unread criterion denies or refuses anywhere: its clauses are not known.
+
+    "Claims submitted after the deadline are rejected" refuses, though "after" begins it.
+    """
+    return bool(_NEGATION.search(criterion) or words().refusal().search(criterion))
 
 
 def is_instruction(action: str) -> bool:

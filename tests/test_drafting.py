@@ -270,6 +270,51 @@ def test_an_unread_criterion_said_again_as_the_result_is_refused(workspace: Work
         odd, Evidence())
 
 
+def test_an_unread_criterion_is_asked_with_no_outcome_and_a_copied_placeholder_refused(
+        workspace: Workspace) -> None:
+    """The task names no outcome, as a third of the training chats do; echoing that is no case.
+
+    Given the criterion as its outcome, the specialist only said it again (a question on the
+    dev sets); told "what the criterion says", an untrained model writes those words.
+    """
+    story = workspace.jira.get_story("CC-101")
+    unread = story.criteria[0].model_copy(update={"text": INTRO, "given": [], "when": [],
+                                                  "then": []})
+    odd = story.model_copy(update={"criteria": [unread]})
+    objective = plan_story(odd, 8, draft=True).objectives[0]
+    assert objective.configuration is None
+    assert f"Expected outcome: {UNSTATED}\n" in drafting_task(odd, objective)
+    echoed = Draft(preconditions=["The app has never been launched on this phone"], steps=[
+        DraftStep(action="Launch the app for the first time", expected="What the criterion says")])
+    problems = draft_problems(drafted(engine_case(odd, objective, "T"), echoed, objective,
+                                      objective.kind), objective, odd, Evidence())
+    assert f'an expected result says "{UNSTATED}": say what the tester sees' in problems
+
+
+@pytest.mark.parametrize("text", [
+    "Claims submitted after the deadline are rejected",  # insurance
+    "Duplicate invoices are declined by the payment service",  # finance
+    "Bookings made outside opening hours are refused"])  # booking
+def test_an_unread_refusal_is_drafted_negative_and_a_draft_that_succeeds_is_refused(
+        workspace: Workspace, text: str) -> None:
+    """Seen on the dev sets: "files of an old version are rejected" tested by one that uploads."""
+    story = workspace.jira.get_story("CC-101")
+    unread = story.criteria[0].model_copy(update={"text": text, "given": [], "when": [],
+                                                  "then": []})
+    odd = story.model_copy(update={"criteria": [unread]})
+    objective = plan_story(odd, 8, draft=True).objectives[0]
+    assert objective.configuration is None
+    assert drafting_task(odd, objective).startswith("Task: write a negative UAT test case")
+    accepted = Draft(preconditions=["The deadline is 14/03/2025"], steps=[
+        DraftStep(action="Submit it on 15/03/2025", expected="It is saved and a reference shown")])
+    refused = accepted.model_copy(update={"steps": [DraftStep(
+        action="Submit it on 15/03/2025", expected="It is refused with a message")]})
+    reason = "its expected result must say that it is refused or does not happen"
+    assert [reason in draft_problems(drafted(engine_case(odd, objective, "T"), draft, objective,
+                                             "negative"), objective, odd, Evidence())
+            for draft in (accepted, refused)] == [True, False]
+
+
 def test_an_unread_criterion_whose_draft_fails_twice_keeps_a_question(
         workspace: Workspace) -> None:
     """The template would only restate the criterion, so the criterion gets a question."""
