@@ -11,7 +11,9 @@ scenarios stand beside them. Three writers run the same stories:
 - specialist: the same with the LoRA adapter trained on the corpus (--adapter).
 The reviewer's model critique is off in all three, so the figures are the writer's.
 
-Printed per set and writer: criteria, criteria with a case, criteria with only a question,
+Printed per set and writer: criteria, criteria with a case (and of them those whose only case
+is a draft of a criterion the engine could not read, labelled for review: nothing checked its
+logic), criteria with only a question,
 restating cases, negatives expecting the positive, narrative used as an action, the model's
 drafts kept on the first try and after repair (and engine fallbacks), steps and
 preconditions per case against the humans', chrF against the human scenario of the same
@@ -46,7 +48,7 @@ from pathlib import Path
 from devset import issue
 
 from casewright import generate, load_settings, load_stories
-from casewright.agents.drafting import REPAIRED_LABEL
+from casewright.agents.drafting import REPAIRED_LABEL, REVIEW_LABEL
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.metrics import scorecard
 from casewright.models import Suite, TestCase
@@ -142,6 +144,10 @@ def report(name: str, writer: str, suites: list[Suite], seconds: float,
                     if not any(c.criterion_id in case.criterion_ids for case in suite.cases)
                     and any(f.criterion_id == c.criterion_id and f.check == "ambiguity"
                             for f in suite.findings))
+    for_review = sum(1 for suite, c in criteria
+                     if (own := [case for case in suite.cases
+                                 if c.criterion_id in case.criterion_ids])
+                     and all(REVIEW_LABEL in case.labels for case in own))
     card = scorecard(writer, suites, existing=[], known_rule_ids=set()).summary()
     drafted = [case for case in cases if MODEL_LABEL in case.labels]
     repaired = [case for case in drafted if REPAIRED_LABEL in case.labels]
@@ -155,6 +161,7 @@ def report(name: str, writer: str, suites: list[Suite], seconds: float,
     return {
         "criteria": str(len(criteria)),
         "criteria with a case": f"{covered} ({covered / max(len(criteria), 1):.0%})",
+        "of them, only a draft for review": str(for_review),
         "criteria with only a question": str(questions),
         "cases": str(len(cases)),
         "restating cases": str(card["restating"]),
