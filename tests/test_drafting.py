@@ -36,7 +36,7 @@ from casewright.agents.graph import build_graph
 from casewright.agents.passages import rule_passages
 from casewright.agents.planner import plan_story
 from casewright.agents.reviewer import Critique
-from casewright.agents.state import Evidence
+from casewright.agents.state import Evidence, Objective
 from casewright.agents.writer import with_plan_setup
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL
 from casewright.config import load_settings
@@ -270,6 +270,17 @@ def test_an_unread_criterion_said_again_as_the_result_is_refused(workspace: Work
         odd, Evidence())
 
 
+def unread_objective(workspace: Workspace, text: str) -> tuple[Story, Objective]:
+    """Return CC-101 with one criterion the engine cannot read, and its objective."""
+    story = workspace.jira.get_story("CC-101")
+    unread = story.criteria[0].model_copy(update={"text": text, "given": [], "when": [],
+                                                  "then": []})
+    odd = story.model_copy(update={"criteria": [unread]})
+    objective = plan_story(odd, 8, draft=True).objectives[0]
+    assert objective.configuration is None
+    return odd, objective
+
+
 def test_an_unread_criterion_is_asked_with_no_outcome_and_a_copied_placeholder_refused(
         workspace: Workspace) -> None:
     """The task names no outcome, as a third of the training chats do; echoing that is no case.
@@ -277,12 +288,7 @@ def test_an_unread_criterion_is_asked_with_no_outcome_and_a_copied_placeholder_r
     Given the criterion as its outcome, the specialist only said it again (a question on the
     dev sets); told "what the criterion says", an untrained model writes those words.
     """
-    story = workspace.jira.get_story("CC-101")
-    unread = story.criteria[0].model_copy(update={"text": INTRO, "given": [], "when": [],
-                                                  "then": []})
-    odd = story.model_copy(update={"criteria": [unread]})
-    objective = plan_story(odd, 8, draft=True).objectives[0]
-    assert objective.configuration is None
+    odd, objective = unread_objective(workspace, INTRO)
     assert f"Expected outcome: {UNSTATED}\n" in drafting_task(odd, objective)
     echoed = Draft(preconditions=["The app has never been launched on this phone"], steps=[
         DraftStep(action="Launch the app for the first time", expected="What the criterion says")])
@@ -298,12 +304,7 @@ def test_an_unread_criterion_is_asked_with_no_outcome_and_a_copied_placeholder_r
 def test_an_unread_refusal_is_drafted_negative_and_a_draft_that_succeeds_is_refused(
         workspace: Workspace, text: str) -> None:
     """Seen on the dev sets: "files of an old version are rejected" tested by one that uploads."""
-    story = workspace.jira.get_story("CC-101")
-    unread = story.criteria[0].model_copy(update={"text": text, "given": [], "when": [],
-                                                  "then": []})
-    odd = story.model_copy(update={"criteria": [unread]})
-    objective = plan_story(odd, 8, draft=True).objectives[0]
-    assert objective.configuration is None
+    odd, objective = unread_objective(workspace, text)
     assert drafting_task(odd, objective).startswith("Task: write a negative UAT test case")
     accepted = Draft(preconditions=["The deadline is 14/03/2025"], steps=[
         DraftStep(action="Submit it on 15/03/2025", expected="It is saved and a reference shown")])
