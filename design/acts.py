@@ -20,6 +20,7 @@ from casewright.design.language import (
     negate,
     parse,
     persona_parse,
+    relative,
 )
 from casewright.design.lexicon import words
 from casewright.design.outcomes import outcome_of, what_it_does
@@ -152,13 +153,15 @@ def _gerund_effect(behaviour: Behaviour) -> bool:
     doc = parse(re.sub(r"^(not|never|cannot)\s+", "", first, flags=re.IGNORECASE))
     lowered = parse(doc.text[:1].lower() + doc.text[1:]) if doc else doc
     verb = next((said[0] for said in (lowered, doc) if said and said[0].tag_ in {"VB", "VBP"}
-                 and said[0].dep_ == "ROOT" and not any(t.dep_ == "nsubj" for t in said)),
-                None)  # the tagger reads "navigate" as an adjective, "Navigate" as a verb
+                 and said[0].dep_ == "ROOT" and not any(t.dep_ == "nsubj" and t.head == said[0]
+                                                        for t in said)),
+                None)  # the tagger reads "navigate" as an adjective, "Navigate" as a verb; a
+    # relative clause's subject ("a document that contains no virus") is not the act's
     if verb is not None:
         doc = parse(f"{inflect(verb.lemma_, 'VBG')} {doc[1:].text}")  # an instruction
     elif lowered and len(lowered) > 1 and (lowered[0].tag_ == "NN" or (
             lowered[0].tag_ in {"JJ", "NNP"} and lowered[1].tag_ in _PHRASE_START)) and not any(
-            t.tag_ in FINITE for t in lowered) and parse(
+            t.tag_ in FINITE and not relative(t) for t in lowered) and parse(
             f"they {lowered.text}")[1].tag_ == "VBP":  # "Search for X", tagged as a noun; "Book
         # a room", "Delete existing item", tagged as adjectives ("Total order value" is not)
         doc = parse(f"{inflect(parse(f'they {lowered[0].text}')[1].lemma_, 'VBG')} "

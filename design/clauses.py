@@ -24,18 +24,29 @@ _RULE_REFS = re.compile(rf"\s*\((?:see\s+)?(?:{RULE_ID_FORM}(?:,\s*|\s+and\s+)?)
                         rf"\b{RULE_ID_FORM}\b")
 _ASIDE = re.compile(r"\s*\((?:needed|required|because|so that|for|see|e\.g\.|i\.e\.|note)\b"
                     r"[^()]*\)", re.IGNORECASE)
+_CHECK = r"^(?:verify|validate|confirm|check|ensure)\s+"
+_CHECK_THAT = re.compile(_CHECK + r"(?:that|whether)\s+", re.IGNORECASE)
+_CHECK_ABLE = re.compile(_CHECK + r"(?:the\s+|an?\s+)?(?P<who>[a-z]+(?: (?!is\b|are\b)[a-z]+)?)\s+"
+                         r"(?:is\s+|are\s+)?(?P<able>(?:not\s+)?able|unable)\s+to\b",
+                         re.IGNORECASE)
+"""A tester's title around the behaviour: "Verify that the total is shown", "Verify user able
+to preview the opportunity" say what to check, not an act of verifying."""
 _NOT_COMPLEMENTS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "neg", "cc", "conj",
                               "punct", "advmod", "mark"})
 
 
 def clean(text: str) -> str:
-    """Return a criterion's text without rule references, asides or a final stop.
+    """Return a criterion's text without references, asides, "Verify that" or a final stop.
 
     An aside in brackets that gives a reason or a reference ("(needed for fraud
     investigations, see Fraud team request FR-118)") is no part of the behaviour.
     """
     text = _RULE_REFS.sub("", text)
     text = _ASIDE.sub("", text)
+    text = _CHECK_ABLE.sub(lambda m: f"The {m['who']} is {m['able'].lower()} to", text)
+    if _CHECK_THAT.match(text):
+        text = _CHECK_THAT.sub("", text)
+        text = text[:1].upper() + text[1:]
     for sign, said in ((">=", "at least "), ("<=", "at most "), (">", "more than "),
                         ("<", "fewer than ")):  # "when >5 notifications"
         text = re.sub(rf"(?<![\w>]){re.escape(sign)}\s*(?=\d)", said, text)

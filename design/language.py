@@ -103,6 +103,11 @@ def _permitted_agent(token: Token) -> bool:
         any(t.dep_ in {"dobj", "prt"} for v in (verb, *verb.conjuncts) for t in v.children)
 
 
+def relative(token: Token) -> bool:
+    """Whether a word is in a relative clause ("a room that isn't already booked")."""
+    return any(t.dep_ == "relcl" for t in (token, *token.ancestors))
+
+
 def is_machine(phrase: str) -> bool:
     """Whether a noun phrase names a machine or a place on screen ('the system', 'the page')."""
     head = parse(phrase)[-1:]

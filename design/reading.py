@@ -20,6 +20,7 @@ from casewright.design.language import (
     parse,
     passive_result,
     pipeline,
+    relative,
 )
 from casewright.design.lexicon import words
 from casewright.design.passes import finished
@@ -129,9 +130,12 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _names_an_act(text: str) -> bool:
-    """Whether a clause only names an act ('Accessing admin'), with no finite verb."""
+    """Whether a clause only names an act ('Accessing admin'), with no finite verb of its own.
+
+    A relative clause's verb picks a thing out ('Attempting to renew a loan that is overdue').
+    """
     doc = parse(text)
-    return doc[0].tag_ == "VBG" and not any(t.tag_ in FINITE for t in doc)
+    return doc[0].tag_ == "VBG" and not any(t.tag_ in FINITE and not relative(t) for t in doc)
 
 
 def _own_act(text: str) -> bool:

@@ -114,13 +114,20 @@ def one_of(role: str) -> str:
     return f"{article} {role.lower() if role[1:].islower() else role}"
 
 
+_WISH = re.compile(r"^(?:I\s+)?(?:want|need|would like|wish)\s+to\s+", re.IGNORECASE)
+"""A summary in the narrative's voice: what follows is the act."""
+
+
 def story_action(story: Story) -> str | None:
     """Return the story's own feature as an instruction, when its summary reads as one.
 
     "Agent can grant a payment extension" -> "Grant a payment extension"; "Set up a payment
-    plan for customers in arrears" stays as it is; "Admin hub page" is opened.
+    plan for customers in arrears" stays as it is; "Want to attach documents" attaches them;
+    "Admin hub page" is opened.
     """
     summary = story.summary.split(":")[0].strip().rstrip(".")  # "View a petition: In order..."
+    summary = _WISH.sub("", summary)  # "Want to attach documents": attach them
+    summary = summary[:1].upper() + summary[1:]
     doc = parse(summary)
     if not doc:  # ": In order to ...", "..."
         return None

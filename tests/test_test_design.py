@@ -22,7 +22,7 @@ from casewright.design.language import as_state, imperative, negate, passive_res
 from casewright.design.outcomes import outcome_of
 from casewright.design.quantities import boundaries, dated, example, find_limits, with_value
 from casewright.design.reading import analyse
-from casewright.design.rendering import observe_action, render
+from casewright.design.rendering import observe_action, render, story_action
 from casewright.design.sentences import implied_subject
 from casewright.design.techniques import (
     decision_table,
@@ -331,6 +331,47 @@ def test_what_a_field_accepts_is_at_most_and_typed_into_it(text: str, field: str
     assert refused == {f"{limit - 1} characters": False, f"{limit} characters": False,
                        f"{limit + 1} characters": True}
     assert {case.steps[-1].action for case in cases} == {f"Type the test data into {field}"}
+
+
+@pytest.mark.parametrize(("text", "action", "refused"), [
+    ("Verify user able to preview existing opportunity", "Preview existing opportunity",
+     False),  # grants
+    ("Verify admin able to delete a user", "Delete the user", False),  # administration
+    ("Confirm customer is unable to edit a submitted order", "Try to edit the submitted order",
+     True)])  # commerce
+def test_a_testers_verify_title_is_the_behaviour_it_checks(text: str, action: str,
+                                                          refused: bool) -> None:
+    """"Verify X able to Y" is X doing Y, not an act of verifying ("The user able is verified")."""
+    behaviour = only(text)
+    assert (behaviour.actions, behaviour.prohibited) == ([action], refused)
+
+
+def test_verifying_as_the_act_itself_stays() -> None:
+    assert only("Verify the caller's identity").actions == ["Verify the caller's identity"]
+
+
+@pytest.mark.parametrize(("text", "precondition", "action"), [
+    ("Upload a new document that doesn't contain a virus",
+     "There is a new document that doesn't contain a virus", "Upload the new document"),  # cases
+    ("Book a room that isn't already booked", "There is a room that isn't already booked",
+     "Book the room"),  # booking
+    ("Send a reminder to a tenant who hasn't paid", "There is a tenant who hasn't paid",
+     "Send a reminder to the tenant")])  # housing
+def test_a_not_in_a_relative_clause_picks_the_thing_out_and_the_act_stands(
+        text: str, precondition: str, action: str) -> None:
+    """The "not" belongs to the thing acted on; the instruction is still the act, not refused."""
+    behaviour = only(text)
+    assert (behaviour.preconditions, behaviour.actions, behaviour.prohibited) == (
+        [precondition], [action], False)
+
+
+@pytest.mark.parametrize(("summary", "action"), [
+    ("Want to attach related documents to a case", "Attach related documents to a case"),
+    ("I want to renew my passport online", "Renew my passport online"),
+    ("Need to change my delivery slot", "Change my delivery slot")])
+def test_a_summary_in_the_narratives_voice_is_its_act(summary: str, action: str) -> None:
+    """Seen held out: "Want to attach ..." became a step of its own."""
+    assert story_action(Story(key="W-1", project="W", summary=summary)) == action
 
 
 def test_an_option_not_offered_is_looked_for_after_starting_the_feature() -> None:
