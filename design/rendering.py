@@ -24,6 +24,7 @@ from casewright.design.lexicon import words
 from casewright.design.outcomes import outcome_of
 from casewright.design.repeats import traced_ids
 from casewright.models import Priority, Step, Story, TestCase
+from casewright.tools.criteria import without_reference
 from casewright.wording import headline, sentence
 
 _LEADING_DETERMINER = re.compile(r"^(no|any|each|every|a|an|one)\s+", re.IGNORECASE)
@@ -125,7 +126,8 @@ def story_action(story: Story) -> str | None:
     plan for customers in arrears" stays as it is; "Want to attach documents" attaches them;
     "Admin hub page" is opened.
     """
-    summary = story.summary.split(":")[0].strip().rstrip(".")  # "View a petition: In order..."
+    summary = without_reference(story.summary)  # "GF-1159 Preview event objectives"
+    summary = summary.split(":")[0].strip().rstrip(".")  # "View a petition: In order..."
     summary = _WISH.sub("", summary)  # "Want to attach documents": attach them
     summary = summary[:1].upper() + summary[1:]
     doc = parse(summary)

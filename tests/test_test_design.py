@@ -374,6 +374,15 @@ def test_a_summary_in_the_narratives_voice_is_its_act(summary: str, action: str)
     assert story_action(Story(key="W-1", project="W", summary=summary)) == action
 
 
+@pytest.mark.parametrize(("summary", "action"), [
+    ("GF-1159 Publish the event objectives", "Publish the event objectives"),  # grants
+    ("[PAY-42] Refund a cancelled order", "Refund a cancelled order"),  # a shop
+    ("LIB-7: Renew a loan", "Renew a loan")])  # a library
+def test_a_ticket_key_before_a_summary_is_no_part_of_its_act(summary: str, action: str) -> None:
+    """Seen held out: "GF-1159 Preview ..." gave "Preview Event Objectives are gf-1159ed"."""
+    assert story_action(Story(key="W-1", project="W", summary=summary)) == action
+
+
 def test_an_option_not_offered_is_looked_for_after_starting_the_feature() -> None:
     """The negative case begins the story's feature, and never claims it was completed."""
     story = Story(key="CC-105", project="CC", summary="Set up a payment plan for customers",

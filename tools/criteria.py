@@ -25,11 +25,12 @@ _OTHER_SECTION = re.compile(
     r"background|context|dependenc\w*|assumptions?|risks?|links?|references?|tech\w* notes?|"
     r"dev notes?|definition of done|nfrs?|non-functional\w*|attachments?)\b", re.IGNORECASE)
 _AC_PREFIX = re.compile(r"^\W*AC\s*-?\s*(\d+)(?:\s*[:.)\-–]\s*|\s+(?=(?-i:[A-Z])))", re.IGNORECASE)
-_REFERENCE = re.compile(r"^\W*(?:(?-i:[A-Z][A-Z0-9]{1,9})-\d{2,}(?:\s*[-–:]?\s*(?-i:[A-Z]{2,})\b)?"
-                        r"(?:[\s\-–:.)]+\d{1,2}\b)?|\d{1,2}(?:\s*,\s*\d{1,2})+)[\s\-–:.)]+"
+_REFERENCE = re.compile(r"^\W*(?:(?-i:[A-Z][A-Z0-9]{1,9})-\d+(?:\s*[-–:]?\s*(?-i:[A-Z]{2,})\b)?"
+                        r"(?:[\s\-–:.)]+\d{1,2}\b)?|\d{1,2}(?:\s*,\s*\d{1,2})+)[\s\-–:.)\]]+"
                         r"(?=(?-i:[A-Z]))")
 """A ticket key, a tag and an AC number, or a list of AC numbers, before a criterion's
-sentence: "BNGP-2031 2 I cannot ...", "BNGP-2172 - BUG - All date fields ...", "1, 5 I ..."."""
+sentence: "BNGP-2031 2 I cannot ...", "BNGP-2172 - BUG - All date fields ...", "1, 5 I ...";
+or a ticket key before a summary: "[PAY-42] Refund ..."."""
 _SCENARIO = re.compile(r"^\W*scenario(?:\s+outline)?\s*\d*\s*[:.\-–]\s*", re.IGNORECASE)
 _KEYWORD = re.compile(r"^\W*(given|when|then|and|but)\b[\s,:]*", re.IGNORECASE)
 _INLINE_KEYWORD = re.compile(
@@ -174,8 +175,13 @@ def _line_drafts(blocks: list[Block]) -> list[_Draft]:
     return [draft for draft in drafts if draft.lines]
 
 
+def without_reference(text: str) -> str:
+    """Return a criterion or summary without the ticket key or AC numbers before it."""
+    return _REFERENCE.sub("", text, count=1)
+
+
 def _to_criterion(draft: _Draft, criterion_id: str) -> AcceptanceCriterion:
-    text = _REFERENCE.sub("", "\n".join(draft.lines).strip(), count=1)
+    text = without_reference("\n".join(draft.lines).strip())
     given: list[str] = []
     when: list[str] = []
     then: list[str] = []
