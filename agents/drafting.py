@@ -182,7 +182,21 @@ def grounded_setup(case: TestCase, story: Story, evidence: Evidence) -> TestCase
     known = {stem(word) for word in content_words(told) | UAT_VOCABULARY}
     kept = [p for p in case.preconditions
             if not (said := content_words(p)) or any(stem(word) in known for word in said)]
-    return case.model_copy(update={"preconditions": kept})
+    return case.model_copy(update={"preconditions": distinct(kept)})
+
+
+def distinct(preconditions: list[str]) -> list[str]:
+    """Return set-ups without those another says already, in order.
+
+    The small model says a set-up twice ("User has been created" twice) or once more in
+    fewer words ("I am an insolvency practitioner" after "I am logged in as an insolvency
+    practitioner"): a precondition whose words (any inflection) another has, denied alike,
+    goes; of two that say the same words, the first stays.
+    """
+    said = [stems(p) for p in preconditions]
+    return [p for i, p in enumerate(preconditions) if not any(
+        said[i] <= said[j] and (said[i] < said[j] or j < i) and denies([p]) == denies([other])
+        for j, other in enumerate(preconditions) if j != i)]
 
 
 def draft_problems(case: TestCase, objective: Objective, story: Story,
@@ -229,6 +243,12 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
             not {stem(act) for act in acts} & {stem(w) for s in case.steps
                                                for w in content_words(s.action)}:
         problems.append("its steps must do what the criterion says: " + ", ".join(sorted(acts)))
+    if objective.configuration is not None and \
+            (planned := planned_acts(objective.configuration, _shows(story, objective))) and \
+            not does(planned, [step.action for step in case.steps]):
+        problems.append("its steps must do what the criterion says: " + "; ".join(
+            action for action in objective.configuration.actions
+            if _verb(action) in planned))
     if (objective.configuration is None or objective.restating) and \
             _repeats(case, _shows(story, objective), objective.configuration):
         problems.append("its expected result only repeats the criterion: say what the tester "
@@ -273,6 +293,38 @@ def criterion_acts(criterion: str) -> set[str]:
             and not any(child.dep_ == "neg" for child in token.children)
             and token.lemma_.lower() not in lexicon.stative_verbs | lexicon.receive_verbs |
             _ATTEMPTS}
+
+
+def planned_acts(configuration: Configuration, criterion: str) -> set[str]:
+    """Return the verbs of the configuration's actions that its criterion names, as lemmas.
+
+    An act the engine took from elsewhere (the story's summary) is not asked of a draft.
+    """
+    named = {token.lemma_.lower() for token in parse(criterion)}
+    return {verb for action in configuration.actions
+            if (verb := _verb(action)) is not None and verb in named}
+
+
+def _verb(action: str) -> str | None:
+    """Return the lemma of an instruction's verb of doing, if it opens with one."""
+    token = parse_instruction(action)[1:2]
+    if not token or token[0].pos_ != "VERB" or \
+            token[0].lemma_.lower() in words().stative_verbs | _ATTEMPTS:
+        return None
+    return token[0].lemma_.lower()
+
+
+def does(planned: set[str], actions: list[str]) -> bool:
+    """Whether actions do one of the planned acts: its verb, or one of a kind with it.
+
+    Of a kind: two verbs of looking ("open", "view"), two acts on the screen ("click",
+    "press") or two of changing data ("edit", "update"). "Submit" does not open.
+    """
+    lexicon = words()
+    kinds = [lexicon.view_verbs, lexicon.ui_acts, lexicon.act_on_verbs & lexicon.entry_verbs]
+    done = {token.lemma_.lower() for action in actions for token in parse(action)}
+    return any(verb in done or any(verb in kind and done & kind for kind in kinds)
+               for verb in planned)
 
 
 def plan_setup(case: TestCase, planned: list[str]) -> tuple[list[str], list[str]]:

@@ -21,6 +21,7 @@ from casewright.agents.drafting import (
     REPAIRED_LABEL,
     REVIEW_LABEL,
     denies,
+    does,
     draft_problems,
     drafted,
     drafting_task,
@@ -28,6 +29,7 @@ from casewright.agents.drafting import (
     grounded_setup,
     is_instruction,
     plan_setup,
+    planned_acts,
     result_given,
     stops_short,
 )
@@ -40,6 +42,7 @@ from casewright.agents.state import Evidence, Objective
 from casewright.agents.writer import with_plan_setup
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL
 from casewright.config import load_settings
+from casewright.design.behaviour import Configuration
 from casewright.models import Step, Story, Suite, TestCase
 from casewright.quality import negatives_asserting_positive
 from casewright.tools.workspace import Workspace, bundled_sample
@@ -545,6 +548,56 @@ def test_a_drafted_set_up_made_up_from_nothing_it_was_told_is_dropped(
         summary: str, preconditions: list[str], kept: list[str]) -> None:
     story = Story(key="X-1", project="X", summary=summary, description="")
     case = _draft_case(preconditions, f"{summary} now")
+    assert grounded_setup(case, story, Evidence()).preconditions == kept
+
+
+@pytest.mark.parametrize(("criterion", "actions", "drafted", "done"), [
+    # export control: submitting an application does not open it
+    ("Open a SIEL application", ["Open the SIEL application"],
+     ["I submit the SIEL application"], False),
+    # a shop: looking at it another way still looks at it
+    ("The customer can view their order history", ["View the order history"],
+     ["Open the order history page"], True),
+    # housing: editing the rent is updating it
+    ("A landlord can update the rent for a property", ['Update the rent to "750"'],
+     ['Edit the rent of the property to "750"'], True),
+    # a library: another act altogether
+    ("A member can renew a loan", ["Renew the loan"], ["Return the book to the desk"], False)])
+def test_a_draft_must_do_the_act_its_criterion_names(criterion: str, actions: list[str],
+                                                     drafted: list[str], done: bool) -> None:
+    configuration = Configuration(criterion_id="AC1", technique="decision table",
+                                  kind="positive", label="x", actions=actions, outcome=["x"])
+    planned = planned_acts(configuration, criterion)
+    assert planned
+    assert does(planned, drafted) is done
+
+
+def test_an_act_the_criterion_does_not_name_is_not_asked_of_a_draft() -> None:
+    """The engine took "Pay" from a summary heading ("Pay Records Validation"): not asked."""
+    configuration = Configuration(criterion_id="AC1", technique="decision table",
+                                  kind="positive", label="x",
+                                  actions=["Pay Records Validation"], outcome=["x"])
+    assert planned_acts(configuration, "RP14 shows an error for a missing contact name") == \
+        set()
+
+
+@pytest.mark.parametrize(("preconditions", "kept"), [
+    # grant funding: the same set-up twice
+    (["User has been created with default attributes", "Signed in as a grant officer",
+      "User has been created with default attributes"],
+     ["User has been created with default attributes", "Signed in as a grant officer"]),
+    # insolvency: the role said again in fewer words, after and before the sign-in
+    (["I am an insolvency practitioner", "I am logged in as an insolvency practitioner"],
+     ["I am logged in as an insolvency practitioner"]),
+    # a library: the same words denied are another set-up, and both stay
+    (["The loan is overdue", "The loan is not overdue", "The loans are overdue"],
+     ["The loan is overdue", "The loan is not overdue"])])
+def test_a_drafted_set_up_said_twice_is_kept_once(preconditions: list[str],
+                                                  kept: list[str]) -> None:
+    story = Story(key="X-1", project="X", summary="Renew an overdue loan as an insolvency "
+                  "practitioner or grant officer created with default attributes",
+                  description="")
+    case = _draft_case(preconditions, "Renew the loan")
     assert grounded_setup(case, story, Evidence()).preconditions == kept
 
 
