@@ -71,8 +71,9 @@ def decision_table(behaviour: Behaviour) -> list[Configuration]:
                     for alternative in behaviour.alternatives]
         if behaviour.limits or not behaviour.effects:
             return []  # the boundary values show the limit with real values
-        return [configured(behaviour, "decision table", kind_of(behaviour, True), "as stated",
-                               [], expected(behaviour, True))]
+        outcome = expected(behaviour, True)  # the title says it: "as stated" says nothing
+        return [configured(behaviour, "decision table", kind_of(behaviour, True),
+                               "; ".join(outcome), [], outcome)]
     truth = [true_value(c) for c in conditions]
     falsity = [false_value(c) for c in conditions]
     cause, stated = behaviour.causes(), [e for e in behaviour.effects if not e.always]
