@@ -22,7 +22,7 @@ from casewright.design.language import as_state, imperative, negate, passive_res
 from casewright.design.outcomes import outcome_of
 from casewright.design.quantities import boundaries, dated, example, find_limits, with_value
 from casewright.design.reading import analyse
-from casewright.design.rendering import observe_action, render, story_action
+from casewright.design.rendering import observe_action, render, story_action, title
 from casewright.design.sentences import implied_subject
 from casewright.design.techniques import (
     decision_table,
@@ -955,3 +955,13 @@ def test_a_plural_naming_a_noun_is_no_users_act(text: str) -> None:
     """"Cookies policy - <header_link>" gave "Cookie policy -> The policy is cookied"."""
     assert implied_subject(text) == text
     assert not any(b.actions for b in analyse(criterion(text)))
+
+
+@pytest.mark.parametrize(("text", "titled"), [
+    ("The customer can cancel an order", "AC1 positive: The order is canceled"),  # a shop
+    ("A librarian can renew a loan", "AC1 positive: The loan is renewed"),  # a library
+    ("The clerk can archive a claim", "AC1 positive: The claim is archived")])  # claims
+def test_a_case_of_a_criterion_as_stated_is_titled_by_its_outcome(text: str,
+                                                                  titled: str) -> None:
+    """A test list of 'AC1 positive: As stated' told a tester nothing."""
+    assert [title(c) for c in design(only(text))] == [titled]
