@@ -64,7 +64,9 @@ READ = frozenset({"DFE-Digital/schools-experience"})
 SETS = {"fresh": "corpus fresh projects (never read)",
         "dev": "corpus projects read since they were fresh (split dev)"}
 """The corpus splits measured alone (--split), and their names in the tables."""
-_NARRATIVE = re.compile(r"^\s*(as an? |i want|so that|in order to)", re.IGNORECASE)
+_NARRATIVE = re.compile(r"^\s*(as an? |(i )?(want|need|would like|wish) to\b|i want|so that|"
+                        r"in order to)", re.IGNORECASE)
+"""A step in the narrative's voice: "As a ...", "I want ...", "Want to attach ..."."""
 Reference = dict[str, dict[str, list[str]]]
 """Story key -> criterion text -> the human scenario's lines."""
 
