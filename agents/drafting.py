@@ -68,6 +68,8 @@ _ROLE = re.compile(r"\bas (?P<role>someone (?:who is not|without) (?P<not>.+)|.+
                    re.IGNORECASE)
 """The role a planned sign-in names, and what it is not ("someone who is not an admin")."""
 _ATTEMPTS = frozenset({"attempt", "try", "want", "able"})
+_TYPING = frozenset({"enter", "type", "input", "fill"})
+"""Verbs of typing data into a field: the step must say what is typed."""
 _MAIN = frozenset({"ROOT", "xcomp", "conj"})
 """Where the criterion's own acts stand: its main verb, what is tried, and their "and"."""
 _CONDITION = re.compile(r"\b(when|if|unless|once|while|after|before|until)\b", re.IGNORECASE)
@@ -180,8 +182,8 @@ def grounded_setup(case: TestCase, story: Story, evidence: Evidence) -> TestCase
     told = "\n".join([sources_text(story, evidence), case.objective,
                       *(f"{s.action} {s.expected}" for s in case.steps)])
     known = {stem(word) for word in content_words(told) | UAT_VOCABULARY}
-    kept = [p for p in case.preconditions
-            if not (said := content_words(p)) or any(stem(word) in known for word in said)]
+    kept = [p for p in case.preconditions if len(p.split()) > 1 and  # "Necessary"
+            (not (said := content_words(p)) or any(stem(word) in known for word in said))]
     return case.model_copy(update={"preconditions": distinct(kept)})
 
 
@@ -245,10 +247,12 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
         problems.append("its steps must do what the criterion says: " + ", ".join(sorted(acts)))
     if objective.configuration is not None and \
             (planned := planned_acts(objective.configuration, _shows(story, objective))) and \
-            not does(planned, [step.action for step in case.steps]):
+            not does(planned | feature_acts(story), [step.action for step in case.steps]):
         problems.append("its steps must do what the criterion says: " + "; ".join(
             action for action in objective.configuration.actions
             if _verb(action) in planned))
+    if any(enters_nothing(step) for step in case.steps):
+        problems.append("a step enters data without saying which: give the value in its data")
     if (objective.configuration is None or objective.restating) and \
             _repeats(case, _shows(story, objective), objective.configuration):
         problems.append("its expected result only repeats the criterion: say what the tester "
@@ -295,6 +299,22 @@ def criterion_acts(criterion: str) -> set[str]:
             _ATTEMPTS}
 
 
+def enters_nothing(step: Step) -> bool:
+    """Whether a step types into a field without saying what: no data, no value in it.
+
+    "I enter the central grid reference of my site" cannot be run as written; "Enter
+    "TQ 123 456" as the grid reference" can, and so can a step whose data holds the value.
+    """
+    if step.data.strip() or quoted_values(step.action):
+        return False
+    first_person = re.match(r"^(I|We)\s", step.action) is not None
+    doc = parse(step.action) if first_person else parse_instruction(step.action)
+    places = words().ui_nouns  # "Enter the claim page" goes somewhere
+    return any(token.lemma_.lower() in _TYPING and token.pos_ == "VERB" and not any(
+        child.dep_ == "dobj" and child.lemma_.lower() in places and token.lemma_ == "enter"
+        for child in token.children) for token in doc[:4])
+
+
 def planned_acts(configuration: Configuration, criterion: str) -> set[str]:
     """Return the verbs of the configuration's actions that its criterion names, as lemmas.
 
@@ -303,6 +323,16 @@ def planned_acts(configuration: Configuration, criterion: str) -> set[str]:
     named = {token.lemma_.lower() for token in parse(criterion)}
     return {verb for action in configuration.actions
             if (verb := _verb(action)) is not None and verb in named}
+
+
+def feature_acts(story: Story) -> set[str]:
+    """Return the verbs of doing in a story's summary: doing the feature does its criteria.
+
+    "Grant the payment extension" with the plan's values tests "When the agent picks a new
+    due date ..." of the story "Agent can grant a payment extension".
+    """
+    return {token.lemma_.lower() for token in parse(story.summary) if token.pos_ == "VERB"
+            and token.lemma_.lower() not in words().stative_verbs | _ATTEMPTS}
 
 
 def _verb(action: str) -> str | None:

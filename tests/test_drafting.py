@@ -26,6 +26,8 @@ from casewright.agents.drafting import (
     drafted,
     drafting_task,
     echoes,
+    enters_nothing,
+    feature_acts,
     grounded_setup,
     is_instruction,
     plan_setup,
@@ -572,6 +574,15 @@ def test_a_draft_must_do_the_act_its_criterion_names(criterion: str, actions: li
     assert does(planned, drafted) is done
 
 
+@pytest.mark.parametrize(("summary", "acts"), [
+    ("Agent can grant a payment extension from the account screen", {"grant"}),  # payments
+    ("Renew a library loan", {"renew"}),  # a library
+    ("As a landlord I want to register a property", {"register"})])  # housing
+def test_doing_the_storys_feature_does_its_criteria(summary: str, acts: set[str]) -> None:
+    """'Grant the payment extension' with the plan's values tests 'picks a new due date'."""
+    assert feature_acts(Story(key="X-1", project="X", summary=summary)) == acts
+
+
 def test_an_act_the_criterion_does_not_name_is_not_asked_of_a_draft() -> None:
     """The engine took "Pay" from a summary heading ("Pay Records Validation"): not asked."""
     configuration = Configuration(criterion_id="AC1", technique="decision table",
@@ -579,6 +590,19 @@ def test_an_act_the_criterion_does_not_name_is_not_asked_of_a_draft() -> None:
                                   actions=["Pay Records Validation"], outcome=["x"])
     assert planned_acts(configuration, "RP14 shows an error for a missing contact name") == \
         set()
+
+
+@pytest.mark.parametrize(("action", "data", "nothing"), [
+    ("I enter the central grid reference of my site", "", True),  # land
+    ("The clerk types the claimant's phone number", "", True),  # claims
+    ("Fill in the booking form", "", True),  # booking
+    ('Enter "TQ 123 456" as the grid reference', "", False),  # the value in the action
+    ("Type the claimant's phone number", "07700 900123", False),  # the value as data
+    ("Enter the claim page", "", False)])  # going somewhere, nothing typed
+def test_a_drafted_step_that_types_must_say_what(action: str, data: str,
+                                                 nothing: bool) -> None:
+    """Seen held out: "I enter the central grid reference" cannot be run as written."""
+    assert enters_nothing(Step(action=action, data=data, expected="It is saved")) is nothing
 
 
 @pytest.mark.parametrize(("preconditions", "kept"), [
@@ -589,8 +613,8 @@ def test_an_act_the_criterion_does_not_name_is_not_asked_of_a_draft() -> None:
     # insolvency: the role said again in fewer words, after and before the sign-in
     (["I am an insolvency practitioner", "I am logged in as an insolvency practitioner"],
      ["I am logged in as an insolvency practitioner"]),
-    # a library: the same words denied are another set-up, and both stay
-    (["The loan is overdue", "The loan is not overdue", "The loans are overdue"],
+    # a library: the same words denied are another set-up, and both stay; one word is none
+    (["The loan is overdue", "The loan is not overdue", "The loans are overdue", "Overdue"],
      ["The loan is overdue", "The loan is not overdue"])])
 def test_a_drafted_set_up_said_twice_is_kept_once(preconditions: list[str],
                                                   kept: list[str]) -> None:
