@@ -31,6 +31,7 @@ from casewright.agents.planner import foreign
 from casewright.agents.state import Evidence, Objective
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.design.behaviour import Configuration
+from casewright.design.data_kinds import entry
 from casewright.design.language import parse, parse_instruction
 from casewright.design.lexicon import words
 from casewright.design.rendering import SIGN_IN, SIGNED_OUT, render
@@ -40,6 +41,9 @@ from casewright.wording import sentence
 
 REPAIRED_LABEL = "model-repaired"
 """A drafted case that passed the checks on its second try, after being told why not."""
+COMPLETED_LABEL = "engine-completed"
+"""A drafted case the plan completed: its act after the draft's steps, where the draft went
+elsewhere, or an example value where a step typed nothing; checked again whole."""
 REVIEW_LABEL = "needs-review"
 """A drafted case of a criterion the engine could not read: nothing checked its logic."""
 _NEGATION = re.compile(r"\b(not|no|never|cannot|none|refused|denied|unable)\b|n't\b",
@@ -297,6 +301,39 @@ def criterion_acts(criterion: str) -> set[str]:
             and not any(child.dep_ == "neg" for child in token.children)
             and token.lemma_.lower() not in lexicon.stative_verbs | lexicon.receive_verbs |
             _ATTEMPTS}
+
+
+def completed(case: TestCase, engine: TestCase, objective: Objective,
+              story: Story) -> TestCase | None:
+    """Return the draft completed from the plan, or None where the plan has nothing to add.
+
+    Where its steps do not do the planned act, the engine's step that does it follows the
+    draft's own steps and takes their last result ("I go to the legal agreement page", then
+    "Add a valid legal agreement start date -> The valid legal agreement is added"). Where a
+    step types data of a known kind and says no value, it types the kind's example.
+    """
+    steps = [step.model_copy(update={"data": found.value})
+             if enters_nothing(step) and (found := entry(_imperative(step.action))) else step
+             for step in case.steps]
+    configuration = objective.configuration
+    if configuration is not None and \
+            (planned := planned_acts(configuration, _shows(story, objective))) and \
+            not does(planned | feature_acts(story), [step.action for step in steps]):
+        acts = [step for step in engine.steps if _verb(step.action) in planned][:1]
+        if not acts:
+            return None
+        result = steps[-1].expected
+        steps = [*steps[:-1], steps[-1].model_copy(update={"expected": ""}),
+                 acts[0].model_copy(update={"expected": result})]
+    if steps == case.steps:
+        return None
+    return case.model_copy(update={"steps": steps, "labels": [*case.labels, COMPLETED_LABEL]})
+
+
+def _imperative(action: str) -> str:
+    """Return a first-person step as an instruction: "I enter my email" -> "Enter my email"."""
+    plain = re.sub(r"^(I|We)\s+", "", action)
+    return plain[:1].upper() + plain[1:]
 
 
 def enters_nothing(step: Step) -> bool:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 from casewright.agents.cases import case_id, engine_case
 from casewright.agents.context import AgentContext
 from casewright.agents.drafting import (
+    completed,
     draft_problems,
     draftable,
     drafted,
@@ -195,10 +196,12 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
             candidate = grounded_setup(drafted(engine, draft, objective,
                                                drafted_kind(story, objective),
                                                repaired=attempt == "repair"), story, evidence)
-            problems = draft_problems(candidate, objective, story, evidence)
-            if attempt == "repair" and echoes(candidate, failed[objective.objective_id],
-                                              story, tasks[objective.objective_id]):
-                problems.append("it copies the words of why it was refused")
+            refused = failed.get(objective.objective_id) if attempt == "repair" else None
+            task = tasks[objective.objective_id]
+            problems = _problems(candidate, objective, story, evidence, refused, task)
+            if problems and (whole := completed(candidate, engine, objective, story)) and \
+                    not _problems(whole, objective, story, evidence, refused, task):
+                candidate, problems = whole, []  # the plan completed it
             if problems:
                 failed[objective.objective_id] = problems
             else:
@@ -206,6 +209,18 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
                 failed.pop(objective.objective_id, None)
     _report(context, todo, written, started)
     return written, failed
+
+
+def _problems(case: TestCase, objective: Objective, story: Story, evidence: Evidence,
+              refused: list[str] | None, task: str) -> list[str]:
+    """Return why a draft cannot stand.
+
+    A repaired one (`refused`: why its first draft was not kept) may not copy those words.
+    """
+    problems = draft_problems(case, objective, story, evidence)
+    if refused is not None and echoes(case, refused, story, task):
+        problems.append("it copies the words of why it was refused")
+    return problems
 
 
 def with_plan_setup(case: TestCase, engine: TestCase, objective: Objective) -> TestCase:

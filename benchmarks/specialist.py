@@ -48,7 +48,7 @@ from pathlib import Path
 from devset import issue
 
 from casewright import generate, load_settings, load_stories
-from casewright.agents.drafting import REPAIRED_LABEL, REVIEW_LABEL
+from casewright.agents.drafting import COMPLETED_LABEL, REPAIRED_LABEL, REVIEW_LABEL
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
 from casewright.metrics import scorecard
 from casewright.models import Suite, TestCase
@@ -171,6 +171,8 @@ def report(name: str, writer: str, suites: list[Suite], seconds: float,
         "narrative as an action": str(narrative),
         "model drafts kept, first try": str(len(drafted) - len(repaired)),
         "model drafts kept after repair": str(len(repaired)),
+        "of the drafts, completed by the plan": str(
+            sum(1 for case in drafted if COMPLETED_LABEL in case.labels)),
         "engine or template fallbacks": str(len(fallback)),
         "model share of cases": f"{len(drafted) / max(len(cases), 1):.0%}",
         "steps+preconditions per case": f"{statistics.mean(ours or [0]):.1f} "

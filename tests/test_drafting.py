@@ -18,8 +18,10 @@ from scripted_model import ScriptedChatModel
 from casewright.agents.cases import engine_case
 from casewright.agents.context import AgentContext
 from casewright.agents.drafting import (
+    COMPLETED_LABEL,
     REPAIRED_LABEL,
     REVIEW_LABEL,
+    completed,
     denies,
     does,
     draft_problems,
@@ -56,7 +58,7 @@ _TASK = re.compile(r"Task: write a (\w+) UAT test case for: (.*)\nExpected outco
 
 
 def specialist(*, drop_values: bool = False, flip: bool = False, off_outcome: bool = False,
-               fix_on_repair: bool = True):
+               fix_on_repair: bool = True, elsewhere: bool = False):
     """Return a script drafting like a capable model, optionally with one fault."""
     def answer(schema, prompt):
         if schema is Critique:
@@ -77,6 +79,10 @@ def specialist(*, drop_values: bool = False, flip: bool = False, off_outcome: bo
         if off_outcome and not repaired:
             outcome = "the account screen opens"
         data = "" if drop_values and not repaired else ", ".join(values)
+        if elsewhere:  # opens the screen and stops there, result and all
+            return Draft(preconditions=["Signed in as a contact centre agent"], steps=[
+                DraftStep(action="Open the customer's account screen", data=data,
+                          expected=outcome[:1].upper() + outcome[1:])])
         return Draft(preconditions=["Signed in as a contact centre agent"], steps=[
             DraftStep(action="Open the customer's account screen"),
             DraftStep(action="Grant the payment extension", data=data,
@@ -120,6 +126,33 @@ def test_a_draft_missing_its_values_is_repaired_once(workspace: Workspace) -> No
     assert repaired and all(MODEL_LABEL in case.labels for case in repaired)
     refusals = [p for p in model.asked("Draft") if "Your first draft was refused" in p]
     assert any('it does not set up or use "21", "£499.99"' in p for p in refusals)
+
+
+def test_a_draft_that_stops_before_the_act_is_completed_by_the_plan(
+        workspace: Workspace) -> None:
+    """The draft opens the screen and expects the outcome: the plan's act follows it."""
+    model = ScriptedChatModel(script=specialist(elsewhere=True))
+    suite = draft_story(workspace, "CC-101", model)
+    done = [case for case in suite.cases_for("AC2") if COMPLETED_LABEL in case.labels]
+    assert done and all(MODEL_LABEL in case.labels for case in done)
+    for case in done:
+        opened, act = case.steps
+        assert (opened.action, opened.expected) == ("Open the customer's account screen", "")
+        assert act.action.startswith("Pick a new due date") and act.expected
+    assert not any(REPAIRED_LABEL in case.labels for case in done), \
+        "completed from the plan on the first draft, not asked again"
+
+
+@pytest.mark.parametrize(("action", "data"), [
+    ("I enter my email address", "jo.bloggs@example.com"),  # accounts
+    ("Type the claimant's phone number", "07700 900123"),  # claims
+    ("Enter the start date of the tenancy", "14/03/2025")])  # housing
+def test_a_drafted_step_typing_data_of_a_known_kind_types_its_example(
+        workspace: Workspace, action: str, data: str) -> None:
+    story, objective = unread_objective(workspace, INTRO)
+    case = completed(_draft_case([], action), _draft_case([], "x"), objective, story)
+    assert case is not None and COMPLETED_LABEL in case.labels
+    assert case.steps[0].data == data
 
 
 def test_a_draft_still_failing_after_repair_gets_the_engines_case(workspace: Workspace) -> None:
