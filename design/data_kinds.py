@@ -49,6 +49,9 @@ _CHANGED = frozenset({"change", "update", "edit", "amend", "set", "modify", "cor
 """Entry verbs that give data a new value: the outcome says what it is changed to."""
 _GIVEN = re.compile(r"\d|\"|'[^']+'")
 """An act that names its value already ("Enter 12 hectares", "Set the status to 'Open'")."""
+_FAULTY = re.compile(r"\b(invalid|incorrect|wrong|malformed|bad|mistyped|unknown|expired|"
+                     r"blank|empty|missing)\b", re.IGNORECASE)
+"""An act entering faulty data ("Enter an invalid date"): the kind's valid example is not it."""
 
 
 class Entry(BaseModel):
@@ -61,7 +64,7 @@ class Entry(BaseModel):
 
 def entry(action: str) -> Entry | None:
     """Return the value an act enters, when its verb enters data of a known kind."""
-    if _GIVEN.search(action):
+    if _GIVEN.search(action) or _FAULTY.search(action):
         return None
     found = acted_on(attempted(action))  # "Try to change their email address" too
     if found is None or found[0] not in words().entry_verbs:

@@ -143,6 +143,16 @@ def test_a_draft_that_stops_before_the_act_is_completed_by_the_plan(
         "completed from the plan on the first draft, not asked again"
 
 
+@pytest.mark.parametrize("action", [
+    "I enter an invalid date",  # energy efficiency: read held out, it typed 14/03/2025
+    "Type an incorrect phone number",  # claims
+    "Enter a malformed email address"])  # accounts
+def test_a_step_typing_faulty_data_is_not_given_a_valid_example(workspace: Workspace,
+                                                                action: str) -> None:
+    story, objective = unread_objective(workspace, INTRO)
+    assert completed(_draft_case([], action), _draft_case([], "x"), objective, story) is None
+
+
 @pytest.mark.parametrize(("action", "data"), [
     ("I enter my email address", "jo.bloggs@example.com"),  # accounts
     ("Type the claimant's phone number", "07700 900123"),  # claims
