@@ -16,6 +16,7 @@ found in the sources). Ids, titles, kinds and traces are code's.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from casewright.agents.checks import check_case, sources_text
 from casewright.agents.drafts import (
@@ -38,6 +39,9 @@ from casewright.design.rendering import SIGN_IN, SIGNED_OUT, render
 from casewright.models import CaseKind, Step, Story, TestCase
 from casewright.quality import UAT_VOCABULARY, content_words, stem
 from casewright.wording import sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 REPAIRED_LABEL = "model-repaired"
 """A drafted case that passed the checks on its second try, after being told why not."""
@@ -72,6 +76,7 @@ _ROLE = re.compile(r"\bas (?P<role>someone (?:who is not|without) (?P<not>.+)|.+
                    re.IGNORECASE)
 """The role a planned sign-in names, and what it is not ("someone who is not an admin")."""
 _ATTEMPTS = frozenset({"attempt", "try", "want", "able"})
+_FIRST_PERSON = re.compile(r"^(I|We)\s+")
 _TYPING = frozenset({"enter", "type", "input", "fill"})
 """Verbs of typing data into a field: the step must say what is typed."""
 _MAIN = frozenset({"ROOT", "xcomp", "conj"})
@@ -250,11 +255,9 @@ def draft_problems(case: TestCase, objective: Objective, story: Story,
                                                for w in content_words(s.action)}:
         problems.append("its steps must do what the criterion says: " + ", ".join(sorted(acts)))
     if objective.configuration is not None and \
-            (planned := planned_acts(objective.configuration, _shows(story, objective))) and \
-            not does(planned | feature_acts(story), [step.action for step in case.steps]):
+            (missed := missed_acts(case.steps, objective, story)):
         problems.append("its steps must do what the criterion says: " + "; ".join(
-            action for action in objective.configuration.actions
-            if _verb(action) in planned))
+            action for action in objective.configuration.actions if _verb(action) in missed))
     if any(enters_nothing(step) for step in case.steps):
         problems.append("a step enters data without saying which: give the value in its data")
     if (objective.configuration is None or objective.restating) and \
@@ -315,11 +318,8 @@ def completed(case: TestCase, engine: TestCase, objective: Objective,
     steps = [step.model_copy(update={"data": found.value})
              if enters_nothing(step) and (found := entry(_imperative(step.action))) else step
              for step in case.steps]
-    configuration = objective.configuration
-    if configuration is not None and \
-            (planned := planned_acts(configuration, _shows(story, objective))) and \
-            not does(planned | feature_acts(story), [step.action for step in steps]):
-        acts = [step for step in engine.steps if _verb(step.action) in planned][:1]
+    if missed := missed_acts(steps, objective, story):
+        acts = [step for step in engine.steps if _verb(step.action) in missed][:1]
         if not acts:
             return None
         result = steps[-1].expected
@@ -330,9 +330,14 @@ def completed(case: TestCase, engine: TestCase, objective: Objective,
     return case.model_copy(update={"steps": steps, "labels": [*case.labels, COMPLETED_LABEL]})
 
 
+def _parse_action(action: str) -> Doc:
+    """Return the parse of a step's action as a clause ("Open ..." with a subject put in)."""
+    return parse(action) if _FIRST_PERSON.match(action) else parse_instruction(action)
+
+
 def _imperative(action: str) -> str:
     """Return a first-person step as an instruction: "I enter my email" -> "Enter my email"."""
-    plain = re.sub(r"^(I|We)\s+", "", action)
+    plain = _FIRST_PERSON.sub("", action)
     return plain[:1].upper() + plain[1:]
 
 
@@ -344,12 +349,20 @@ def enters_nothing(step: Step) -> bool:
     """
     if step.data.strip() or quoted_values(step.action):
         return False
-    first_person = re.match(r"^(I|We)\s", step.action) is not None
-    doc = parse(step.action) if first_person else parse_instruction(step.action)
+    doc = _parse_action(step.action)
     places = words().ui_nouns  # "Enter the claim page" goes somewhere
     return any(token.lemma_.lower() in _TYPING and token.pos_ == "VERB" and not any(
         child.dep_ == "dobj" and child.lemma_.lower() in places and token.lemma_ == "enter"
         for child in token.children) for token in doc[:4])
+
+
+def missed_acts(steps: list[Step], objective: Objective, story: Story) -> set[str]:
+    """Return the planned acts the criterion names that the steps do not do; empty if done."""
+    if objective.configuration is None:
+        return set()
+    planned = planned_acts(objective.configuration, _shows(story, objective))
+    actions = [step.action for step in steps]
+    return set() if not planned or does(planned | feature_acts(story), actions) else planned
 
 
 def planned_acts(configuration: Configuration, criterion: str) -> set[str]:
@@ -511,8 +524,7 @@ def is_instruction(action: str) -> bool:
     """
     if _MAY_NOT.search(action):
         return False
-    first_person = re.match(r"^(I|We)\s", action) is not None
-    doc = parse(action) if first_person else parse_instruction(action)
+    doc = _parse_action(action)
     said = [token for token in doc if not token.is_punct]
     return len(said) >= 3 and any(
         token.pos_ == "VERB" and token.tag_ in _ACTIVE and token.lemma_.lower() not in _STATES
