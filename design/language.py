@@ -370,6 +370,6 @@ def _object_of(doc: Doc) -> tuple[Doc, list[Token], list[Token]] | None:
         phrase.append(token)
     while phrase and phrase[-1].lower_ == "of":  # "the address of an order": the address
         phrase.pop()
-    if not phrase or all(t.pos_ in {"DET", "NUM", "ADJ"} for t in phrase):
-        return None
+    if not phrase or all(t.pos_ in {"DET", "NUM", "ADJ", "ADV"} for t in phrase):
+        return None  # "Navigate back" leaves nothing behind: "The back is navigated" is none
     return doc, phrase, verbs

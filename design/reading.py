@@ -23,6 +23,7 @@ from casewright.design.language import (
     relative,
 )
 from casewright.design.lexicon import words
+from casewright.design.nominal import as_clause
 from casewright.design.passes import finished
 from casewright.design.sentences import demands, from_gherkin, implied_subject, read_sentence
 from casewright.design.shapes import shape
@@ -72,7 +73,7 @@ def analyse(criterion: AcceptanceCriterion) -> list[Behaviour]:
                 current.otherwise.append(Effect(text=shape("otherwise").sub("", sentence)))
                 continue
             behaviour = Behaviour(criterion_id=criterion.criterion_id)
-            sentence = implied_subject(sentence)
+            sentence = implied_subject(as_clause(sentence))
             read_sentence(sentence, behaviour)
             behaviours.append(finished(behaviour, sentence))
             behaviours += demands(behaviour)

@@ -47,6 +47,9 @@ class Lexicon(BaseModel):
                                  "('postcode').")
     entry_verbs: _Words = Field(default=frozenset(), description="Verbs that give data a "
                                 "value ('enter', 'change'): the tester needs one to type.")
+    title_acts: _Words = Field(default=frozenset(), description="Acts a scenario title may "
+                               "name by a noun that is the verb itself ('Page load'), beside "
+                               "the acts of the other verb lists.")
 
     def merged(self, other: Lexicon) -> Lexicon:
         """Return this lexicon with another's words added to each list."""
@@ -58,6 +61,11 @@ class Lexicon(BaseModel):
         said = {role.lower() for role in roles}
         return self.model_copy(update={
             "roles": self.roles | said | {role.split()[-1] for role in said if role.split()}})
+
+    def acts(self) -> _Words:
+        """Return every verb of an act a person does: the verb lists' words but "be"."""
+        return (self.act_on_verbs | self.view_verbs | self.ui_acts | self.entry_verbs |
+                self.title_acts) - {"be"}
 
     def vague(self) -> re.Pattern[str]:
         """Return the pattern of any vague word, the longest first."""
