@@ -22,6 +22,8 @@ _NOMINAL = frozenset({"NOUN", "PROPN", "ADJ", "ADV", "NUM"})
 _DIRECTIONS = frozenset({"back", "forward", "backward", "backwards", "online", "offline", "home",
                          "away", "ahead"})
 """Adverbs of where an act goes: "Back navigation" navigates back, with no object."""
+_MANNERS = frozenset({"successfully", "unsuccessfully"})
+"""How a title's act goes: the act itself, or the act refused."""
 _SUFFIXES = (  # a noun ending, and the verb endings that may replace it
     ("cation", ("cate", "", "y")), ("ation", ("ate", "e", "")), ("ission", ("it",)),
     ("ption", ("be",)), ("sion", ("d", "de", "se")), ("tion", ("te", "t", "")),
@@ -62,13 +64,14 @@ def as_clause(title: str) -> str:
     opens with a verb ("Pay Records Validation", "Download EPC") is an instruction already.
     """
     doc = parse(title)
-    if len(doc) < 2 or parse(title[:1].lower() + title[1:])[0].tag_ == "VB" or any(
-            t.pos_ == "AUX" or t.pos_ == "VERB" and t.i < len(doc) - 1 for t in doc):
-        return title
+    if instruction := _bare_instruction(title):
+        return instruction
     end = next((t.i for t in doc if t.pos_ == "ADP" and not (
         t.lower_ == "of" and t.i == 1)), len(doc))  # "Page load for ...": the rest is kept
     head, rest = [*doc[:end]], doc[end:].text
-    if not _nominal(head):
+    if len(doc) < 2 or parse(title[:1].lower() + title[1:])[0].tag_ == "VB" or any(
+            t.pos_ == "AUX" or t.pos_ == "VERB" and t.i < len(doc) - 1 for t in doc) or \
+            not _nominal(head):
         return title
     if len(head) >= 3 and head[1].lower_ == "of" and (verb := nominal_act(head[0].text)):
         thing = head[3:] if head[2].pos_ == "DET" else head[2:]
@@ -80,6 +83,41 @@ def as_clause(title: str) -> str:
         be = "are" if head[-2].tag_ in {"NNS", "NNPS"} else "is"
         return f"The {_phrase(head[:-1])} {be} {head[-1].lower_}"  # "Agent name mandatory"
     return title
+
+
+def _bare_instruction(title: str) -> str | None:
+    """Return an instruction with no article as the tagger reads it, or None.
+
+    "Submit taxpayer details" and "Select exemption type" parse as noun phrases; with their
+    article ("Submit the taxpayer details") they are acts. "Successfully submit ..." is the
+    act; "Unsuccessfully submit taxpayer details" is the act refused ("The taxpayer details
+    cannot be submitted").
+    """
+    from lemminflect import getAllLemmas
+
+    said = parse(f"They {title[:1].lower()}{title[1:]}")  # a bare imperative parses badly
+    if len(said) < 3:
+        return None
+    manner = said[1] if len(said) > 3 and said[1].lower_ in _MANNERS else None
+    first = parse(title)[0]
+    if manner is None and any(t.pos_ in {"VERB", "AUX"} for title_doc in (
+            parse(title), parse(title[:1].lower() + title[1:])) for t in title_doc) or \
+            first.pos_ == "ADJ" and "ADJ" in getAllLemmas(first.lower_):
+        return None  # the tagger reads the act, or an adjective opens it ("Open orders list")
+    verb = said[2 if manner else 1]
+    thing = said[verb.i + 1:]
+    if verb.pos_ != "VERB" or verb.tag_ not in {"VB", "VBP"} or not thing or \
+            verb.lower_ not in words().acts() or not is_verb(verb.lower_):
+        return None
+    if not manner and (thing[0].pos_ in {"DET", "PRON", "ADP", "NUM", "PART", "ADV"} or
+                       thing[0].tag_ == "PRP$"):
+        return None  # "Select the checkbox": the tagger reads it
+    article = "" if thing[0].pos_ in {"DET", "PRON", "NUM", "PROPN"} or \
+        thing[0].tag_ == "PRP$" else "the "  # "Change Aydin's due date"
+    if manner is not None and manner.lower_.startswith("un") and all(
+            t.pos_ in {"NOUN", "PROPN", "ADJ"} for t in thing):
+        return f"The {thing.text} cannot be {inflect(verb.lemma_, 'VBN')}"
+    return f"{verb.lemma_.capitalize()} {article}{thing.text}"
 
 
 def _nominal(head: Sequence[Token]) -> bool:
