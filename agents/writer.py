@@ -40,6 +40,7 @@ from casewright.agents.drafts import Draft
 from casewright.agents.model_calls import EXEMPLARS_IN_PROMPT, ask_structured_many, story_context
 from casewright.agents.state import AgentState, Evidence, Objective, Plan, Review
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
+from casewright.design.rendering import story_page
 from casewright.errors import ModelOutputError
 from casewright.llm.messages import neutral
 from casewright.models import Finding, Step, Story, TestCase
@@ -205,7 +206,8 @@ def draft_cases(context: AgentContext, story: Story, evidence: Evidence,
             if problems:
                 failed[objective.objective_id] = problems
             else:
-                written[objective.objective_id] = with_plan_setup(candidate, engine, objective)
+                written[objective.objective_id] = with_plan_setup(candidate, engine, objective,
+                                                                   story)
                 failed.pop(objective.objective_id, None)
     _report(context, todo, written, started)
     return written, failed
@@ -223,15 +225,17 @@ def _problems(case: TestCase, objective: Objective, story: Story, evidence: Evid
     return problems
 
 
-def with_plan_setup(case: TestCase, engine: TestCase, objective: Objective) -> TestCase:
+def with_plan_setup(case: TestCase, engine: TestCase, objective: Objective,
+                    story: Story) -> TestCase:
     """Return a checked draft with the engine's preconditions it left out put first.
 
     The plan decides what a case sets up (who signs in, what exists, each condition's
-    value); the model words the rest. An unread criterion's template plans nothing.
+    value); the model words the rest. An unread criterion's template plans only the page
+    the story is named after, where every case of it starts.
     """
-    if objective.configuration is None:
-        return case
-    missing, _ = plan_setup(case, engine.preconditions)
+    planned = engine.preconditions if objective.configuration is not None else \
+        [page for page in [story_page(story)] if page]
+    missing, _ = plan_setup(case, planned)
     return case.model_copy(update={"preconditions": [*missing, *case.preconditions]})
 
 

@@ -115,6 +115,8 @@ def one_of(role: str) -> str:
     return f"{article} {role.lower() if role[1:].islower() else role}"
 
 
+_ON_PAGE = re.compile(r"^I am on\b|\bon the\b.+\b(?:page|screen)\b", re.IGNORECASE)
+"""A precondition that already puts the tester somewhere: the story's page is not added."""
 _WISH = re.compile(r"^(?:I\s+)?(?:want|need|would like|wish)\s+to\s+", re.IGNORECASE)
 """A summary in the narrative's voice: what follows is the act."""
 
@@ -131,12 +133,10 @@ def story_action(story: Story) -> str | None:
     summary = _WISH.sub("", summary)  # "Want to attach documents": attach them
     summary = summary[:1].upper() + summary[1:]
     doc = parse(summary)
-    if not doc:  # ": In order to ...", "..."
+    if not doc or summary.endswith("?"):  # ": In order to ...", "What is your income?"
         return None
-    if doc[-1].lemma_.lower() in words().ui_nouns and all(  # "Admin hub page"
-            t.pos_ in {"NOUN", "PROPN", "ADJ"} for t in doc):
-        return f"Open the {summary[:1].lower() if summary[1:2].islower() else summary[:1]}" \
-            f"{summary[1:]}"
+    if page := _page(summary):  # "Admin hub page"
+        return f"Open the {page}"
     subject = next((t for t in doc if t.dep_ == "nsubj"), None)
     if subject is not None and subject.head.dep_ == "ROOT" and subject.i <= 2 and \
             (action := imperative(summary)):
@@ -146,6 +146,29 @@ def story_action(story: Story) -> str | None:
             len(split_clauses(summary)[0]) == 1 and not any(t.text == "," for t in doc):
         return summary  # one instruction, whatever nouns "and" joins in it
     return None
+
+
+def story_page(story: Story) -> str | None:
+    """Return where every case of a story starts, when its summary names a page.
+
+    "Taxpayer details page" -> "I am on the taxpayer details page"; a summary that asks
+    the user something is the page that asks it, one question to a page ("What is your
+    child's date of birth?" -> 'I am on the "What is your child's date of birth?" page').
+    """
+    summary = without_reference(story.summary).strip()
+    if summary.endswith("?") and len(summary.split()) >= 3:
+        return f'I am on the "{summary}" page'
+    page = _page(summary.split(":")[0].strip().rstrip("."))
+    return f"I am on the {page}" if page else None
+
+
+def _page(summary: str) -> str | None:
+    """Return the page a summary of only nouns names ("Admin hub page"), as running text."""
+    doc = parse(summary)
+    if not doc or doc[-1].lemma_.lower() not in words().ui_nouns or not all(
+            t.pos_ in {"NOUN", "PROPN", "ADJ"} for t in doc):
+        return None
+    return f"{summary[:1].lower() if summary[1:2].islower() else summary[:1]}{summary[1:]}"
 
 
 def _with_object(action: str, story: Story | None) -> str:
@@ -269,10 +292,15 @@ def render(story: Story, configuration: Configuration, case_id: str, priority: P
                      *(sentence(p) for p in configuration.preconditions),
                      *(sentence(as_state(s.text)) for s in configuration.settings)]
     preconditions[:0] = _story_sign_in(story, [*preconditions, *configuration.actions])
+    steps = steps_for(configuration, story)
+    if (page := story_page(story)) and not any(_ON_PAGE.search(p) for p in preconditions) \
+            and (not steps or steps[0].action != story_action(story)):  # "Open the ... page"
+        preconditions.insert(len(preconditions) - len(configuration.preconditions) -
+                             len(configuration.settings), page)
     return TestCase(
         case_id=case_id, title=title(configuration), objective=objective(configuration),
         kind=configuration.kind, priority=priority,
         preconditions=list(dict.fromkeys(preconditions)),
-        steps=steps_for(configuration, story), story_key=story.key,
+        steps=steps, story_key=story.key,
         criterion_ids=traced_ids(story, configuration.criterion_id), rule_ids=rule_ids,
         labels=["casewright", "agent", configuration.technique.replace(" ", "-")])

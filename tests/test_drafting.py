@@ -15,7 +15,7 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from scripted_model import ScriptedChatModel
 
-from casewright.agents.cases import engine_case
+from casewright.agents.cases import engine_case, scaffold_objective
 from casewright.agents.context import AgentContext
 from casewright.agents.drafting import (
     COMPLETED_LABEL,
@@ -47,7 +47,7 @@ from casewright.agents.writer import with_plan_setup
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL
 from casewright.config import load_settings
 from casewright.design.behaviour import Configuration
-from casewright.models import Step, Story, Suite, TestCase
+from casewright.models import AcceptanceCriterion, Step, Story, Suite, TestCase
 from casewright.quality import negatives_asserting_positive
 from casewright.tools.workspace import Workspace, bundled_sample
 
@@ -572,9 +572,19 @@ def test_a_checked_draft_gets_the_set_up_it_left_out_first(workspace: Workspace)
                      if o.configuration is not None and o.configuration.settings)
     engine = engine_case(story, objective, "T")
     case = with_plan_setup(_draft_case(["The agent has the customer on the phone"],
-                                       "Grant the extension"), engine, objective)
+                                       "Grant the extension"), engine, objective, story)
     assert case.preconditions[:-1] == engine.preconditions
     assert case.preconditions[-1] == "The agent has the customer on the phone"
+
+
+def test_a_draft_of_an_unread_criterion_starts_on_the_page_its_story_is_named_after() -> None:
+    """The engine plans nothing for it but the page every case of the story starts on."""
+    story = Story(key="X-1", project="X", summary="How would you describe your work status?",
+                  criteria=[AcceptanceCriterion(criterion_id="AC1", text="Continue with Yes")])
+    objective = scaffold_objective(story.criteria[0])
+    engine = engine_case(story, objective, "X-1-TC01")
+    case = with_plan_setup(_draft_case([], "Choose Yes and continue"), engine, objective, story)
+    assert case.preconditions == ['I am on the "How would you describe your work status?" page']
 
 
 @pytest.mark.parametrize(("summary", "preconditions", "kept"), [

@@ -22,7 +22,7 @@ from casewright.design.language import as_state, imperative, negate, passive_res
 from casewright.design.outcomes import outcome_of
 from casewright.design.quantities import boundaries, dated, example, find_limits, with_value
 from casewright.design.reading import analyse
-from casewright.design.rendering import observe_action, render, story_action, title
+from casewright.design.rendering import observe_action, render, story_action, story_page, title
 from casewright.design.sentences import implied_subject
 from casewright.design.techniques import (
     decision_table,
@@ -381,6 +381,38 @@ def test_a_summary_in_the_narratives_voice_is_its_act(summary: str, action: str)
 def test_a_ticket_key_before_a_summary_is_no_part_of_its_act(summary: str, action: str) -> None:
     """Seen held out: "GF-1159 Preview ..." gave "Preview Event Objectives are gf-1159ed"."""
     assert story_action(Story(key="W-1", project="W", summary=summary)) == action
+
+
+@pytest.mark.parametrize(("summary", "page"), [
+    ("Taxpayer details page", "I am on the taxpayer details page"),  # tax appeals
+    ("Checkout screen", "I am on the checkout screen"),  # a shop
+    ("Patient summary dashboard", "I am on the patient summary dashboard"),  # a clinic
+    ("What is your child's date of birth?",
+     "I am on the \"What is your child's date of birth?\" page"),  # childcare
+    ("Do you rent the property?", "I am on the \"Do you rent the property?\" page"),  # housing
+    ("How much do you earn a week?",
+     "I am on the \"How much do you earn a week?\" page"),  # benefits
+    ("Renew a loan", None), ("Cookies", None), ("Why?", None)])
+def test_a_story_named_after_its_page_starts_every_case_there(summary: str,
+                                                              page: str | None) -> None:
+    """Public suites name a feature after its page, or the question the page asks, and start
+    each scenario on it ("Given I am on the taxpayer type page")."""
+    story = Story(key="W-1", project="W", summary=summary,
+                  criteria=[criterion("The applicant cannot continue without an answer")])
+    case = render(story, design(only(story.criteria[0].text))[0], "W-1-TC01", "medium", [])
+    assert story_page(story) == page
+    assert (page in case.preconditions) if page else not any(
+        "I am on" in p for p in case.preconditions)
+    if summary.endswith("?"):
+        assert story_action(story) is None  # "How would you describe ...?" describes nothing
+
+
+def test_a_case_that_opens_the_story_page_is_not_put_on_it_first() -> None:
+    story = Story(key="W-1", project="W", summary="Taxpayer details page",
+                  criteria=[criterion("The page shows the taxpayer's name")])
+    case = render(story, design(only(story.criteria[0].text))[0], "W-1-TC01", "medium", [])
+    assert case.steps[0].action == "Open the taxpayer details page"
+    assert "I am on the taxpayer details page" not in case.preconditions
 
 
 def test_an_option_not_offered_is_looked_for_after_starting_the_feature() -> None:
