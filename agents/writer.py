@@ -40,7 +40,7 @@ from casewright.agents.drafts import Draft
 from casewright.agents.model_calls import EXEMPLARS_IN_PROMPT, ask_structured_many, story_context
 from casewright.agents.state import AgentState, Evidence, Objective, Plan, Review
 from casewright.approval import ENGINE_LABEL, MODEL_LABEL, SCAFFOLD_LABEL
-from casewright.design.rendering import story_page
+from casewright.design.rendering import on_story_page, story_start
 from casewright.errors import ModelOutputError
 from casewright.llm.messages import neutral
 from casewright.models import Finding, Step, Story, TestCase
@@ -230,13 +230,16 @@ def with_plan_setup(case: TestCase, engine: TestCase, objective: Objective,
     """Return a checked draft with the engine's preconditions it left out put first.
 
     The plan decides what a case sets up (who signs in, what exists, each condition's
-    value); the model words the rest. An unread criterion's template plans only the page
-    the story is named after, where every case of it starts.
+    value); the model words the rest. An unread criterion's template plans nothing. Every
+    case of a story named after its page starts there, and "the page" it names is that one.
     """
-    planned = engine.preconditions if objective.configuration is not None else \
-        [page for page in [story_page(story)] if page]
-    missing, _ = plan_setup(case, planned)
-    return case.model_copy(update={"preconditions": [*missing, *case.preconditions]})
+    steps = on_story_page(case.steps, story)
+    planned = engine.preconditions if objective.configuration is not None else []
+    page = story_start(story, [*planned, *case.preconditions], steps)
+    missing, _ = plan_setup(case, [page] if page else [])
+    missing += plan_setup(case, planned)[0]
+    return case.model_copy(update={"preconditions": [*missing, *case.preconditions],
+                                   "steps": steps})
 
 
 def sent_back(review: Review, case: TestCase) -> list[str]:

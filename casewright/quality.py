@@ -232,6 +232,8 @@ RESTATE_SHARE = 0.8
 _GENERIC_ACTION = re.compile(r"^(check|look for|look at|verify|carry out|observe|confirm|"
                              r"open the record or screen)\b", re.IGNORECASE)
 _SIGNED_IN = re.compile(r"^signed in as\b", re.IGNORECASE)
+_ON_A_PAGE = re.compile(r"^I am on the\b", re.IGNORECASE)
+"""Where a case starts: like who signs in, no set-up of the criterion's own."""
 
 
 def _normal(text: str) -> str:
@@ -248,7 +250,8 @@ def restates(case: TestCase, criterion: AcceptanceCriterion) -> bool:
     """
     given = {_normal(clause) for clause in criterion.given}
     own = [p for p in case.preconditions if _normal(p) not in given
-           and (case.kind == "role" or not _SIGNED_IN.match(p))]  # who signs in is a role's set-up
+           and (case.kind == "role" or not _SIGNED_IN.match(p))  # who signs in is a role's set-up
+           and not _ON_A_PAGE.match(p)]
     if own or any(step.data.strip() for step in case.steps):
         return False
     terms = {stem(term) for term in key_terms(criterion)}  # "managing" is "managed" again

@@ -117,6 +117,8 @@ def one_of(role: str) -> str:
 
 _ON_PAGE = re.compile(r"^I am on\b|\bon the\b.+\b(?:page|screen)\b", re.IGNORECASE)
 """A precondition that already puts the tester somewhere: the story's page is not added."""
+_THE_PAGE = re.compile(r"\b([Tt])he (?:page|screen)\b")
+"""A page a step names without naming which: the story's own, where it is named after one."""
 _WISH = re.compile(r"^(?:I\s+)?(?:want|need|would like|wish)\s+to\s+", re.IGNORECASE)
 """A summary in the narrative's voice: what follows is the act."""
 
@@ -148,18 +150,44 @@ def story_action(story: Story) -> str | None:
     return None
 
 
-def story_page(story: Story) -> str | None:
-    """Return where every case of a story starts, when its summary names a page.
+def story_start(story: Story, preconditions: list[str], steps: list[Step]) -> str | None:
+    """Return the page a story is named after as a case's precondition, or None.
 
     "Taxpayer details page" -> "I am on the taxpayer details page"; a summary that asks
     the user something is the page that asks it, one question to a page ("What is your
     child's date of birth?" -> 'I am on the "What is your child's date of birth?" page').
+    None where the case already says where it starts: a precondition puts the tester on a
+    page, or a step opens or names the story's page.
     """
+    page = _story_page_name(story)
+    if page is None or any(_ON_PAGE.search(p) for p in preconditions) or \
+            any(page in step.action for step in steps):
+        return None
+    return f"I am on the {page}"
+
+
+def _story_page_name(story: Story) -> str | None:
+    """Return the page a story is named after: 'taxpayer details page', '"What ...?" page'."""
     summary = without_reference(story.summary).strip()
     if summary.endswith("?") and len(summary.split()) >= 3:
-        return f'I am on the "{summary}" page'
-    page = _page(summary.split(":")[0].strip().rstrip("."))
-    return f"I am on the {page}" if page else None
+        return f'"{summary}" page'
+    return _page(summary.split(":")[0].strip().rstrip("."))
+
+
+def on_story_page(steps: list[Step], story: Story) -> list[Step]:
+    """Return steps with "the page" they name said as the page the story is named after.
+
+    "Page load" of the story "Taxpayer details page" loads the taxpayer details page: it is
+    the only page the story names.
+    """
+    page = _story_page_name(story)
+    if page is None:
+        return steps
+
+    def named(text: str) -> str:
+        return _THE_PAGE.sub(lambda m: f"{m[1]}he {page}", text)
+    return [step.model_copy(update={"action": named(step.action), "expected": named(step.expected)})
+            for step in steps]
 
 
 def _page(summary: str) -> str | None:
@@ -292,9 +320,8 @@ def render(story: Story, configuration: Configuration, case_id: str, priority: P
                      *(sentence(p) for p in configuration.preconditions),
                      *(sentence(as_state(s.text)) for s in configuration.settings)]
     preconditions[:0] = _story_sign_in(story, [*preconditions, *configuration.actions])
-    steps = steps_for(configuration, story)
-    if (page := story_page(story)) and not any(_ON_PAGE.search(p) for p in preconditions) \
-            and (not steps or steps[0].action != story_action(story)):  # "Open the ... page"
+    steps = on_story_page(steps_for(configuration, story), story)
+    if page := story_start(story, preconditions, steps):
         preconditions.insert(len(preconditions) - len(configuration.preconditions) -
                              len(configuration.settings), page)
     return TestCase(

@@ -22,7 +22,7 @@ from casewright.design.language import as_state, imperative, negate, passive_res
 from casewright.design.outcomes import outcome_of
 from casewright.design.quantities import boundaries, dated, example, find_limits, with_value
 from casewright.design.reading import analyse
-from casewright.design.rendering import observe_action, render, story_action, story_page, title
+from casewright.design.rendering import observe_action, render, story_action, story_start, title
 from casewright.design.sentences import implied_subject
 from casewright.design.techniques import (
     decision_table,
@@ -400,11 +400,25 @@ def test_a_story_named_after_its_page_starts_every_case_there(summary: str,
     story = Story(key="W-1", project="W", summary=summary,
                   criteria=[criterion("The applicant cannot continue without an answer")])
     case = render(story, design(only(story.criteria[0].text))[0], "W-1-TC01", "medium", [])
-    assert story_page(story) == page
+    assert story_start(story, [], []) == page
     assert (page in case.preconditions) if page else not any(
         "I am on" in p for p in case.preconditions)
     if summary.endswith("?"):
         assert story_action(story) is None  # "How would you describe ...?" describes nothing
+
+
+@pytest.mark.parametrize(("summary", "text", "step"), [
+    ("Taxpayer details page", "Page load", "Load the taxpayer details page"),  # tax appeals
+    ("Checkout screen", "Screen load", "Load the checkout screen"),  # a shop
+    ("What is your child's date of birth?", "Refresh the page",
+     "Refresh the \"What is your child's date of birth?\" page")])  # childcare
+def test_the_page_a_case_names_is_the_one_its_story_is_named_after(summary: str, text: str,
+                                                                   step: str) -> None:
+    """"Page load" had loaded some page; the step saying which puts the tester on none first."""
+    story = Story(key="W-1", project="W", summary=summary, criteria=[criterion(text)])
+    case = render(story, design(only(text))[0], "W-1-TC01", "medium", [])
+    assert case.steps[0].action == step
+    assert not any(p.startswith("I am on") for p in case.preconditions)
 
 
 def test_a_case_that_opens_the_story_page_is_not_put_on_it_first() -> None:
