@@ -157,18 +157,21 @@ def _gerund_effect(behaviour: Behaviour) -> bool:
                                                         for t in said)),
                 None)  # the tagger reads "navigate" as an adjective, "Navigate" as a verb; a
     # relative clause's subject ("a document that contains no virus") is not the act's
+    lemma = None
     if verb is not None:
-        doc = parse(f"{inflect(verb.lemma_, 'VBG')} {doc[1:].text}")  # an instruction
+        lemma = verb.lemma_
+        doc = parse(f"{inflect(lemma, 'VBG')} {doc[1:].text}")  # an instruction
     elif lowered and len(lowered) > 1 and (lowered[0].tag_ == "NN" or (
             lowered[0].tag_ in {"JJ", "NNP"} and lowered[1].tag_ in _PHRASE_START)) and not any(
             t.tag_ in FINITE and not relative(t) for t in lowered) and parse(
             f"they {lowered.text}")[1].tag_ == "VBP":  # "Search for X", tagged as a noun; "Book
         # a room", "Delete existing item", tagged as adjectives ("Total order value" is not)
-        doc = parse(f"{inflect(parse(f'they {lowered[0].text}')[1].lemma_, 'VBG')} "
-                    f"{doc[1:].text}")
+        lemma = parse(f"they {lowered[0].text}")[1].lemma_
+        doc = parse(f"{inflect(lemma, 'VBG')} {doc[1:].text}")
     if not doc or doc[0].tag_ != "VBG":
         return False
-    action = f"{doc[0].lemma_.capitalize()}{doc[0].whitespace_}{doc[1:].text}".strip()
+    lemma = lemma or _verb_lemma(doc[0].lower_) or doc[0].lemma_  # "inputting" is no "inputte"
+    action = f"{lemma.capitalize()}{doc[0].whitespace_}{doc[1:].text}".strip()
     tried = re.match(r"^(?:Attempt|Try) to (?P<act>.+)$", action)
     result = outcome_of((tried["act"][:1].upper() + tried["act"][1:]) if tried else action)
     if not refused and (bad := bad_data(action)):
@@ -186,6 +189,14 @@ def _gerund_effect(behaviour: Behaviour) -> bool:
                                   derived=not refused)
     behaviour.prohibited = refused
     return True
+
+
+def _verb_lemma(form: str) -> str | None:
+    """Return a verb form's lemma from lemminflect's dictionary, which spaCy's rules miss."""
+    from lemminflect import getLemma
+
+    found = getLemma(form, upos="VERB")
+    return found[0] if found else None
 
 
 def _gerund_subject(behaviour: Behaviour) -> bool:

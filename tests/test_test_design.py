@@ -963,6 +963,17 @@ def test_a_title_cased_instruction_the_parser_tags_as_a_name_is_an_act(text: str
     assert (behaviour.actions, [e.text for e in behaviour.effects]) == ([action], [result])
 
 
+@pytest.mark.parametrize(("text", "action"), [
+    ("Input property address formatted with commas",
+     "Input property address formatted with commas"),  # mortgages
+    ("Inputting the claimant's phone number", "Input the claimant's phone number"),  # benefits
+    ("Input the meter reading", "Input the meter reading")])  # energy
+def test_a_verb_whose_last_letter_doubles_keeps_its_lemma(text: str, action: str) -> None:
+    """Read held out: "Input property address ..." became "Inputte property address ...", the
+    rule lemmatiser's guess from "inputting"."""
+    assert only(text).actions == [action]
+
+
 @pytest.mark.parametrize("text", ["Total order value", "Empty basket message",
                                   "Open orders list"])
 def test_an_adjective_before_a_noun_is_no_instruction(text: str) -> None:
