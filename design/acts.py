@@ -28,13 +28,18 @@ from casewright.design.shapes import shape
 
 
 def person_subject(clause: str) -> str | None:
-    """Return the person a clause is about, as written ("The agent"), or None."""
+    """Return the person a clause is about, as written ("The agent"), or None.
+
+    What picks the person out is theirs: "Suppliers with a verified profile", "A borrower
+    who has an overdue loan".
+    """
     doc = persona_parse(clause)
     subject = next((t for t in doc if t.dep_ == "nsubj"), None)
     if subject is None or not is_person(subject):
         return None
-    return parse(clause)[subject.left_edge.i:subject.i + 1].text if doc.text != clause \
-        else doc[subject.left_edge.i:subject.i + 1].text
+    end = max((t.right_edge.i for t in subject.rights if t.dep_ == "relcl" or (
+        t.dep_ == "prep" and t.lower_ in {"with", "without"})), default=subject.i)
+    return (parse(clause) if doc.text != clause else doc)[subject.left_edge.i:end + 1].text
 
 
 def person_effect(behaviour: Behaviour) -> None:

@@ -108,9 +108,11 @@ def one_of(role: str) -> str:
     """Return one person of a role, with its article: "admins", "only admins" -> "an admin"."""
     role = re.sub(r"^(?:only\s+)?(?:(?:an?|the)\s+)?", "", role.strip(), flags=re.IGNORECASE)
     parts = role.split()
-    if len(parts) > 1 and parts[0].endswith("s") and parts[1] in {"with", "who", "in", "on"}:
-        role = " ".join([parts[0][:-1], *parts[1:]])  # "users with the X role"
     article = "an" if re.match(r"[aeio]|u(?![a-z][aeiou])", role.lower()) else "a"
+    if len(parts) > 1 and parts[1] in {"with", "without", "who", "whose", "in", "on"}:
+        head = parts[0][:-1] if parts[0].endswith("s") and not parts[0].endswith("ss") \
+            else parts[0]  # "users with the X role", "Suppliers with a verified profile"
+        return f"{article} {' '.join([head.lower() if head[1:].islower() else head, *parts[1:]])}"
     role = role[:-1] if role.endswith("s") and not role.endswith("ss") else role
     return f"{article} {role.lower() if role[1:].islower() else role}"
 

@@ -365,6 +365,21 @@ def test_a_not_in_a_relative_clause_picks_the_thing_out_and_the_act_stands(
         [precondition], [action], False)
 
 
+@pytest.mark.parametrize(("text", "signed_in"), [
+    ("Suppliers with verified Business Profile should be able to reset password",
+     "Signed in as a supplier with verified Business Profile"),  # export promotion
+    ("Borrowers with overdue loans cannot renew a loan",
+     "Signed in as a borrower with overdue loans"),  # a library
+    ("A patient who has a booked appointment can cancel the appointment",
+     "Signed in as a patient who has a booked appointment")])  # a clinic
+def test_what_picks_the_actor_out_is_set_up_with_them(text: str, signed_in: str) -> None:
+    """Read held out: "Suppliers with verified Business Profile ..." became "Reset password
+    -> The password is reset", the profile that is the point of the criterion lost."""
+    story = Story(key="W-1", project="W", summary="Accounts", criteria=[criterion(text)])
+    case = render(story, design(only(text))[0], "W-1-TC01", "medium", [])
+    assert signed_in in case.preconditions
+
+
 @pytest.mark.parametrize(("summary", "action"), [
     ("Want to attach related documents to a case", "Attach related documents to a case"),
     ("I want to renew my passport online", "Renew my passport online"),
