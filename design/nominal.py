@@ -16,7 +16,7 @@ from casewright.design.language import inflect, is_person, is_verb, parse
 from casewright.design.lexicon import words
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 _NOMINAL = frozenset({"NOUN", "PROPN", "ADJ", "ADV", "NUM"})
 _DIRECTIONS = frozenset({"back", "forward", "backward", "backwards", "online", "offline", "home",
@@ -63,13 +63,13 @@ def as_clause(title: str) -> str:
     user registers"; "Agent name mandatory" -> "The agent name is mandatory". A title that
     opens with a verb ("Pay Records Validation", "Download EPC") is an instruction already.
     """
-    doc = parse(title)
-    if instruction := _bare_instruction(title):
+    doc, lowered = parse(title), parse(title[:1].lower() + title[1:])
+    if instruction := _bare_instruction(title, doc, lowered):
         return instruction
     end = next((t.i for t in doc if t.pos_ == "ADP" and not (
         t.lower_ == "of" and t.i == 1)), len(doc))  # "Page load for ...": the rest is kept
     head, rest = [*doc[:end]], doc[end:].text
-    if len(doc) < 2 or parse(title[:1].lower() + title[1:])[0].tag_ == "VB" or any(
+    if len(doc) < 2 or lowered[0].tag_ == "VB" or any(
             t.pos_ == "AUX" or t.pos_ == "VERB" and t.i < len(doc) - 1 for t in doc) or \
             not _nominal(head):
         return title
@@ -85,7 +85,7 @@ def as_clause(title: str) -> str:
     return title
 
 
-def _bare_instruction(title: str) -> str | None:
+def _bare_instruction(title: str, doc: Doc, lowered: Doc) -> str | None:
     """Return an instruction with no article as the tagger reads it, or None.
 
     "Submit taxpayer details" and "Select exemption type" parse as noun phrases; with their
@@ -99,9 +99,8 @@ def _bare_instruction(title: str) -> str | None:
     if len(said) < 3:
         return None
     manner = said[1] if len(said) > 3 and said[1].lower_ in _MANNERS else None
-    first = parse(title)[0]
-    if manner is None and any(t.pos_ in {"VERB", "AUX"} for title_doc in (
-            parse(title), parse(title[:1].lower() + title[1:])) for t in title_doc) or \
+    first = doc[0]
+    if manner is None and any(t.pos_ in {"VERB", "AUX"} for t in (*doc, *lowered)) or \
             first.pos_ == "ADJ" and "ADJ" in getAllLemmas(first.lower_):
         return None  # the tagger reads the act, or an adjective opens it ("Open orders list")
     verb = said[2 if manner else 1]
